@@ -1,0 +1,150 @@
+package io.caseflow.app;
+
+import com.typesafe.config.Config;
+import io.caseflow.cases.CaseEntity;
+import io.caseflow.cases.CaseHistory;
+import io.caseflow.cases.CaseId;
+import io.caseflow.http.Authenticator;
+import io.caseflow.http.HttpApi;
+import io.caseflow.notify.CaseEventTopics;
+import io.caseflow.workflow.WorkflowRegistry;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.Executor;
+import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.actor.typed.DispatcherSelector;
+import org.apache.pekko.actor.typed.javadsl.Behaviors;
+import org.apache.pekko.cluster.MemberStatus;
+import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
+import org.apache.pekko.cluster.sharding.typed.javadsl.Entity;
+import org.apache.pekko.cluster.typed.Cluster;
+import org.apache.pekko.cluster.typed.Join;
+import org.apache.pekko.http.javadsl.Http;
+import org.apache.pekko.http.javadsl.ServerBinding;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A running Caseflow node: checked settings and workflows, a migrated database, a cluster member
+ * hosting the case shards, and the HTTP API. A single node is a one-member cluster, so it runs
+ * the same code path as a multi-node deployment.
+ */
+public final class Caseflow implements AutoCloseable {
+
+  private static final Logger log = LoggerFactory.getLogger(Caseflow.class);
+  private static final String READ_JOURNAL = "jdbc-read-journal";
+  private static final Duration BIND_TIMEOUT = Duration.ofSeconds(30);
+
+  private final ActorSystem<Void> system;
+  private final ServerBinding binding;
+
+  private Caseflow(ActorSystem<Void> system, ServerBinding binding) {
+    this.system = system;
+    this.binding = binding;
+  }
+
+  /** Starts a node from configuration (see {@code conf/application.conf}). */
+  public static Caseflow start(Config config) {
+    CaseflowSettings settings = CaseflowSettings.from(config);
+    WorkflowRegistry workflows =
+        settings
+            .workflowsDir()
+            .map(WorkflowRegistry::fromDirectory)
+            .orElseGet(WorkflowRegistry::fromClasspath);
+    Storage storage = Storage.open(settings);
+    ActorSystem<Void> system;
+    try {
+      system =
+          ActorSystem.create(Behaviors.empty(), "caseflow", storage.pekkoConfig().withFallback(config));
+    } catch (RuntimeException e) {
+      storage.close();
+      throw e;
+    }
+    system.getWhenTerminated().thenRun(storage::close);
+    try {
+      return new Caseflow(system, serve(system, settings, workflows, storage));
+    } catch (RuntimeException e) {
+      system.terminate();
+      throw e;
+    }
+  }
+
+  private static ServerBinding serve(
+      ActorSystem<Void> system,
+      CaseflowSettings settings,
+      WorkflowRegistry workflows,
+      Storage storage) {
+    Cluster cluster = Cluster.get(system);
+    cluster.manager().tell(Join.create(cluster.selfMember().address()));
+
+    CaseEventTopics topics = new CaseEventTopics(system);
+    Clock clock = Clock.systemUTC();
+    ClusterSharding sharding = ClusterSharding.get(system);
+    sharding.init(
+        Entity.of(
+            CaseEntity.TYPE_KEY,
+            entity ->
+                CaseEntity.create(
+                    CaseId.fromEntityId(entity.getEntityId()), workflows, clock, topics)));
+
+    HttpApi api =
+        new HttpApi(
+            settings.http(),
+            authenticator(settings.auth()),
+            sharding,
+            new CaseHistory(system, READ_JOURNAL),
+            workflows,
+            () -> readiness(cluster, storage, system.dispatchers().lookup(DispatcherSelector.blocking())),
+            () -> UUID.randomUUID().toString());
+    ServerBinding binding =
+        Http.get(system)
+            .newServerAt(settings.http().host(), settings.http().port())
+            .bind(api.route())
+            .toCompletableFuture()
+            .orTimeout(BIND_TIMEOUT.toSeconds(), java.util.concurrent.TimeUnit.SECONDS)
+            .join();
+    binding.addToCoordinatedShutdown(Duration.ofSeconds(10), system);
+    return binding;
+  }
+
+  private static Authenticator authenticator(CaseflowSettings.Auth auth) {
+    if (!auth.demoTokens()) {
+      log.warn("Demo tokens are off and no other authentication is configured: every request is refused");
+      return Authenticator.none();
+    }
+    log.warn("Demo tokens are on (caseflow.auth.demo-tokens): for trying Caseflow out only");
+    return Authenticator.demoTokens(auth.demoPrincipals());
+  }
+
+  private static CompletionStage<Map<String, Boolean>> readiness(
+      Cluster cluster, Storage storage, Executor blocking) {
+    return CompletableFuture.supplyAsync(storage::isReachable, blocking)
+        .thenApply(
+            databaseAnswers -> {
+              Map<String, Boolean> checks = new LinkedHashMap<>();
+              checks.put("clusterMember", cluster.selfMember().status() == MemberStatus.up());
+              checks.put("database", databaseAnswers);
+              return checks;
+            });
+  }
+
+  public int httpPort() {
+    return binding.localAddress().getPort();
+  }
+
+  public ActorSystem<Void> system() {
+    return system;
+  }
+
+  /** Leaves the cluster, stops serving and closes the database. */
+  @Override
+  public void close() {
+    system.terminate();
+    system.getWhenTerminated().toCompletableFuture().join();
+  }
+}

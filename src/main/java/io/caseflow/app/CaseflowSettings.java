@@ -1,0 +1,154 @@
+package io.caseflow.app;
+
+import com.typesafe.config.Config;
+import com.typesafe.config.ConfigException;
+import io.caseflow.cases.Principal;
+import io.caseflow.http.HttpSettings;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.function.Function;
+
+/**
+ * The {@code caseflow.*} settings, read and checked once at start-up. A missing, mistyped,
+ * out-of-range or unknown setting stops the service with a message naming it.
+ */
+public record CaseflowSettings(
+    HttpSettings http, Path dataDir, Db db, Optional<Path> workflowsDir, Auth auth, Node node) {
+
+  public record Db(
+      String url,
+      String user,
+      String password,
+      int journalPoolSize,
+      int servicePoolSize,
+      Duration connectionTimeout) {
+
+    public boolean isEmbedded() {
+      return url.isEmpty();
+    }
+  }
+
+  public record Auth(boolean demoTokens, Map<String, Principal> demoPrincipals) {}
+
+  public record Node(String host, int port) {}
+
+  public static CaseflowSettings from(Config config) {
+    Reader reader = new Reader(config);
+    CaseflowSettings settings =
+        new CaseflowSettings(
+            new HttpSettings(
+                reader.read("http.interface", Config::getString),
+                reader.port("http.port"),
+                reader.positive("http.max-body-size", Config::getBytes),
+                reader.positive("http.max-json-depth", Config::getInt),
+                reader.positive("http.ask-timeout", Config::getDuration)),
+            Path.of(reader.read("data-dir", Config::getString)),
+            new Db(
+                reader.jdbcUrl("db.url"),
+                reader.read("db.user", Config::getString),
+                reader.read("db.password", Config::getString),
+                reader.positive("db.journal-pool-size", Config::getInt),
+                reader.positive("db.service-pool-size", Config::getInt),
+                reader.positive("db.connection-timeout", Config::getDuration)),
+            Optional.of(reader.read("workflows-dir", Config::getString))
+                .filter(dir -> !dir.isBlank())
+                .map(Path::of),
+            new Auth(reader.read("auth.demo-tokens", Config::getBoolean), reader.principals()),
+            new Node(reader.read("cluster.host", Config::getString), reader.port("cluster.port")));
+    reader.rejectUnknown();
+    return settings;
+  }
+
+  /** Reads {@code caseflow.*} paths and remembers which ones it read. */
+  private static final class Reader {
+
+    private static final String ROOT = "caseflow.";
+    private static final String PRINCIPALS = "auth.demo-principals";
+
+    private final Config config;
+    private final Set<String> read = new HashSet<>();
+
+    Reader(Config config) {
+      this.config = config;
+    }
+
+    <T> T read(String path, java.util.function.BiFunction<Config, String, T> getter) {
+      read.add(path);
+      try {
+        return getter.apply(config, ROOT + path);
+      } catch (ConfigException.Missing e) {
+        throw new InvalidSettingException(ROOT + path, "is missing");
+      } catch (ConfigException e) {
+        throw new InvalidSettingException(ROOT + path, "is invalid: " + e.getMessage());
+      }
+    }
+
+    <T extends Comparable<T>> T positive(
+        String path, java.util.function.BiFunction<Config, String, T> getter) {
+      T value = read(path, getter);
+      boolean positive =
+          value instanceof Duration d ? !d.isNegative() && !d.isZero() : ((Number) value).longValue() > 0;
+      if (!positive) {
+        throw new InvalidSettingException(ROOT + path, "must be greater than zero, was " + value);
+      }
+      return value;
+    }
+
+    int port(String path) {
+      int port = read(path, Config::getInt);
+      if (port < 0 || port > 65_535) {
+        throw new InvalidSettingException(ROOT + path, "must be a port from 0 to 65535, was " + port);
+      }
+      return port;
+    }
+
+    String jdbcUrl(String path) {
+      String url = read(path, Config::getString).trim();
+      if (!url.isEmpty() && !url.startsWith("jdbc:postgresql:")) {
+        throw new InvalidSettingException(
+            ROOT + path, "must be a PostgreSQL JDBC URL (jdbc:postgresql://…) or empty, was " + url);
+      }
+      return url;
+    }
+
+    Map<String, Principal> principals() {
+      Config principals = read(PRINCIPALS, Config::getConfig);
+      Map<String, Principal> byUser = new LinkedHashMap<>();
+      for (String user : new TreeSet<>(principals.root().keySet())) {
+        String path = ROOT + PRINCIPALS + "." + user;
+        Function<String, InvalidSettingException> invalid =
+            problem -> new InvalidSettingException(path, problem);
+        try {
+          Config principal = principals.getConfig("\"" + user + "\"");
+          if (!Set.of("tenant", "roles").containsAll(principal.root().keySet())) {
+            throw invalid.apply("may only set tenant and roles");
+          }
+          byUser.put(
+              user,
+              new Principal(
+                  user,
+                  principal.getString("tenant"),
+                  Set.copyOf(principal.getStringList("roles"))));
+        } catch (ConfigException e) {
+          throw invalid.apply("is invalid: " + e.getMessage());
+        }
+      }
+      return byUser;
+    }
+
+    void rejectUnknown() {
+      for (var entry : config.getConfig("caseflow").entrySet()) {
+        String path = entry.getKey();
+        if (!read.contains(path) && !path.startsWith(PRINCIPALS + ".")) {
+          throw new InvalidSettingException(ROOT + path, "is unknown");
+        }
+      }
+    }
+  }
+}

@@ -1,0 +1,138 @@
+package io.caseflow.app;
+
+import com.typesafe.config.Config;
+import com.typesafe.config.ConfigFactory;
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
+import com.zaxxer.hikari.pool.HikariPool;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.util.Map;
+import javax.sql.DataSource;
+import org.flywaydb.core.Flyway;
+
+/**
+ * The one database behind the journal, the snapshots and (later) the read side: the embedded H2
+ * file database in the data directory by default, PostgreSQL when a URL is configured. Opening
+ * it applies the versioned schema in {@code db/}.
+ */
+public final class Storage implements AutoCloseable {
+
+  private enum Vendor {
+    H2("slick.jdbc.H2Profile$", "org.h2.Driver", "h2"),
+    POSTGRESQL("slick.jdbc.PostgresProfile$", "org.postgresql.Driver", "postgresql");
+
+    final String slickProfile;
+    final String driver;
+    final String migrations;
+
+    Vendor(String slickProfile, String driver, String migrations) {
+      this.slickProfile = slickProfile;
+      this.driver = driver;
+      this.migrations = migrations;
+    }
+  }
+
+  private final Vendor vendor;
+  private final String url;
+  private final CaseflowSettings.Db settings;
+  private final HikariDataSource dataSource;
+
+  private Storage(Vendor vendor, String url, CaseflowSettings.Db settings) {
+    this.vendor = vendor;
+    this.url = url;
+    this.settings = settings;
+    HikariConfig pool = new HikariConfig();
+    pool.setPoolName("caseflow-service");
+    pool.setJdbcUrl(url);
+    pool.setUsername(settings.user());
+    pool.setPassword(settings.password());
+    pool.setDriverClassName(vendor.driver);
+    pool.setMaximumPoolSize(settings.servicePoolSize());
+    pool.setConnectionTimeout(settings.connectionTimeout().toMillis());
+    try {
+      this.dataSource = new HikariDataSource(pool);
+    } catch (HikariPool.PoolInitializationException e) {
+      throw new IllegalStateException(
+          "Cannot connect to the database at " + url + " (caseflow.db.url): " + rootMessage(e), e);
+    }
+  }
+
+  /** Connects and brings the schema up to date. */
+  public static Storage open(CaseflowSettings settings) {
+    CaseflowSettings.Db db = settings.db();
+    Storage storage =
+        db.isEmbedded()
+            ? new Storage(Vendor.H2, embeddedUrl(settings.dataDir()), withH2Credentials(db))
+            : new Storage(Vendor.POSTGRESQL, db.url(), db);
+    try {
+      storage.migrate();
+    } catch (RuntimeException e) {
+      storage.close();
+      throw e;
+    }
+    return storage;
+  }
+
+  /**
+   * {@code WRITE_DELAY=0} makes every commit reach the file before the journal acknowledges it;
+   * H2's default delay would lose acknowledged events when the process is killed.
+   */
+  private static String embeddedUrl(Path dataDir) {
+    return "jdbc:h2:file:" + dataDir.toAbsolutePath().resolve("caseflow") + ";WRITE_DELAY=0";
+  }
+
+  private static CaseflowSettings.Db withH2Credentials(CaseflowSettings.Db db) {
+    return new CaseflowSettings.Db(
+        "", db.user().isEmpty() ? "sa" : db.user(), db.password(), db.journalPoolSize(),
+        db.servicePoolSize(), db.connectionTimeout());
+  }
+
+  private void migrate() {
+    Flyway.configure()
+        .dataSource(dataSource)
+        .locations("classpath:db/" + vendor.migrations)
+        .load()
+        .migrate();
+  }
+
+  /** Points Pekko's JDBC journal, snapshot store and read journal at this database. */
+  public Config pekkoConfig() {
+    String db = "pekko-persistence-jdbc.shared-databases.slick.";
+    return ConfigFactory.parseMap(
+        Map.of(
+            db + "profile", vendor.slickProfile,
+            db + "db.url", url,
+            db + "db.user", settings.user(),
+            db + "db.password", settings.password(),
+            db + "db.driver", vendor.driver,
+            db + "db.connectionTimeout", settings.connectionTimeout().toMillis()));
+  }
+
+  public DataSource dataSource() {
+    return dataSource;
+  }
+
+  /** Whether the database answers a trivial query within the connection timeout. */
+  public boolean isReachable() {
+    try (Connection connection = dataSource.getConnection()) {
+      return connection.isValid((int) Math.max(1, settings.connectionTimeout().toSeconds()));
+    } catch (SQLException e) {
+      return false;
+    }
+  }
+
+  @Override
+  public void close() {
+    dataSource.close();
+  }
+
+  private static String rootMessage(Throwable e) {
+    Throwable root = e;
+    while (root.getCause() != null) {
+      root = root.getCause();
+    }
+    return root.getMessage();
+  }
+}

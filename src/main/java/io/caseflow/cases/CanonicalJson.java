@@ -1,0 +1,47 @@
+package io.caseflow.cases;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.MapperFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * A canonical JSON encoding (keys sorted at every level, instants in ISO-8601) and its SHA-256,
+ * so the same content always hashes the same, whichever JVM or serializer produced it.
+ */
+final class CanonicalJson {
+
+  private static final ObjectMapper MAPPER =
+      JsonMapper.builder()
+          .addModule(new JavaTimeModule())
+          .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
+          .enable(MapperFeature.SORT_PROPERTIES_ALPHABETICALLY)
+          .enable(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS)
+          .build();
+  private static final TypeReference<TreeMap<String, Object>> FIELDS = new TypeReference<>() {};
+
+  private CanonicalJson() {}
+
+  /** The properties of a record or bean as a sorted, mutable map. */
+  static Map<String, Object> fieldsOf(Object value) {
+    return MAPPER.convertValue(value, FIELDS);
+  }
+
+  static String sha256(Map<String, Object> content) {
+    try {
+      byte[] canonical = MAPPER.writeValueAsString(content).getBytes(StandardCharsets.UTF_8);
+      return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(canonical));
+    } catch (JsonProcessingException | NoSuchAlgorithmException e) {
+      throw new IllegalStateException("Cannot hash " + content.keySet(), e);
+    }
+  }
+}

@@ -1,0 +1,119 @@
+package io.caseflow.cases;
+
+import io.caseflow.JsonSerializable;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.apache.pekko.actor.typed.ActorRef;
+
+/** What may be asked of a case. Every command names its principal and expects a reply. */
+public sealed interface CaseCommand extends JsonSerializable {
+
+  Principal principal();
+
+  ActorRef<CaseReply> replyTo();
+
+  /** A command that changes the case and may therefore carry an idempotency key. */
+  sealed interface Change extends CaseCommand {
+
+    /** The client's idempotency key, or null. */
+    String idempotencyKey();
+
+    /** What makes two requests under one idempotency key the same request. */
+    Map<String, Object> requestContent();
+
+    default RequestKey requestKey() {
+      if (idempotencyKey() == null) {
+        return null;
+      }
+      Map<String, Object> content = new LinkedHashMap<>(requestContent());
+      content.put("command", getClass().getSimpleName());
+      content.put("user", principal().userId());
+      return new RequestKey(idempotencyKey(), CanonicalJson.sha256(content));
+    }
+  }
+
+  record OpenCase(
+      Principal principal,
+      String workflow,
+      String subject,
+      String title,
+      Map<String, Object> data,
+      String idempotencyKey,
+      ActorRef<CaseReply> replyTo)
+      implements Change {
+
+    public OpenCase {
+      data = data == null ? Map.of() : data;
+    }
+
+    @Override
+    public Map<String, Object> requestContent() {
+      Map<String, Object> content = new LinkedHashMap<>();
+      content.put("workflow", workflow);
+      content.put("subject", subject);
+      content.put("title", title);
+      content.put("data", data);
+      return content;
+    }
+  }
+
+  /** {@code expectedVersion} is the version the client saw (If-Match), or null. */
+  record PerformAction(
+      Principal principal,
+      String action,
+      String comment,
+      Map<String, Object> data,
+      Long expectedVersion,
+      String idempotencyKey,
+      ActorRef<CaseReply> replyTo)
+      implements Change {
+
+    public PerformAction {
+      data = data == null ? Map.of() : data;
+    }
+
+    @Override
+    public Map<String, Object> requestContent() {
+      Map<String, Object> content = new LinkedHashMap<>();
+      content.put("action", action);
+      content.put("comment", comment);
+      content.put("data", data);
+      return content;
+    }
+  }
+
+  /** {@code assignee} null unassigns the case. */
+  record Assign(
+      Principal principal,
+      String assignee,
+      Long expectedVersion,
+      String idempotencyKey,
+      ActorRef<CaseReply> replyTo)
+      implements Change {
+
+    @Override
+    public Map<String, Object> requestContent() {
+      Map<String, Object> content = new LinkedHashMap<>();
+      content.put("assignee", assignee);
+      return content;
+    }
+  }
+
+  record AddComment(
+      Principal principal,
+      String text,
+      Long expectedVersion,
+      String idempotencyKey,
+      ActorRef<CaseReply> replyTo)
+      implements Change {
+
+    @Override
+    public Map<String, Object> requestContent() {
+      Map<String, Object> content = new LinkedHashMap<>();
+      content.put("text", text);
+      return content;
+    }
+  }
+
+  record GetCase(Principal principal, ActorRef<CaseReply> replyTo) implements CaseCommand {}
+}

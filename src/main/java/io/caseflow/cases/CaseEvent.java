@@ -1,0 +1,130 @@
+package io.caseflow.cases;
+
+import io.caseflow.JsonSerializable;
+import java.time.Instant;
+import java.util.Map;
+
+/**
+ * The facts of a case's life. Each one is the state change and its audit record at once, and
+ * links to its predecessor through {@code prevHash}, forming a per-case hash chain.
+ *
+ * <p>Shapes are never edited once released: evolve them with Jackson migrations.
+ */
+public sealed interface CaseEvent extends JsonSerializable {
+
+  String caseId();
+
+  String tenant();
+
+  /** The user id of whoever caused the event. */
+  String actor();
+
+  Instant at();
+
+  /** Position in the case's history, starting at 1; equal to the case version it produced. */
+  long seq();
+
+  /** The idempotency key of the request that produced the event, or null. */
+  RequestKey requestKey();
+
+  String prevHash();
+
+  String hash();
+
+  CaseEvent withHash(String hash);
+
+  record CaseOpened(
+      String caseId,
+      String tenant,
+      String actor,
+      Instant at,
+      long seq,
+      String workflow,
+      int workflowVersion,
+      String subject,
+      String title,
+      String state,
+      Map<String, Object> data,
+      RequestKey requestKey,
+      String prevHash,
+      String hash)
+      implements CaseEvent {
+
+    public CaseOpened {
+      data = Map.copyOf(data);
+    }
+
+    @Override
+    public CaseOpened withHash(String newHash) {
+      return new CaseOpened(
+          caseId, tenant, actor, at, seq, workflow, workflowVersion, subject, title, state, data,
+          requestKey, prevHash, newHash);
+    }
+  }
+
+  record ActionPerformed(
+      String caseId,
+      String tenant,
+      String actor,
+      Instant at,
+      long seq,
+      String action,
+      String from,
+      String to,
+      String comment,
+      Map<String, Object> data,
+      RequestKey requestKey,
+      String prevHash,
+      String hash)
+      implements CaseEvent {
+
+    public ActionPerformed {
+      data = Map.copyOf(data);
+    }
+
+    @Override
+    public ActionPerformed withHash(String newHash) {
+      return new ActionPerformed(
+          caseId, tenant, actor, at, seq, action, from, to, comment, data, requestKey, prevHash,
+          newHash);
+    }
+  }
+
+  /** {@code assignee} is null when the case was unassigned. */
+  record AssigneeChanged(
+      String caseId,
+      String tenant,
+      String actor,
+      Instant at,
+      long seq,
+      String assignee,
+      RequestKey requestKey,
+      String prevHash,
+      String hash)
+      implements CaseEvent {
+
+    @Override
+    public AssigneeChanged withHash(String newHash) {
+      return new AssigneeChanged(
+          caseId, tenant, actor, at, seq, assignee, requestKey, prevHash, newHash);
+    }
+  }
+
+  record CommentAdded(
+      String caseId,
+      String tenant,
+      String actor,
+      Instant at,
+      long seq,
+      String text,
+      RequestKey requestKey,
+      String prevHash,
+      String hash)
+      implements CaseEvent {
+
+    @Override
+    public CommentAdded withHash(String newHash) {
+      return new CommentAdded(caseId, tenant, actor, at, seq, text, requestKey, prevHash, newHash);
+    }
+  }
+}

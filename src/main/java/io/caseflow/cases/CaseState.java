@@ -1,0 +1,138 @@
+package io.caseflow.cases;
+
+import io.caseflow.JsonSerializable;
+import io.caseflow.cases.CaseEvent.ActionPerformed;
+import io.caseflow.cases.CaseEvent.AssigneeChanged;
+import io.caseflow.cases.CaseEvent.CaseOpened;
+import io.caseflow.cases.CaseEvent.CommentAdded;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/** What a case is now: nothing yet, or an open case. Folding a history yields it (pure). */
+public sealed interface CaseState extends JsonSerializable {
+
+  /** How many recent idempotency keys a case remembers. */
+  int IDEMPOTENCY_WINDOW = 64;
+
+  CaseState apply(CaseEvent event);
+
+  static CaseState replay(Iterable<? extends CaseEvent> history) {
+    CaseState state = new Empty();
+    for (CaseEvent event : history) {
+      state = state.apply(event);
+    }
+    return state;
+  }
+
+  record Empty() implements CaseState {
+
+    @Override
+    public CaseState apply(CaseEvent event) {
+      if (event instanceof CaseOpened opened) {
+        return Active.openedBy(opened);
+      }
+      throw new IllegalStateException("A case's history must start with CaseOpened: " + event);
+    }
+  }
+
+  /** A request already carried out, remembered so that its retry changes nothing. */
+  record ProcessedRequest(String key, String fingerprint, long seq) {}
+
+  record Active(
+      String caseId,
+      String tenant,
+      String workflow,
+      int workflowVersion,
+      String subject,
+      String title,
+      String state,
+      long version,
+      String assignee,
+      Map<String, Object> data,
+      Instant createdAt,
+      Instant updatedAt,
+      String lastHash,
+      Map<String, String> lastPerformers,
+      List<ProcessedRequest> recentRequests)
+      implements CaseState {
+
+    public Active {
+      data = Map.copyOf(data);
+      lastPerformers = Map.copyOf(lastPerformers);
+      recentRequests = List.copyOf(recentRequests);
+    }
+
+    static Active openedBy(CaseOpened e) {
+      return new Active(
+              e.caseId(),
+              e.tenant(),
+              e.workflow(),
+              e.workflowVersion(),
+              e.subject(),
+              e.title(),
+              e.state(),
+              0,
+              null,
+              e.data(),
+              e.at(),
+              e.at(),
+              HashChain.GENESIS,
+              Map.of(),
+              List.of())
+          .advancedBy(e);
+    }
+
+    @Override
+    public CaseState apply(CaseEvent event) {
+      if (event instanceof ActionPerformed e) {
+        Map<String, Object> merged = new HashMap<>(data);
+        merged.putAll(e.data());
+        Map<String, String> performers = new HashMap<>(lastPerformers);
+        performers.put(e.action(), e.actor());
+        return new Active(
+                caseId, tenant, workflow, workflowVersion, subject, title, e.to(), version,
+                assignee, merged, createdAt, updatedAt, lastHash, performers, recentRequests)
+            .advancedBy(e);
+      }
+      if (event instanceof AssigneeChanged e) {
+        return new Active(
+                caseId, tenant, workflow, workflowVersion, subject, title, state, version,
+                e.assignee(), data, createdAt, updatedAt, lastHash, lastPerformers, recentRequests)
+            .advancedBy(e);
+      }
+      if (event instanceof CommentAdded e) {
+        return advancedBy(e);
+      }
+      throw new IllegalStateException("Case " + caseId + " is already open: " + event);
+    }
+
+    /** Every event moves the version, the update time, the chain head and the request window. */
+    private Active advancedBy(CaseEvent e) {
+      List<ProcessedRequest> requests = recentRequests;
+      if (e.requestKey() != null) {
+        requests = new ArrayList<>(recentRequests);
+        requests.add(new ProcessedRequest(e.requestKey().key(), e.requestKey().fingerprint(), e.seq()));
+        if (requests.size() > IDEMPOTENCY_WINDOW) {
+          requests.remove(0);
+        }
+      }
+      return new Active(
+          caseId, tenant, workflow, workflowVersion, subject, title, state, e.seq(), assignee,
+          data, createdAt, e.at(), e.hash(), lastPerformers, requests);
+    }
+
+    public Optional<ProcessedRequest> processed(String idempotencyKey) {
+      return recentRequests.stream().filter(r -> r.key().equals(idempotencyKey)).findFirst();
+    }
+
+    public CaseView view() {
+      return new CaseView(
+          caseId, tenant, workflow, workflowVersion, subject, title, state, version, assignee,
+          data, createdAt, updatedAt);
+    }
+  }
+}

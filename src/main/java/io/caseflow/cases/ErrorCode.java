@@ -1,0 +1,29 @@
+package io.caseflow.cases;
+
+/**
+ * Stable, machine-readable error codes. Clients and tests depend on {@link #code()}; the human
+ * text lives in the message catalog and may change freely.
+ */
+public enum ErrorCode {
+  MALFORMED_REQUEST,
+  UNAUTHENTICATED,
+  FORBIDDEN,
+  FOUR_EYES_VIOLATION,
+  CASE_NOT_FOUND,
+  UNKNOWN_WORKFLOW,
+  UNKNOWN_ACTION,
+  NOT_FOUND,
+  METHOD_NOT_ALLOWED,
+  INVALID_TRANSITION,
+  CASE_ALREADY_EXISTS,
+  IDEMPOTENCY_KEY_REUSED,
+  VERSION_CONFLICT,
+  MISSING_FIELD,
+  INVALID_FIELD,
+  UNAVAILABLE,
+  INTERNAL_ERROR;
+
+  public String code() {
+    return name().toLowerCase(java.util.Locale.ROOT);
+  }
+}

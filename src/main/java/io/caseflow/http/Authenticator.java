@@ -1,0 +1,28 @@
+package io.caseflow.http;
+
+import io.caseflow.cases.Principal;
+import java.util.Map;
+import java.util.Optional;
+import java.util.stream.Collectors;
+
+/** Resolves a bearer token to the principal it stands for. */
+@FunctionalInterface
+public interface Authenticator {
+
+  String DEMO_TOKEN_PREFIX = "demo-";
+
+  Optional<Principal> authenticate(String bearerToken);
+
+  /** The demo principals of the embedded default: token {@code demo-<user id>}. */
+  static Authenticator demoTokens(Map<String, Principal> principals) {
+    Map<String, Principal> byToken =
+        principals.values().stream()
+            .collect(Collectors.toUnmodifiableMap(p -> DEMO_TOKEN_PREFIX + p.userId(), p -> p));
+    return token -> Optional.ofNullable(byToken.get(token));
+  }
+
+  /** Accepts no token at all: what remains when demo tokens are turned off. */
+  static Authenticator none() {
+    return token -> Optional.empty();
+  }
+}

@@ -1,0 +1,357 @@
+package io.caseflow.http;
+
+import io.caseflow.cases.CaseCommand;
+import io.caseflow.cases.CaseEntity;
+import io.caseflow.cases.CaseHistory;
+import io.caseflow.cases.CaseId;
+import io.caseflow.cases.CaseReply;
+import io.caseflow.cases.CaseReply.Accepted;
+import io.caseflow.cases.CaseReply.Rejected;
+import io.caseflow.cases.CaseReply.Replayed;
+import io.caseflow.cases.CaseView;
+import io.caseflow.cases.ErrorCode;
+import io.caseflow.cases.HashChain;
+import io.caseflow.cases.Principal;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalLong;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.function.BiFunction;
+import java.util.function.Function;
+import java.util.function.Supplier;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
+import org.apache.pekko.http.javadsl.model.HttpHeader;
+import org.apache.pekko.http.javadsl.model.HttpResponse;
+import org.apache.pekko.http.javadsl.model.StatusCode;
+import org.apache.pekko.http.javadsl.model.StatusCodes;
+import org.apache.pekko.http.javadsl.server.AllDirectives;
+import org.apache.pekko.http.javadsl.server.PathMatchers;
+import org.apache.pekko.http.javadsl.server.Route;
+import org.apache.pekko.http.javadsl.unmarshalling.Unmarshaller;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * {@code /cases}: commands go to the case entity through Cluster Sharding and are answered only
+ * once it replied; history comes from the journal.
+ */
+final class CaseRoutes extends AllDirectives {
+
+  private static final Logger log = LoggerFactory.getLogger(CaseRoutes.class);
+  private static final Pattern IDEMPOTENCY_KEY = Pattern.compile("[\\x21-\\x7E]{1,255}");
+  private static final Pattern VERSION_TAG = Pattern.compile("(?:W/)?\"?(\\d{1,18})\"?");
+
+  private final ClusterSharding sharding;
+  private final CaseHistory history;
+  private final Duration askTimeout;
+  private final long maxBodySize;
+  private final Supplier<String> newCaseId;
+  private final Json json;
+  private final Problems problems;
+
+  CaseRoutes(
+      ClusterSharding sharding,
+      CaseHistory history,
+      Duration askTimeout,
+      long maxBodySize,
+      Supplier<String> newCaseId,
+      Json json,
+      Problems problems) {
+    this.sharding = sharding;
+    this.history = history;
+    this.askTimeout = askTimeout;
+    this.maxBodySize = maxBodySize;
+    this.newCaseId = newCaseId;
+    this.json = json;
+    this.problems = problems;
+  }
+
+  Route routes(Principal principal) {
+    return pathPrefix(
+        "cases",
+        () ->
+            concat(
+                pathEnd(() -> post(() -> open(principal))),
+                pathPrefix(PathMatchers.segment(), id -> oneCase(principal, id))));
+  }
+
+  private Route oneCase(Principal principal, String id) {
+    if (!CaseId.isValid(id)) {
+      return complete(problems.of(ErrorCode.CASE_NOT_FOUND, Map.of("caseId", id)));
+    }
+    CaseId caseId = new CaseId(principal.tenant(), id);
+    return concat(
+        pathEnd(
+            () ->
+                get(
+                    () ->
+                        parameterOptional(
+                            "asOf",
+                            asOf ->
+                                asOf.isPresent()
+                                    ? asOf(caseId, asOf.get())
+                                    : ask(
+                                        caseId,
+                                        replyTo -> new CaseCommand.GetCase(principal, replyTo),
+                                        StatusCodes.OK)))),
+        path(
+            PathMatchers.segment("actions").slash(PathMatchers.segment()),
+            action ->
+                post(
+                    () ->
+                        commandHeaders(
+                            (key, version) ->
+                                body(
+                                    RequestBodies.PerformAction.class,
+                                    false,
+                                    body ->
+                                        ask(
+                                            caseId,
+                                            replyTo ->
+                                                new CaseCommand.PerformAction(
+                                                    principal,
+                                                    action,
+                                                    body == null ? null : body.comment(),
+                                                    body == null ? null : body.data(),
+                                                    version,
+                                                    key,
+                                                    replyTo),
+                                            StatusCodes.OK))))),
+        path(
+            "assignee",
+            () ->
+                post(
+                    () ->
+                        commandHeaders(
+                            (key, version) ->
+                                body(
+                                    RequestBodies.Assign.class,
+                                    true,
+                                    body ->
+                                        ask(
+                                            caseId,
+                                            replyTo ->
+                                                new CaseCommand.Assign(
+                                                    principal, body.assignee(), version, key, replyTo),
+                                            StatusCodes.OK))))),
+        path(
+            "comments",
+            () ->
+                post(
+                    () ->
+                        commandHeaders(
+                            (key, version) ->
+                                body(
+                                    RequestBodies.AddComment.class,
+                                    true,
+                                    body ->
+                                        ask(
+                                            caseId,
+                                            replyTo ->
+                                                new CaseCommand.AddComment(
+                                                    principal, body.text(), version, key, replyTo),
+                                            StatusCodes.CREATED))))),
+        pathPrefix(
+            "history",
+            () ->
+                concat(
+                    pathEnd(() -> get(() -> historyOf(caseId))),
+                    path("verify", () -> get(() -> verify(caseId))))));
+  }
+
+  private Route open(Principal principal) {
+    return commandHeaders(
+        (key, ignoredVersion) ->
+            body(
+                RequestBodies.OpenCase.class,
+                true,
+                body -> {
+                  String id = body.id() != null ? body.id() : generatedId(principal, key);
+                  if (!CaseId.isValid(id)) {
+                    return complete(
+                        problems.of(
+                            ErrorCode.INVALID_FIELD,
+                            Map.of(
+                                "field", "id",
+                                "reason", "must be 1 to 64 letters, digits, '.', '_' or '-'")));
+                  }
+                  return ask(
+                      new CaseId(principal.tenant(), id),
+                      replyTo ->
+                          new CaseCommand.OpenCase(
+                              principal,
+                              body.workflow(),
+                              body.subject(),
+                              body.title(),
+                              body.data(),
+                              key,
+                              replyTo),
+                      StatusCodes.CREATED);
+                }));
+  }
+
+  /**
+   * Without a client-chosen id, a retried open must reach the same case: the id is derived from
+   * the idempotency key when there is one.
+   */
+  private String generatedId(Principal principal, String idempotencyKey) {
+    if (idempotencyKey == null) {
+      return newCaseId.get();
+    }
+    String seed = principal.tenant() + '\n' + principal.userId() + '\n' + idempotencyKey;
+    return UUID.nameUUIDFromBytes(seed.getBytes(StandardCharsets.UTF_8)).toString();
+  }
+
+  private Route ask(
+      CaseId caseId, Function<ActorRef<CaseReply>, CaseCommand> command, StatusCode success) {
+    CompletionStage<HttpResponse> response =
+        sharding
+            .entityRefFor(CaseEntity.TYPE_KEY, caseId.entityId())
+            .<CaseReply>ask(command::apply, askTimeout)
+            .thenCompose(reply -> respond(caseId, reply, success))
+            .exceptionally(
+                error -> {
+                  log.warn("Case {} did not answer: {}", caseId, error.toString());
+                  return problems.of(ErrorCode.UNAVAILABLE, Map.of("caseId", caseId.id()));
+                });
+    return completeWithFuture(response);
+  }
+
+  private CompletionStage<HttpResponse> respond(CaseId caseId, CaseReply reply, StatusCode success) {
+    if (reply instanceof Accepted accepted) {
+      return CompletableFuture.completedFuture(caseResponse(success, accepted.view()));
+    }
+    if (reply instanceof Replayed replayed) {
+      return history
+          .atSeq(caseId, replayed.seq())
+          .thenApply(
+              view ->
+                  caseResponse(success, view.orElseThrow())
+                      .addHeader(HttpHeader.parse("Idempotent-Replayed", "true")));
+    }
+    Rejected rejected = (Rejected) reply;
+    return CompletableFuture.completedFuture(problems.of(rejected.code(), rejected.args()));
+  }
+
+  private HttpResponse caseResponse(StatusCode status, CaseView view) {
+    HttpResponse response =
+        HttpResponse.create()
+            .withStatus(status)
+            .withEntity(org.apache.pekko.http.javadsl.model.ContentTypes.APPLICATION_JSON, json.write(view))
+            .addHeader(HttpHeader.parse("ETag", "\"" + view.version() + "\""));
+    if (status.equals(StatusCodes.CREATED) && view.version() == 1) {
+      response = response.addHeader(HttpHeader.parse("Location", "/cases/" + view.id()));
+    }
+    return response;
+  }
+
+  private Route asOf(CaseId caseId, String asOfParameter) {
+    Instant instant;
+    try {
+      instant = Instant.parse(asOfParameter);
+    } catch (DateTimeParseException e) {
+      throw new MalformedRequestException(
+          "asOf must be an ISO-8601 instant such as 2026-01-31T12:00:00Z, was '" + asOfParameter + "'");
+    }
+    return completeWithFuture(
+        history
+            .asOf(caseId, instant)
+            .thenApply(
+                view ->
+                    view.map(v -> caseResponse(StatusCodes.OK, v))
+                        .orElseGet(() -> caseNotFound(caseId))));
+  }
+
+  private Route historyOf(CaseId caseId) {
+    return completeWithFuture(
+        history
+            .events(caseId)
+            .thenApply(
+                events ->
+                    events.isEmpty()
+                        ? caseNotFound(caseId)
+                        : jsonResponse(events.stream().map(HistoryEntry::of).toList())));
+  }
+
+  private Route verify(CaseId caseId) {
+    return completeWithFuture(
+        history
+            .events(caseId)
+            .thenApply(
+                events -> {
+                  if (events.isEmpty()) {
+                    return caseNotFound(caseId);
+                  }
+                  OptionalLong broken = HashChain.firstBrokenSeq(events);
+                  Map<String, Object> result = new LinkedHashMap<>();
+                  result.put("valid", broken.isEmpty());
+                  if (broken.isPresent()) {
+                    result.put("firstBrokenSeq", broken.getAsLong());
+                  } else {
+                    result.put("events", events.size());
+                  }
+                  return jsonResponse(result);
+                }));
+  }
+
+  private HttpResponse caseNotFound(CaseId caseId) {
+    return problems.of(ErrorCode.CASE_NOT_FOUND, Map.of("caseId", caseId.id()));
+  }
+
+  private HttpResponse jsonResponse(Object body) {
+    return HttpResponse.create()
+        .withEntity(org.apache.pekko.http.javadsl.model.ContentTypes.APPLICATION_JSON, json.write(body));
+  }
+
+  /** The optional {@code Idempotency-Key} and {@code If-Match} headers of a change. */
+  private Route commandHeaders(BiFunction<String, Long, Route> inner) {
+    return optionalHeaderValueByName(
+        "Idempotency-Key",
+        key ->
+            optionalHeaderValueByName(
+                "If-Match",
+                ifMatch -> inner.apply(idempotencyKey(key), expectedVersion(ifMatch))));
+  }
+
+  private static String idempotencyKey(Optional<String> header) {
+    if (header.isEmpty()) {
+      return null;
+    }
+    if (!IDEMPOTENCY_KEY.matcher(header.get()).matches()) {
+      throw new MalformedRequestException(
+          "Idempotency-Key must be 1 to 255 visible ASCII characters.");
+    }
+    return header.get();
+  }
+
+  private static Long expectedVersion(Optional<String> header) {
+    if (header.isEmpty() || header.get().trim().equals("*")) {
+      return null;
+    }
+    Matcher version = VERSION_TAG.matcher(header.get().trim());
+    if (!version.matches()) {
+      throw new MalformedRequestException(
+          "If-Match must carry one case version as an entity tag, such as \"3\".");
+    }
+    return Long.parseLong(version.group(1));
+  }
+
+  private <T> Route body(Class<T> type, boolean required, Function<T, Route> inner) {
+    return withSizeLimit(
+        maxBodySize,
+        () ->
+            entity(
+                Unmarshaller.entityToString(),
+                text -> inner.apply(!required && text.isBlank() ? null : json.read(text, type))));
+  }
+}

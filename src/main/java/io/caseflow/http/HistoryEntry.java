@@ -1,0 +1,53 @@
+package io.caseflow.http;
+
+import io.caseflow.cases.CaseEvent;
+import io.caseflow.cases.CaseEvent.ActionPerformed;
+import io.caseflow.cases.CaseEvent.AssigneeChanged;
+import io.caseflow.cases.CaseEvent.CaseOpened;
+import io.caseflow.cases.CaseEvent.CommentAdded;
+import java.time.Instant;
+import java.util.Map;
+
+/** One event of a case's history as {@code GET /cases/{id}/history} shows it. */
+record HistoryEntry(
+    long seq,
+    String type,
+    String actor,
+    Instant at,
+    String from,
+    String to,
+    String action,
+    String comment,
+    String assignee,
+    Map<String, Object> data,
+    String hash,
+    String prevHash) {
+
+  static HistoryEntry of(CaseEvent event) {
+    if (event instanceof CaseOpened e) {
+      return entry(e, "case_opened", null, e.state(), "open", null, null, e.data());
+    }
+    if (event instanceof ActionPerformed e) {
+      return entry(e, "action_performed", e.from(), e.to(), e.action(), e.comment(), null, e.data());
+    }
+    if (event instanceof AssigneeChanged e) {
+      return entry(e, "assignee_changed", null, null, "assign", null, e.assignee(), Map.of());
+    }
+    CommentAdded e = (CommentAdded) event;
+    return entry(e, "comment_added", null, null, "comment", e.text(), null, Map.of());
+  }
+
+  private static HistoryEntry entry(
+      CaseEvent e,
+      String type,
+      String from,
+      String to,
+      String action,
+      String comment,
+      String assignee,
+      Map<String, Object> data) {
+    return new HistoryEntry(
+        e.seq(), type, e.actor(), e.at(), from, to, action, comment, assignee, data, e.hash(),
+        e.prevHash());
+  }
+}

@@ -1,0 +1,176 @@
+package io.caseflow.http;
+
+import io.caseflow.cases.CaseHistory;
+import io.caseflow.cases.ErrorCode;
+import io.caseflow.cases.Principal;
+import io.caseflow.workflow.WorkflowRegistry;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Function;
+import java.util.function.Supplier;
+import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
+import org.apache.pekko.http.javadsl.model.ContentTypes;
+import org.apache.pekko.http.javadsl.model.HttpHeader;
+import org.apache.pekko.http.javadsl.model.HttpResponse;
+import org.apache.pekko.http.javadsl.model.StatusCodes;
+import org.apache.pekko.http.javadsl.server.AllDirectives;
+import org.apache.pekko.http.javadsl.server.ExceptionHandler;
+import org.apache.pekko.http.javadsl.server.MalformedRequestContentRejection;
+import org.apache.pekko.http.javadsl.server.MethodRejection;
+import org.apache.pekko.http.javadsl.server.Rejection;
+import org.apache.pekko.http.javadsl.server.RejectionHandler;
+import org.apache.pekko.http.javadsl.server.Route;
+import org.apache.pekko.http.scaladsl.model.EntityStreamSizeException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The whole HTTP API: health without a token, everything else behind a bearer token, and every
+ * failure (bad input, unknown path, wrong method, crash) answered as a problem document.
+ */
+public final class HttpApi extends AllDirectives {
+
+  private static final Logger log = LoggerFactory.getLogger(HttpApi.class);
+  private static final String BEARER = "Bearer ";
+
+  private final Authenticator authenticator;
+  private final WorkflowRegistry workflows;
+  private final ReadinessCheck readiness;
+  private final Json json;
+  private final Problems problems;
+  private final CaseRoutes cases;
+
+  public HttpApi(
+      HttpSettings settings,
+      Authenticator authenticator,
+      ClusterSharding sharding,
+      CaseHistory history,
+      WorkflowRegistry workflows,
+      ReadinessCheck readiness,
+      Supplier<String> newCaseId) {
+    this.authenticator = authenticator;
+    this.workflows = workflows;
+    this.readiness = readiness;
+    this.json = new Json(settings.maxJsonDepth());
+    this.problems = new Problems(json);
+    this.cases =
+        new CaseRoutes(
+            sharding,
+            history,
+            settings.askTimeout(),
+            settings.maxBodySize(),
+            newCaseId,
+            json,
+            problems);
+  }
+
+  public Route route() {
+    return handleExceptions(
+        exceptionHandler(),
+        () ->
+            handleRejections(
+                rejectionHandler(),
+                () ->
+                    concat(
+                        pathPrefix("health", this::health),
+                        authenticated(
+                            principal ->
+                                concat(
+                                    cases.routes(principal),
+                                    path("workflows", () -> get(this::workflows)))))));
+  }
+
+  private Route health() {
+    return concat(
+        path("alive", () -> get(() -> complete(jsonResponse(Map.of("status", "alive"))))),
+        path(
+            "ready",
+            () ->
+                get(
+                    () ->
+                        completeWithFuture(
+                            readiness
+                                .check()
+                                .thenApply(
+                                    checks -> {
+                                      boolean ready = checks.values().stream().allMatch(ok -> ok);
+                                      Map<String, Object> body = new LinkedHashMap<>();
+                                      body.put("status", ready ? "ready" : "not_ready");
+                                      body.put("checks", checks);
+                                      return jsonResponse(body)
+                                          .withStatus(
+                                              ready
+                                                  ? StatusCodes.OK
+                                                  : StatusCodes.SERVICE_UNAVAILABLE);
+                                    })))));
+  }
+
+  private Route workflows() {
+    return complete(jsonResponse(workflows.all().stream().map(WorkflowView::of).toList()));
+  }
+
+  /** Only the Authorization header counts: tokens in URLs end up in logs and are refused. */
+  private Route authenticated(Function<Principal, Route> inner) {
+    return optionalHeaderValueByName(
+        "Authorization",
+        header -> {
+          Optional<Principal> principal =
+              header
+                  .filter(value -> value.regionMatches(true, 0, BEARER, 0, BEARER.length()))
+                  .map(value -> value.substring(BEARER.length()).trim())
+                  .flatMap(authenticator::authenticate);
+          return principal
+              .map(inner)
+              .orElseGet(
+                  () ->
+                      complete(
+                          problems
+                              .of(ErrorCode.UNAUTHENTICATED, Map.of())
+                              .addHeader(HttpHeader.parse("WWW-Authenticate", "Bearer"))));
+        });
+  }
+
+  private HttpResponse jsonResponse(Object body) {
+    return HttpResponse.create().withEntity(ContentTypes.APPLICATION_JSON, json.write(body));
+  }
+
+  private ExceptionHandler exceptionHandler() {
+    return ExceptionHandler.newBuilder()
+        .match(
+            MalformedRequestException.class,
+            e -> complete(problems.malformed(e.getMessage())))
+        .match(EntityStreamSizeException.class, e -> complete(tooLarge()))
+        .matchAny(
+            e -> {
+              log.error("Request failed", e);
+              return complete(problems.of(ErrorCode.INTERNAL_ERROR, Map.of()));
+            })
+        .build();
+  }
+
+  private RejectionHandler rejectionHandler() {
+    return RejectionHandler.newBuilder()
+        .handle(
+            MalformedRequestContentRejection.class,
+            rejection ->
+                complete(
+                    rejection.getCause() instanceof EntityStreamSizeException
+                        ? tooLarge()
+                        : problems.malformed(rejection.message())))
+        .handleAll(
+            MethodRejection.class,
+            (List<MethodRejection> rejections) ->
+                complete(problems.of(ErrorCode.METHOD_NOT_ALLOWED, Map.of())))
+        .handle(
+            Rejection.class,
+            rejection -> complete(problems.malformed(String.valueOf(rejection))))
+        .handleNotFound(complete(problems.of(ErrorCode.NOT_FOUND, Map.of())))
+        .build();
+  }
+
+  private HttpResponse tooLarge() {
+    return problems.malformed("The request body is larger than the limit (caseflow.http.max-body-size).");
+  }
+}

@@ -1,0 +1,85 @@
+package io.caseflow.http;
+
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.StreamReadConstraints;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.MapperFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.cfg.CoercionAction;
+import com.fasterxml.jackson.databind.cfg.CoercionInputShape;
+import com.fasterxml.jackson.databind.exc.MismatchedInputException;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import com.fasterxml.jackson.databind.type.LogicalType;
+import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
+
+/**
+ * JSON in and out of the HTTP API. Reading is strict: unknown fields, wrong types (no quiet
+ * coercion of 5 into "5"), trailing content and deep nesting are all malformed requests.
+ */
+final class Json {
+
+  private final ObjectMapper mapper;
+
+  Json(int maxDepth) {
+    JsonFactory factory =
+        JsonFactory.builder()
+            .streamReadConstraints(StreamReadConstraints.builder().maxNestingDepth(maxDepth).build())
+            .build();
+    mapper =
+        JsonMapper.builder(factory)
+            .addModule(new JavaTimeModule())
+            .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
+            .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+            .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+            .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
+            .disable(MapperFeature.ALLOW_COERCION_OF_SCALARS)
+            .build();
+    for (CoercionInputShape shape :
+        new CoercionInputShape[] {
+          CoercionInputShape.Integer, CoercionInputShape.Float, CoercionInputShape.Boolean
+        }) {
+      mapper.coercionConfigFor(LogicalType.Textual).setCoercion(shape, CoercionAction.Fail);
+    }
+  }
+
+  <T> T read(String body, Class<T> type) {
+    if (body.isBlank()) {
+      throw new MalformedRequestException("The request needs a JSON body.");
+    }
+    try {
+      T value = mapper.readValue(body, type);
+      if (value == null) {
+        throw new MalformedRequestException("The request body must be a JSON object.");
+      }
+      return value;
+    } catch (MismatchedInputException e) {
+      String path = e.getPath().isEmpty() ? "" : " at '" + fieldPath(e) + "'";
+      throw new MalformedRequestException(
+          "The request body does not fit" + path + ": " + e.getOriginalMessage());
+    } catch (JsonProcessingException e) {
+      throw new MalformedRequestException("The request body is not valid JSON: " + e.getOriginalMessage());
+    }
+  }
+
+  byte[] write(Object value) {
+    try {
+      return mapper.writeValueAsBytes(value);
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException("Cannot write " + value.getClass().getSimpleName(), e);
+    }
+  }
+
+  private static String fieldPath(MismatchedInputException e) {
+    StringBuilder path = new StringBuilder();
+    for (var reference : e.getPath()) {
+      if (reference.getFieldName() != null) {
+        path.append(path.length() == 0 ? "" : ".").append(reference.getFieldName());
+      } else {
+        path.append('[').append(reference.getIndex()).append(']');
+      }
+    }
+    return path.toString();
+  }
+}

@@ -1,0 +1,62 @@
+package io.caseflow.http;
+
+import io.caseflow.cases.ErrorCode;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.apache.pekko.http.javadsl.model.ContentType;
+import org.apache.pekko.http.javadsl.model.ContentTypes;
+import org.apache.pekko.http.javadsl.model.HttpEntities;
+import org.apache.pekko.http.javadsl.model.HttpResponse;
+import org.apache.pekko.http.javadsl.model.MediaTypes;
+import org.apache.pekko.http.javadsl.model.StatusCode;
+import org.apache.pekko.http.javadsl.model.StatusCodes;
+
+/**
+ * Turns error codes into RFC 9457 {@code application/problem+json} responses. This is the one
+ * place that decides which HTTP status a code gets.
+ */
+final class Problems {
+
+  private static final ContentType PROBLEM_JSON =
+      ContentTypes.create(MediaTypes.applicationWithFixedCharset("problem+json", org.apache.pekko.http.javadsl.model.HttpCharsets.UTF_8));
+
+  private final MessageCatalog catalog = new MessageCatalog();
+  private final Json json;
+
+  Problems(Json json) {
+    this.json = json;
+  }
+
+  static StatusCode statusOf(ErrorCode code) {
+    return switch (code) {
+      case MALFORMED_REQUEST -> StatusCodes.BAD_REQUEST;
+      case UNAUTHENTICATED -> StatusCodes.UNAUTHORIZED;
+      case FORBIDDEN, FOUR_EYES_VIOLATION -> StatusCodes.FORBIDDEN;
+      case CASE_NOT_FOUND, UNKNOWN_WORKFLOW, UNKNOWN_ACTION, NOT_FOUND -> StatusCodes.NOT_FOUND;
+      case METHOD_NOT_ALLOWED -> StatusCodes.METHOD_NOT_ALLOWED;
+      case INVALID_TRANSITION, CASE_ALREADY_EXISTS -> StatusCodes.CONFLICT;
+      case VERSION_CONFLICT -> StatusCodes.PRECONDITION_FAILED;
+      case MISSING_FIELD, INVALID_FIELD, IDEMPOTENCY_KEY_REUSED -> StatusCodes.UNPROCESSABLE_ENTITY;
+      case UNAVAILABLE -> StatusCodes.SERVICE_UNAVAILABLE;
+      case INTERNAL_ERROR -> StatusCodes.INTERNAL_SERVER_ERROR;
+    };
+  }
+
+  HttpResponse of(ErrorCode code, Map<String, String> args) {
+    StatusCode status = statusOf(code);
+    Map<String, Object> body = new LinkedHashMap<>();
+    body.put("type", "about:blank");
+    body.put("title", catalog.title(code));
+    body.put("status", status.intValue());
+    body.put("code", code.code());
+    body.put("detail", catalog.detail(code, args));
+    args.forEach(body::putIfAbsent);
+    return HttpResponse.create()
+        .withStatus(status)
+        .withEntity(HttpEntities.create(PROBLEM_JSON, json.write(body)));
+  }
+
+  HttpResponse malformed(String reason) {
+    return of(ErrorCode.MALFORMED_REQUEST, Map.of("reason", reason));
+  }
+}

@@ -1,0 +1,19 @@
+package io.caseflow.http;
+
+import com.fasterxml.jackson.annotation.JsonProperty;
+import java.util.Map;
+
+/** The JSON bodies the API accepts (API.md). */
+final class RequestBodies {
+
+  private RequestBodies() {}
+
+  record OpenCase(String id, String workflow, String subject, String title, Map<String, Object> data) {}
+
+  record PerformAction(String comment, Map<String, Object> data) {}
+
+  /** {@code assignee} must be present; null unassigns. */
+  record Assign(@JsonProperty(required = true) String assignee) {}
+
+  record AddComment(String text) {}
+}

@@ -1,0 +1,79 @@
+package io.caseflow.http;
+
+import io.caseflow.workflow.MakerChecker;
+import io.caseflow.workflow.Workflow;
+import io.caseflow.workflow.WorkflowAction;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+/** A workflow definition as {@code GET /workflows} shows it; sets are sorted for stable output. */
+record WorkflowView(
+    String name,
+    int version,
+    List<String> states,
+    String initialState,
+    List<String> terminalStates,
+    List<String> roles,
+    List<String> openRoles,
+    Map<String, FieldView> fields,
+    List<ActionView> actions,
+    List<MakerCheckerView> makerChecker) {
+
+  record FieldView(String type, List<String> values) {}
+
+  record ActionView(
+      String name,
+      List<String> from,
+      String to,
+      List<String> roles,
+      List<String> requires,
+      boolean requiresComment) {}
+
+  record MakerCheckerView(String checker, List<String> makers) {}
+
+  static WorkflowView of(Workflow workflow) {
+    Map<String, FieldView> fields = new TreeMap<>();
+    workflow
+        .fields()
+        .forEach(
+            (name, spec) ->
+                fields.put(name, new FieldView(spec.type().name().toLowerCase(), spec.values())));
+    return new WorkflowView(
+        workflow.name(),
+        workflow.version(),
+        workflow.states(),
+        workflow.initialState(),
+        sorted(workflow.terminalStates()),
+        sorted(workflow.roles()),
+        sorted(workflow.openRoles()),
+        fields,
+        workflow.states().stream()
+            .flatMap(
+                state ->
+                    workflow.actions().values().stream()
+                        .filter(action -> action.from().contains(state)))
+            .distinct()
+            .map(WorkflowView::actionView)
+            .toList(),
+        workflow.makerChecker().stream()
+            .sorted(java.util.Comparator.comparing(MakerChecker::checker))
+            .map(pair -> new MakerCheckerView(pair.checker(), sorted(pair.makers())))
+            .toList());
+  }
+
+  private static ActionView actionView(WorkflowAction action) {
+    return new ActionView(
+        action.name(),
+        sorted(action.from()),
+        action.to(),
+        sorted(action.roles()),
+        action.requiredFields(),
+        action.commentRequired());
+  }
+
+  private static List<String> sorted(Collection<String> values) {
+    return values.stream().sorted().toList();
+  }
+}

@@ -1,0 +1,55 @@
+package io.caseflow.workflow;
+
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.stream.Collectors;
+
+/**
+ * One version of a declared workflow: the states a case moves through and the actions that move
+ * it. Definitions are immutable; a new version is a new definition, and a case keeps following
+ * the version it was opened with.
+ */
+public record Workflow(
+    String name,
+    int version,
+    List<String> states,
+    String initialState,
+    Set<String> terminalStates,
+    Set<String> roles,
+    Set<String> openRoles,
+    Map<String, FieldSpec> fields,
+    Map<String, WorkflowAction> actions,
+    List<MakerChecker> makerChecker) {
+
+  public Workflow {
+    states = List.copyOf(states);
+    terminalStates = Set.copyOf(terminalStates);
+    roles = Set.copyOf(roles);
+    openRoles = Set.copyOf(openRoles);
+    fields = Map.copyOf(fields);
+    actions = Map.copyOf(actions);
+    makerChecker = List.copyOf(makerChecker);
+  }
+
+  public Optional<WorkflowAction> action(String actionName) {
+    return Optional.ofNullable(actions.get(actionName));
+  }
+
+  public Optional<FieldSpec> field(String fieldName) {
+    return Optional.ofNullable(fields.get(fieldName));
+  }
+
+  public boolean isTerminal(String state) {
+    return terminalStates.contains(state);
+  }
+
+  /** The actions whose last performer may not perform {@code checkerAction} (four eyes). */
+  public Set<String> makersOf(String checkerAction) {
+    return makerChecker.stream()
+        .filter(pair -> pair.checker().equals(checkerAction))
+        .flatMap(pair -> pair.makers().stream())
+        .collect(Collectors.toUnmodifiableSet());
+  }
+}

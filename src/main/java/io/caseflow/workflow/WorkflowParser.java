@@ -1,0 +1,156 @@
+package io.caseflow.workflow;
+
+import com.typesafe.config.Config;
+import com.typesafe.config.ConfigException;
+import com.typesafe.config.ConfigFactory;
+import io.caseflow.workflow.FieldSpec.FieldType;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+
+/**
+ * Reads one HOCON workflow definition and validates it as a whole: every problem found is
+ * reported at once, named after the source, and no half-valid workflow is ever returned.
+ */
+final class WorkflowParser {
+
+  private static final Set<String> TOP_LEVEL_KEYS =
+      Set.of(
+          "name",
+          "version",
+          "states",
+          "initial-state",
+          "terminal-states",
+          "roles",
+          "open-roles",
+          "fields",
+          "actions",
+          "maker-checker");
+  private static final Set<String> ACTION_KEYS =
+      Set.of("name", "from", "to", "roles", "requires", "requires-comment");
+  private static final Set<String> FIELD_KEYS = Set.of("type", "values");
+  private static final Set<String> MAKER_CHECKER_KEYS = Set.of("checker", "makers");
+
+  private final String source;
+  private final List<String> problems = new ArrayList<>();
+
+  private WorkflowParser(String source) {
+    this.source = source;
+  }
+
+  static Workflow parse(String source, String hocon) {
+    return new WorkflowParser(source).parse(hocon);
+  }
+
+  private Workflow parse(String hocon) {
+    Workflow workflow;
+    try {
+      Config config = ConfigFactory.parseString(hocon).resolve();
+      workflow = read(config);
+    } catch (ConfigException e) {
+      problems.add(e.getMessage().replaceFirst("^String: ", "line "));
+      throw new WorkflowDefinitionException(source, problems);
+    }
+    if (problems.isEmpty()) {
+      new WorkflowValidator(workflow, problems).validate();
+    }
+    if (!problems.isEmpty()) {
+      throw new WorkflowDefinitionException(source, problems);
+    }
+    return workflow;
+  }
+
+  private Workflow read(Config config) {
+    rejectUnknownKeys("the definition", config, TOP_LEVEL_KEYS);
+    Map<String, FieldSpec> fields = new LinkedHashMap<>();
+    if (config.hasPath("fields")) {
+      Config fieldsConfig = config.getConfig("fields");
+      for (String fieldName : fieldsConfig.root().keySet()) {
+        fields.put(fieldName, readField(fieldName, fieldsConfig.getConfig(quoted(fieldName))));
+      }
+    }
+    Map<String, WorkflowAction> actions = new LinkedHashMap<>();
+    for (Config actionConfig : config.getConfigList("actions")) {
+      WorkflowAction action = readAction(actionConfig);
+      if (actions.putIfAbsent(action.name(), action) != null) {
+        problems.add("action '" + action.name() + "' is declared more than once");
+      }
+    }
+    List<MakerChecker> makerChecker = new ArrayList<>();
+    if (config.hasPath("maker-checker")) {
+      for (Config pair : config.getConfigList("maker-checker")) {
+        rejectUnknownKeys("a maker-checker pair", pair, MAKER_CHECKER_KEYS);
+        makerChecker.add(
+            new MakerChecker(pair.getString("checker"), uniqueList(pair, "makers")));
+      }
+    }
+    Set<String> roles = uniqueList(config, "roles");
+    return new Workflow(
+        config.getString("name"),
+        config.getInt("version"),
+        List.copyOf(uniqueList(config, "states")),
+        config.getString("initial-state"),
+        uniqueList(config, "terminal-states"),
+        roles,
+        config.hasPath("open-roles") ? uniqueList(config, "open-roles") : roles,
+        fields,
+        actions,
+        makerChecker);
+  }
+
+  private WorkflowAction readAction(Config action) {
+    String name = action.getString("name");
+    rejectUnknownKeys("action '" + name + "'", action, ACTION_KEYS);
+    return new WorkflowAction(
+        name,
+        uniqueList(action, "from"),
+        action.getString("to"),
+        uniqueList(action, "roles"),
+        action.hasPath("requires") ? List.copyOf(uniqueList(action, "requires")) : List.of(),
+        action.hasPath("requires-comment") && action.getBoolean("requires-comment"));
+  }
+
+  private FieldSpec readField(String name, Config field) {
+    rejectUnknownKeys("field '" + name + "'", field, FIELD_KEYS);
+    String typeName = field.getString("type");
+    FieldType type;
+    try {
+      type = FieldType.valueOf(typeName.toUpperCase(Locale.ROOT));
+    } catch (IllegalArgumentException e) {
+      problems.add(
+          "field '" + name + "' has unknown type '" + typeName + "' (string, number, boolean, enum)");
+      type = FieldType.STRING;
+    }
+    List<String> values = field.hasPath("values") ? field.getStringList("values") : List.of();
+    if (type == FieldType.ENUM && values.isEmpty()) {
+      problems.add("enum field '" + name + "' declares no values");
+    }
+    return new FieldSpec(name, type, values);
+  }
+
+  private Set<String> uniqueList(Config config, String path) {
+    List<String> list = config.getStringList(path);
+    Set<String> unique = new LinkedHashSet<>(list);
+    if (unique.size() != list.size()) {
+      problems.add("'" + path + "' lists a value more than once: " + list);
+    }
+    return unique;
+  }
+
+  private void rejectUnknownKeys(String what, Config config, Set<String> known) {
+    for (String key : config.root().keySet()) {
+      if (!known.contains(key)) {
+        problems.add(what + " has unknown key '" + key + "' (known: " + String.join(", ", new TreeSet<>(known)) + ")");
+      }
+    }
+  }
+
+  private static String quoted(String key) {
+    return "\"" + key + "\"";
+  }
+}

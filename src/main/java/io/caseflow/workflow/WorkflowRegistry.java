@@ -1,0 +1,114 @@
+package io.caseflow.workflow;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.net.URL;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.FileSystem;
+import java.nio.file.FileSystems;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.NavigableMap;
+import java.util.Optional;
+import java.util.TreeMap;
+import java.util.stream.Stream;
+
+/**
+ * Every deployed version of every workflow. New cases open on the latest version of a workflow;
+ * an existing case looks up the exact version it was opened with.
+ */
+public final class WorkflowRegistry {
+
+  private static final String CLASSPATH_FOLDER = "workflows";
+
+  private final Map<String, NavigableMap<Integer, Workflow>> byName;
+
+  private WorkflowRegistry(Map<String, NavigableMap<Integer, Workflow>> byName) {
+    this.byName = byName;
+  }
+
+  public static WorkflowRegistry of(List<Workflow> workflows) {
+    Map<String, NavigableMap<Integer, Workflow>> byName = new TreeMap<>();
+    for (Workflow workflow : workflows) {
+      Workflow previous =
+          byName
+              .computeIfAbsent(workflow.name(), name -> new TreeMap<>())
+              .put(workflow.version(), workflow);
+      if (previous != null) {
+        throw new WorkflowDefinitionException(
+            "'" + workflow.name() + "'",
+            List.of("version " + workflow.version() + " is declared more than once"));
+      }
+    }
+    return new WorkflowRegistry(Collections.unmodifiableMap(byName));
+  }
+
+  /** Loads every {@code *.conf} file of a directory. */
+  public static WorkflowRegistry fromDirectory(Path directory) {
+    if (!Files.isDirectory(directory)) {
+      throw new WorkflowDefinitionException(
+          directory.toString(), List.of("is not a directory of workflow definitions"));
+    }
+    return of(parseAll(directory));
+  }
+
+  /** Loads the definitions packaged with the service (the project's {@code conf/workflows}). */
+  public static WorkflowRegistry fromClasspath() {
+    URL folder = WorkflowRegistry.class.getClassLoader().getResource(CLASSPATH_FOLDER);
+    if (folder == null) {
+      throw new WorkflowDefinitionException(
+          "classpath:" + CLASSPATH_FOLDER, List.of("no packaged workflow definitions found"));
+    }
+    try {
+      URI uri = folder.toURI();
+      if (!"jar".equals(uri.getScheme())) {
+        return fromDirectory(Path.of(uri));
+      }
+      try (FileSystem jar = FileSystems.newFileSystem(uri, Map.of())) {
+        return of(parseAll(jar.getPath(CLASSPATH_FOLDER)));
+      }
+    } catch (URISyntaxException | IOException e) {
+      throw new IllegalStateException("Cannot read packaged workflows at " + folder, e);
+    }
+  }
+
+  private static List<Workflow> parseAll(Path directory) {
+    List<Workflow> workflows = new ArrayList<>();
+    try (Stream<Path> files = Files.list(directory)) {
+      for (Path file : files.filter(f -> f.toString().endsWith(".conf")).sorted().toList()) {
+        workflows.add(
+            WorkflowParser.parse(file.toString(), Files.readString(file, StandardCharsets.UTF_8)));
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException("Cannot read workflow definitions in " + directory, e);
+    }
+    if (workflows.isEmpty()) {
+      throw new WorkflowDefinitionException(
+          directory.toString(), List.of("holds no workflow definition (*.conf)"));
+    }
+    return workflows;
+  }
+
+  public Optional<Workflow> latest(String name) {
+    return Optional.ofNullable(byName.get(name)).map(versions -> versions.lastEntry().getValue());
+  }
+
+  public Optional<Workflow> version(String name, int version) {
+    return Optional.ofNullable(byName.get(name)).map(versions -> versions.get(version));
+  }
+
+  /** Every version of every workflow, by name then version. */
+  public List<Workflow> all() {
+    return byName.values().stream()
+        .flatMap(versions -> versions.values().stream())
+        .sorted(Comparator.comparing(Workflow::name).thenComparingInt(Workflow::version))
+        .toList();
+  }
+}

@@ -1,0 +1,144 @@
+package io.caseflow.workflow;
+
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.HashSet;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.regex.Pattern;
+
+/** The semantic rules of a workflow definition; each broken rule becomes one named problem. */
+final class WorkflowValidator {
+
+  private static final Pattern NAME = Pattern.compile("[a-z][a-z0-9_-]{0,63}");
+
+  private final Workflow workflow;
+  private final List<String> problems;
+
+  WorkflowValidator(Workflow workflow, List<String> problems) {
+    this.workflow = workflow;
+    this.problems = problems;
+  }
+
+  void validate() {
+    checkNames();
+    checkStates();
+    workflow.actions().values().forEach(this::checkAction);
+    checkReachability();
+    checkMakerChecker();
+  }
+
+  private void checkNames() {
+    if (!NAME.matcher(workflow.name()).matches()) {
+      problems.add("name '" + workflow.name() + "' must match " + NAME.pattern());
+    }
+    if (workflow.version() < 1) {
+      problems.add("version must be 1 or more, was " + workflow.version());
+    }
+    if (workflow.roles().isEmpty()) {
+      problems.add("'roles' declares no role");
+    }
+    unknownRoles("open-roles", workflow.openRoles());
+    workflow.states().stream()
+        .filter(state -> !NAME.matcher(state).matches())
+        .forEach(state -> problems.add("state '" + state + "' must match " + NAME.pattern()));
+  }
+
+  private void checkStates() {
+    Set<String> states = Set.copyOf(workflow.states());
+    if (!states.contains(workflow.initialState())) {
+      problems.add("initial-state '" + workflow.initialState() + "' is not a declared state");
+    }
+    if (workflow.terminalStates().isEmpty()) {
+      problems.add("'terminal-states' declares no terminal state");
+    }
+    if (workflow.isTerminal(workflow.initialState())) {
+      problems.add("initial-state '" + workflow.initialState() + "' may not be terminal");
+    }
+    for (String terminal : workflow.terminalStates()) {
+      if (!states.contains(terminal)) {
+        problems.add("terminal state '" + terminal + "' is not a declared state");
+      }
+    }
+  }
+
+  private void checkAction(WorkflowAction action) {
+    String what = "action '" + action.name() + "'";
+    if (!NAME.matcher(action.name()).matches()) {
+      problems.add(what + ": name must match " + NAME.pattern());
+    }
+    for (String from : action.from()) {
+      if (!workflow.states().contains(from)) {
+        problems.add(what + " leaves unknown state '" + from + "'");
+      } else if (workflow.isTerminal(from)) {
+        problems.add(what + " leaves terminal state '" + from + "'");
+      }
+    }
+    if (action.from().isEmpty()) {
+      problems.add(what + " leaves no state ('from' is empty)");
+    }
+    if (!workflow.states().contains(action.to())) {
+      problems.add(what + " leads to unknown state '" + action.to() + "'");
+    }
+    if (action.roles().isEmpty()) {
+      problems.add(what + " allows no role");
+    }
+    unknownRoles(what, action.roles());
+    for (String field : action.requiredFields()) {
+      if (!workflow.fields().containsKey(field)) {
+        problems.add(what + " requires undeclared field '" + field + "'");
+      }
+    }
+  }
+
+  private void unknownRoles(String what, Set<String> roles) {
+    for (String role : roles) {
+      if (!workflow.roles().contains(role)) {
+        problems.add(what + " names unknown role '" + role + "' (declared: " + workflow.roles() + ")");
+      }
+    }
+  }
+
+  private void checkReachability() {
+    Set<String> reached = new HashSet<>();
+    Deque<String> frontier = new ArrayDeque<>(List.of(workflow.initialState()));
+    while (!frontier.isEmpty()) {
+      String state = frontier.pop();
+      if (reached.add(state)) {
+        workflow.actions().values().stream()
+            .filter(action -> action.from().contains(state))
+            .forEach(action -> frontier.push(action.to()));
+      }
+    }
+    for (String state : workflow.states()) {
+      if (!reached.contains(state)) {
+        problems.add("state '" + state + "' is unreachable from '" + workflow.initialState() + "'");
+      } else if (!workflow.isTerminal(state)
+          && workflow.actions().values().stream().noneMatch(a -> a.from().contains(state))) {
+        problems.add("state '" + state + "' is not terminal but no action leaves it");
+      }
+    }
+  }
+
+  private void checkMakerChecker() {
+    Set<String> checkers = new LinkedHashSet<>();
+    for (MakerChecker pair : workflow.makerChecker()) {
+      String what = "maker-checker pair for '" + pair.checker() + "'";
+      if (!workflow.actions().containsKey(pair.checker())) {
+        problems.add(what + " names unknown checker action '" + pair.checker() + "'");
+      }
+      if (!checkers.add(pair.checker())) {
+        problems.add(what + " is declared more than once");
+      }
+      if (pair.makers().isEmpty()) {
+        problems.add(what + " names no maker action");
+      }
+      for (String maker : pair.makers()) {
+        if (!workflow.actions().containsKey(maker)) {
+          problems.add(what + " names unknown maker action '" + maker + "'");
+        }
+      }
+    }
+  }
+}
