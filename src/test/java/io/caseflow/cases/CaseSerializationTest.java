@@ -1,0 +1,103 @@
+package io.caseflow.cases;
+
+import static io.caseflow.cases.TestPrincipals.ALICE;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import com.typesafe.config.ConfigFactory;
+import io.caseflow.cases.CaseEvent.ActionPerformed;
+import io.caseflow.cases.CaseEvent.AssigneeChanged;
+import io.caseflow.cases.CaseEvent.CaseOpened;
+import io.caseflow.cases.CaseEvent.CommentAdded;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import org.apache.pekko.actor.testkit.typed.annotations.JUnit5TestKit;
+import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
+import org.apache.pekko.actor.testkit.typed.javadsl.JUnit5TestKitBuilder;
+import org.apache.pekko.actor.testkit.typed.javadsl.SerializationTestKit;
+import org.apache.pekko.actor.testkit.typed.javadsl.TestKitJUnit5Extension;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/** Every persisted or remotely sent message survives Pekko's Jackson serializer unchanged. */
+@ExtendWith(TestKitJUnit5Extension.class)
+class CaseSerializationTest {
+
+  static final Instant AT = Instant.parse("2026-11-22T09:00:00.123456789Z");
+  static final RequestKey KEY = new RequestKey("k-1", "ab".repeat(32));
+
+  @JUnit5TestKit
+  ActorTestKit testKit =
+      new JUnit5TestKitBuilder()
+          .withCustomConfig(
+              ConfigFactory.parseString(
+                  "pekko.actor.serialization-bindings { \"io.caseflow.JsonSerializable\" = jackson-json }"))
+          .build();
+
+  @Test
+  void eventsRoundTripAndStillVerify() {
+    CaseOpened opened =
+        HashChain.seal(
+            new CaseOpened(
+                "c-1", "acme", "alice", AT, 1, "due-diligence", 1, "S", "T", "draft",
+                Map.of("riskLevel", "high", "amount", 12.5, "count", 3, "verified", true), KEY,
+                HashChain.GENESIS, null));
+    ActionPerformed performed =
+        HashChain.seal(
+            new ActionPerformed(
+                "c-1", "acme", "alice", AT, 2, "submit", "draft", "in_review", "go",
+                Map.of("jurisdiction", "UK"), null, opened.hash(), null));
+    AssigneeChanged assigned =
+        HashChain.seal(
+            new AssigneeChanged("c-1", "acme", "carol", AT, 3, null, KEY, performed.hash(), null));
+    CommentAdded commented =
+        HashChain.seal(
+            new CommentAdded("c-1", "acme", "bob", AT, 4, "looks fine", null, assigned.hash(), null));
+
+    List<CaseEvent> history = List.of(opened, performed, assigned, commented);
+    List<CaseEvent> copies = history.stream().map(this::roundTrip).toList();
+
+    assertEquals(history, copies);
+    assertEquals(java.util.OptionalLong.empty(), HashChain.firstBrokenSeq(copies));
+  }
+
+  @Test
+  void commandsRoundTrip() {
+    ActorRef<CaseReply> replyTo = testKit.createTestProbe(CaseReply.class).getRef();
+    List.of(
+            new CaseCommand.OpenCase(ALICE, "due-diligence", "S", "T", Map.of("riskLevel", "low"), "k", replyTo),
+            new CaseCommand.PerformAction(ALICE, "submit", "c", Map.of(), 3L, "k", replyTo),
+            new CaseCommand.PerformAction(ALICE, "submit", null, Map.of(), null, null, replyTo),
+            new CaseCommand.Assign(ALICE, null, null, null, replyTo),
+            new CaseCommand.AddComment(ALICE, "text", 2L, "k", replyTo),
+            new CaseCommand.GetCase(ALICE, replyTo))
+        .forEach(command -> assertEquals(command, roundTrip(command)));
+  }
+
+  @Test
+  void repliesRoundTrip() {
+    CaseView view =
+        new CaseView("c-1", "acme", "due-diligence", 1, "S", "T", "draft", 1, null, Map.of("riskLevel", "low"), AT, AT);
+    List.of(
+            new CaseReply.Accepted(view),
+            new CaseReply.Replayed(4),
+            CaseReply.Rejected.of(ErrorCode.INVALID_TRANSITION, "state", "draft", "action", "approve"))
+        .forEach(reply -> assertEquals(reply, roundTrip(reply)));
+  }
+
+  @Test
+  void snapshotStateRoundTrips() {
+    CaseState state =
+        new CaseState.Active(
+            "c-1", "acme", "due-diligence", 1, "S", "T", "in_review", 7, "bob",
+            Map.of("riskLevel", "low"), AT, AT, "cd".repeat(32), Map.of("submit", "alice"),
+            List.of(new CaseState.ProcessedRequest("k", "ef".repeat(32), 2)));
+    assertEquals(state, roundTrip(state));
+  }
+
+  @SuppressWarnings("unchecked")
+  private <T> T roundTrip(T message) {
+    return (T) new SerializationTestKit(testKit.system()).verifySerialization(message, false);
+  }
+}
