@@ -62,6 +62,12 @@ public record CaseflowSettings(
             new Auth(reader.read("auth.demo-tokens", Config::getBoolean), reader.principals()),
             new Node(reader.read("cluster.host", Config::getString), reader.port("cluster.port")));
     reader.rejectUnknown();
+    if (settings.db().connectionTimeout().compareTo(settings.http().askTimeout()) >= 0) {
+      throw new InvalidSettingException(
+          "caseflow.db.connection-timeout",
+          "must be shorter than caseflow.http.ask-timeout, or requests time out before the"
+              + " database is even tried");
+    }
     return settings;
   }
 

@@ -6,9 +6,12 @@ import io.caseflow.workflow.WorkflowAction;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeMap;
+import java.util.LinkedHashMap;
 
-/** A workflow definition as {@code GET /workflows} shows it; sets are sorted for stable output. */
+/**
+ * A workflow definition as {@code GET /workflows} shows it: fields and actions in declaration
+ * order, sets sorted for stable output.
+ */
 record WorkflowView(
     String name,
     int version,
@@ -34,7 +37,7 @@ record WorkflowView(
   record MakerCheckerView(String checker, List<String> makers) {}
 
   static WorkflowView of(Workflow workflow) {
-    Map<String, FieldView> fields = new TreeMap<>();
+    Map<String, FieldView> fields = new LinkedHashMap<>();
     workflow
         .fields()
         .forEach(
@@ -49,14 +52,7 @@ record WorkflowView(
         sorted(workflow.roles()),
         sorted(workflow.openRoles()),
         fields,
-        workflow.states().stream()
-            .flatMap(
-                state ->
-                    workflow.actions().values().stream()
-                        .filter(action -> action.from().contains(state)))
-            .distinct()
-            .map(WorkflowView::actionView)
-            .toList(),
+        workflow.actions().values().stream().map(WorkflowView::actionView).toList(),
         workflow.makerChecker().stream()
             .sorted(java.util.Comparator.comparing(MakerChecker::checker))
             .map(pair -> new MakerCheckerView(pair.checker(), sorted(pair.makers())))

@@ -1,5 +1,7 @@
 package io.caseflow.workflow;
 
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -9,7 +11,7 @@ import java.util.stream.Collectors;
 /**
  * One version of a declared workflow: the states a case moves through and the actions that move
  * it. Definitions are immutable; a new version is a new definition, and a case keeps following
- * the version it was opened with.
+ * the version it was opened with. Fields and actions keep their declaration order.
  */
 public record Workflow(
     String name,
@@ -28,8 +30,8 @@ public record Workflow(
     terminalStates = Set.copyOf(terminalStates);
     roles = Set.copyOf(roles);
     openRoles = Set.copyOf(openRoles);
-    fields = Map.copyOf(fields);
-    actions = Map.copyOf(actions);
+    fields = Collections.unmodifiableMap(new LinkedHashMap<>(fields));
+    actions = Collections.unmodifiableMap(new LinkedHashMap<>(actions));
     makerChecker = List.copyOf(makerChecker);
   }
 

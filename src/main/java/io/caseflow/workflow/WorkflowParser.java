@@ -56,9 +56,7 @@ final class WorkflowParser {
       problems.add(e.getMessage().replaceFirst("^String: ", "line "));
       throw new WorkflowDefinitionException(source, problems);
     }
-    if (problems.isEmpty()) {
-      new WorkflowValidator(workflow, problems).validate();
-    }
+    new WorkflowValidator(workflow, problems).validate();
     if (!problems.isEmpty()) {
       throw new WorkflowDefinitionException(source, problems);
     }
@@ -86,18 +84,18 @@ final class WorkflowParser {
       for (Config pair : config.getConfigList("maker-checker")) {
         rejectUnknownKeys("a maker-checker pair", pair, MAKER_CHECKER_KEYS);
         makerChecker.add(
-            new MakerChecker(pair.getString("checker"), uniqueList(pair, "makers")));
+            new MakerChecker(pair.getString("checker"), uniqueList("a maker-checker pair", pair, "makers")));
       }
     }
-    Set<String> roles = uniqueList(config, "roles");
+    Set<String> roles = uniqueList("the definition", config, "roles");
     return new Workflow(
         config.getString("name"),
         config.getInt("version"),
-        List.copyOf(uniqueList(config, "states")),
+        List.copyOf(uniqueList("the definition", config, "states")),
         config.getString("initial-state"),
-        uniqueList(config, "terminal-states"),
+        uniqueList("the definition", config, "terminal-states"),
         roles,
-        config.hasPath("open-roles") ? uniqueList(config, "open-roles") : roles,
+        config.hasPath("open-roles") ? uniqueList("the definition", config, "open-roles") : roles,
         fields,
         actions,
         makerChecker);
@@ -105,13 +103,14 @@ final class WorkflowParser {
 
   private WorkflowAction readAction(Config action) {
     String name = action.getString("name");
-    rejectUnknownKeys("action '" + name + "'", action, ACTION_KEYS);
+    String what = "action '" + name + "'";
+    rejectUnknownKeys(what, action, ACTION_KEYS);
     return new WorkflowAction(
         name,
-        uniqueList(action, "from"),
+        uniqueList(what, action, "from"),
         action.getString("to"),
-        uniqueList(action, "roles"),
-        action.hasPath("requires") ? List.copyOf(uniqueList(action, "requires")) : List.of(),
+        uniqueList(what, action, "roles"),
+        action.hasPath("requires") ? List.copyOf(uniqueList(what, action, "requires")) : List.of(),
         action.hasPath("requires-comment") && action.getBoolean("requires-comment"));
   }
 
@@ -130,14 +129,17 @@ final class WorkflowParser {
     if (type == FieldType.ENUM && values.isEmpty()) {
       problems.add("enum field '" + name + "' declares no values");
     }
+    if (type != FieldType.ENUM && !values.isEmpty()) {
+      problems.add("field '" + name + "' declares values but only enum fields take them");
+    }
     return new FieldSpec(name, type, values);
   }
 
-  private Set<String> uniqueList(Config config, String path) {
+  private Set<String> uniqueList(String what, Config config, String path) {
     List<String> list = config.getStringList(path);
     Set<String> unique = new LinkedHashSet<>(list);
     if (unique.size() != list.size()) {
-      problems.add("'" + path + "' lists a value more than once: " + list);
+      problems.add(what + ": '" + path + "' lists a value more than once: " + list);
     }
     return unique;
   }

@@ -7,12 +7,14 @@ import java.net.URISyntaxException;
 import java.net.URL;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.FileSystem;
+import java.nio.file.FileSystemAlreadyExistsException;
 import java.nio.file.FileSystems;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.NavigableMap;
@@ -73,6 +75,8 @@ public final class WorkflowRegistry {
       }
       try (FileSystem jar = FileSystems.newFileSystem(uri, Map.of())) {
         return of(parseAll(jar.getPath(CLASSPATH_FOLDER)));
+      } catch (FileSystemAlreadyExistsException e) {
+        return of(parseAll(FileSystems.getFileSystem(uri).getPath(CLASSPATH_FOLDER)));
       }
     } catch (URISyntaxException | IOException e) {
       throw new IllegalStateException("Cannot read packaged workflows at " + folder, e);
@@ -81,10 +85,20 @@ public final class WorkflowRegistry {
 
   private static List<Workflow> parseAll(Path directory) {
     List<Workflow> workflows = new ArrayList<>();
+    Map<String, Path> sources = new HashMap<>();
     try (Stream<Path> files = Files.list(directory)) {
       for (Path file : files.filter(f -> f.toString().endsWith(".conf")).sorted().toList()) {
-        workflows.add(
-            WorkflowParser.parse(file.toString(), Files.readString(file, StandardCharsets.UTF_8)));
+        Workflow workflow =
+            WorkflowParser.parse(file.toString(), Files.readString(file, StandardCharsets.UTF_8));
+        Path other = sources.putIfAbsent(workflow.name() + " v" + workflow.version(), file);
+        if (other != null) {
+          throw new WorkflowDefinitionException(
+              file.toString(),
+              List.of(
+                  "declares '" + workflow.name() + "' version " + workflow.version()
+                      + ", which " + other + " declares already"));
+        }
+        workflows.add(workflow);
       }
     } catch (IOException e) {
       throw new UncheckedIOException("Cannot read workflow definitions in " + directory, e);

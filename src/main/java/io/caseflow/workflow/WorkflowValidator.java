@@ -25,7 +25,9 @@ final class WorkflowValidator {
     checkNames();
     checkStates();
     workflow.actions().values().forEach(this::checkAction);
-    checkReachability();
+    if (workflow.states().contains(workflow.initialState())) {
+      checkReachability();
+    }
     checkMakerChecker();
   }
 

@@ -1,0 +1,74 @@
+package io.caseflow;
+
+import static com.tngtech.archunit.base.DescribedPredicate.not;
+import static com.tngtech.archunit.core.domain.AccessTarget.Predicates.declaredIn;
+import static com.tngtech.archunit.core.domain.JavaAccess.Predicates.target;
+import static com.tngtech.archunit.core.domain.JavaClass.Predicates.assignableTo;
+import static com.tngtech.archunit.core.domain.JavaClass.Predicates.resideInAPackage;
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
+
+import com.tngtech.archunit.core.importer.ImportOption;
+import com.tngtech.archunit.junit.AnalyzeClasses;
+import com.tngtech.archunit.junit.ArchTest;
+import com.tngtech.archunit.lang.ArchRule;
+import io.caseflow.cases.CaseEntity;
+import io.caseflow.cases.CaseEvent;
+
+@AnalyzeClasses(packages = "io.caseflow", importOptions = ImportOption.DoNotIncludeTests.class)
+class ArchitectureTest {
+
+  @ArchTest
+  static final ArchRule caseEventsAreCreatedOnlyInTheCasesPackage =
+      noClasses()
+          .that()
+          .resideOutsideOfPackage("io.caseflow.cases..")
+          .should()
+          .callConstructorWhere(target(declaredIn(assignableTo(CaseEvent.class))))
+          .because("a case event is a fact only the case itself may record");
+
+  // The events' own withHash copies an event; every new fact comes from the entity.
+  @ArchTest
+  static final ArchRule onlyTheCaseEntityEmitsCaseEvents =
+      noClasses()
+          .that()
+          .doNotBelongToAnyOf(CaseEntity.class)
+          .and()
+          .areNotAssignableTo(CaseEvent.class)
+          .should()
+          .callConstructorWhere(target(declaredIn(assignableTo(CaseEvent.class))))
+          .because("the entity is the only writer of a case's history");
+
+  @ArchTest
+  static final ArchRule casesKnowNothingOfHttpStorageOrWiring =
+      noClasses()
+          .that()
+          .resideInAPackage("io.caseflow.cases..")
+          .should()
+          .dependOnClassesThat()
+          .resideInAnyPackage(
+              "io.caseflow.http..",
+              "io.caseflow.app..",
+              "org.apache.pekko.http..",
+              "java.sql..",
+              "javax.sql..",
+              "org.flywaydb..",
+              "com.zaxxer..");
+
+  @ArchTest
+  static final ArchRule workflowsDependOnNothingElseOfCaseflow =
+      noClasses()
+          .that()
+          .resideInAPackage("io.caseflow.workflow..")
+          .should()
+          .dependOnClassesThat(
+              resideInAPackage("io.caseflow..").and(not(resideInAPackage("io.caseflow.workflow.."))));
+
+  @ArchTest
+  static final ArchRule httpDoesNotDependOnTheApplicationWiring =
+      noClasses()
+          .that()
+          .resideInAPackage("io.caseflow.http..")
+          .should()
+          .dependOnClassesThat()
+          .resideInAPackage("io.caseflow.app..");
+}

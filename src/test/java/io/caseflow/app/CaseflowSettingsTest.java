@@ -1,0 +1,76 @@
+package io.caseflow.app;
+
+import static org.junit.jupiter.api.Assertions.assertAll;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.typesafe.config.ConfigFactory;
+import io.caseflow.cases.Principal;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+
+class CaseflowSettingsTest {
+
+  @Test
+  void readsTheDefaults() {
+    CaseflowSettings settings = settingsWith("");
+
+    assertAll(
+        () -> assertEquals(8080, settings.http().port()),
+        () -> assertEquals(64 * 1024, settings.http().maxBodySize()),
+        () -> assertTrue(settings.db().isEmbedded(), "embedded database when the url is empty"),
+        () ->
+            assertEquals(
+                new Principal("alice", "acme", Set.of("analyst")),
+                settings.auth().demoPrincipals().get("alice")),
+        () ->
+            assertEquals(
+                new Principal("dave", "globex", Set.of("analyst", "reviewer")),
+                settings.auth().demoPrincipals().get("dave")));
+  }
+
+  @Test
+  void rejectsPortOutOfRange() {
+    assertRejected("caseflow.http.port = 99999", "caseflow.http.port", "must be a port");
+  }
+
+  @Test
+  void rejectsPortThatIsNotANumber() {
+    assertRejected("caseflow.http.port = eighty", "caseflow.http.port", "is invalid");
+  }
+
+  @Test
+  void rejectsMisspelledSetting() {
+    assertRejected("caseflow.http.prot = 8081", "caseflow.http.prot", "is unknown");
+  }
+
+  @Test
+  void rejectsDatabaseUrlThatIsNotPostgresql() {
+    assertRejected(
+        "caseflow.db.url = \"jdbc:mysql://localhost:3306/caseflow\"",
+        "caseflow.db.url",
+        "must be a PostgreSQL JDBC URL");
+  }
+
+  @Test
+  void rejectsZeroAskTimeout() {
+    assertRejected(
+        "caseflow.http.ask-timeout = 0s", "caseflow.http.ask-timeout", "must be greater than zero");
+  }
+
+  private static void assertRejected(String override, String setting, String problem) {
+    String message =
+        assertThrows(InvalidSettingException.class, () -> settingsWith(override)).getMessage();
+
+    assertAll(
+        () -> assertTrue(message.contains("'" + setting + "'"), "names the setting: " + message),
+        () -> assertTrue(message.contains(problem), "names the problem: " + message));
+  }
+
+  /** The packaged application.conf with {@code override} (HOCON) on top. */
+  private static CaseflowSettings settingsWith(String override) {
+    return CaseflowSettings.from(
+        ConfigFactory.parseString(override).withFallback(ConfigFactory.load()).resolve());
+  }
+}

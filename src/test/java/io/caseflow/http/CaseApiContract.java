@@ -1,0 +1,423 @@
+package io.caseflow.http;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.caseflow.testing.ApiClient;
+import io.caseflow.testing.ApiClient.Response;
+import io.caseflow.testing.RunningCaseflow;
+import java.time.Instant;
+import java.util.UUID;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Nested;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+
+/**
+ * The HTTP contract of API.md, run against a real server on a real database. Subclasses choose
+ * the database; every use case below runs on each.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+abstract class CaseApiContract {
+
+  private RunningCaseflow node;
+  ApiClient api;
+
+  abstract RunningCaseflow startNode();
+
+  @BeforeAll
+  void start() {
+    node = startNode();
+    api = new ApiClient(node.baseUrl());
+  }
+
+  @AfterAll
+  void stop() {
+    if (node != null) {
+      node.close();
+    }
+  }
+
+  static String newId() {
+    return "case-" + UUID.randomUUID();
+  }
+
+  Response open(String id, String user, String data) {
+    return api.post(
+        "/cases",
+        user,
+        "{\"id\":\"" + id + "\",\"workflow\":\"due-diligence\",\"subject\":\"ACME-LTD-0042\","
+            + "\"title\":\"Acme Ltd onboarding\",\"data\":" + data + "}");
+  }
+
+  Response act(String id, String action, String user) {
+    return api.post("/cases/" + id + "/actions/" + action, user, null);
+  }
+
+  String submitted() {
+    String id = newId();
+    assertEquals(201, open(id, "alice", "{\"riskLevel\":\"high\"}").status());
+    assertEquals(200, act(id, "submit", "alice").status());
+    return id;
+  }
+
+  static void assertProblem(Response response, int status, String code) {
+    assertEquals(status, response.status(), response::toString);
+    assertEquals(code, response.code(), response::toString);
+    assertEquals(
+        "application/problem+json", response.header("Content-Type").orElse(""), response::toString);
+  }
+
+  @Nested
+  class OpeningACase {
+
+    @Test
+    void opensCaseWithLocationAndETag() {
+      String id = newId();
+      Response response = open(id, "alice", "{\"riskLevel\":\"high\"}");
+
+      assertEquals(201, response.status(), response::toString);
+      assertEquals("/cases/" + id, response.header("Location").orElseThrow());
+      assertEquals("\"1\"", response.header("ETag").orElseThrow());
+      JsonNode body = response.json();
+      assertEquals(id, body.get("id").asText());
+      assertEquals("acme", body.get("tenant").asText());
+      assertEquals("due-diligence", body.get("workflow").asText());
+      assertEquals(1, body.get("workflowVersion").asInt());
+      assertEquals("draft", body.get("state").asText());
+      assertEquals(1, body.get("version").asInt());
+      assertTrue(body.get("assignee").isNull());
+      assertEquals("high", body.get("data").get("riskLevel").asText());
+    }
+
+    @Test
+    void generatesIdWhenNoneIsGiven() {
+      Response response =
+          api.post("/cases", "alice", "{\"workflow\":\"insurance-claim\",\"subject\":\"P-1\"}");
+      assertEquals(403, response.status(), "alice is no claimant agent: " + response);
+
+      Response claim =
+          api.post("/cases", "frank", "{\"workflow\":\"insurance-claim\",\"subject\":\"P-1\"}");
+      assertEquals(201, claim.status(), claim::toString);
+      String id = claim.json().get("id").asText();
+      assertEquals(200, api.get("/cases/" + id, "frank").status());
+    }
+
+    @Test
+    void retriedOpenWithIdempotencyKeyReturnsTheSameCase() {
+      String body = "{\"workflow\":\"due-diligence\",\"subject\":\"S-1\"}";
+      String key = "open-" + UUID.randomUUID();
+      Response first = api.request("POST", "/cases", "alice").header("Idempotency-Key", key).body(body).send();
+      Response retry = api.request("POST", "/cases", "alice").header("Idempotency-Key", key).body(body).send();
+
+      assertEquals(201, first.status(), first::toString);
+      assertEquals(201, retry.status(), retry::toString);
+      assertEquals(first.json().get("id"), retry.json().get("id"));
+      assertEquals("true", retry.header("Idempotent-Replayed").orElseThrow());
+      String id = first.json().get("id").asText();
+      assertEquals(1, api.get("/cases/" + id + "/history", "alice").json().size());
+    }
+
+    @Test
+    void rejectsTakenId() {
+      String id = newId();
+      open(id, "alice", "{}");
+      assertProblem(open(id, "alice", "{}"), 409, "case_already_exists");
+    }
+
+    @Test
+    void rejectsUnknownWorkflow() {
+      Response response = api.post("/cases", "alice", "{\"workflow\":\"nope\",\"subject\":\"S\"}");
+      assertProblem(response, 404, "unknown_workflow");
+    }
+
+    @Test
+    void rejectsMissingSubject() {
+      Response response = api.post("/cases", "alice", "{\"workflow\":\"due-diligence\"}");
+      assertProblem(response, 422, "missing_field");
+      assertEquals("subject", response.json().get("field").asText());
+    }
+
+    @Test
+    void rejectsInvalidDataValue() {
+      assertProblem(open(newId(), "alice", "{\"riskLevel\":\"extreme\"}"), 422, "invalid_field");
+      assertProblem(open("bad id!", "alice", "{}"), 422, "invalid_field");
+    }
+  }
+
+  @Nested
+  class PerformingActions {
+
+    @Test
+    void takesCaseFromDraftToApproved() {
+      String id = submitted();
+      Response approved =
+          api.request("POST", "/cases/" + id + "/actions/approve", "bob")
+              .header("If-Match", "\"2\"")
+              .body("{\"comment\":\"All checks passed\"}")
+              .send();
+
+      assertEquals(200, approved.status(), approved::toString);
+      assertEquals("approved", approved.json().get("state").asText());
+      assertEquals("\"3\"", approved.header("ETag").orElseThrow());
+      Response current = api.get("/cases/" + id, "bob");
+      assertEquals("approved", current.json().get("state").asText());
+      assertEquals("\"3\"", current.header("ETag").orElseThrow());
+    }
+
+    @Test
+    void rejectsActionNotAllowedInState() {
+      String id = newId();
+      open(id, "alice", "{\"riskLevel\":\"low\"}");
+      Response response = act(id, "approve", "bob");
+      assertProblem(response, 409, "invalid_transition");
+      assertEquals("draft", response.json().get("state").asText());
+      assertEquals("approve", response.json().get("action").asText());
+      assertEquals(id, response.json().get("caseId").asText());
+    }
+
+    @Test
+    void rejectsUnknownAction() {
+      String id = newId();
+      open(id, "alice", "{}");
+      assertProblem(act(id, "teleport", "alice"), 404, "unknown_action");
+    }
+
+    @Test
+    void rejectsRoleNotAllowed() {
+      String id = newId();
+      open(id, "alice", "{\"riskLevel\":\"low\"}");
+      assertProblem(act(id, "submit", "bob"), 403, "forbidden");
+    }
+
+    @Test
+    void rejectsApproveByTheSubmitter() {
+      String id = newId();
+      assertEquals(201, open(id, "erin", "{\"riskLevel\":\"low\"}").status());
+      assertEquals(200, act(id, "submit", "erin").status());
+      assertProblem(act(id, "approve", "erin"), 403, "four_eyes_violation");
+    }
+
+    @Test
+    void rejectsMissingRequiredData() {
+      String id = newId();
+      open(id, "alice", "{}");
+      Response response = act(id, "submit", "alice");
+      assertProblem(response, 422, "missing_field");
+      assertEquals("riskLevel", response.json().get("field").asText());
+    }
+
+    @Test
+    void rejectsStaleIfMatch() {
+      String id = submitted();
+      Response response =
+          api.request("POST", "/cases/" + id + "/actions/approve", "bob")
+              .header("If-Match", "\"1\"")
+              .send();
+      assertProblem(response, 412, "version_conflict");
+      assertEquals("in_review", api.get("/cases/" + id, "bob").json().get("state").asText());
+    }
+
+    @Test
+    void retriedActionIsAnsweredWithTheOriginalOutcomeAndWritesNothing() {
+      String id = submitted();
+      String key = "rc-" + UUID.randomUUID();
+      String body = "{\"comment\":\"add the register extract\"}";
+      Response first =
+          api.request("POST", "/cases/" + id + "/actions/request_changes", "bob")
+              .header("Idempotency-Key", key).body(body).send();
+      assertEquals(200, act(id, "resubmit", "alice").status());
+      Response retry =
+          api.request("POST", "/cases/" + id + "/actions/request_changes", "bob")
+              .header("Idempotency-Key", key).body(body).send();
+
+      assertEquals(200, retry.status(), retry::toString);
+      assertEquals(first.text(), retry.text(), "the original outcome, not the current state");
+      assertEquals("\"3\"", retry.header("ETag").orElseThrow());
+      assertEquals(4, api.get("/cases/" + id + "/history", "bob").json().size());
+
+      Response reused =
+          api.request("POST", "/cases/" + id + "/actions/request_changes", "bob")
+              .header("Idempotency-Key", key).body("{\"comment\":\"something else\"}").send();
+      assertProblem(reused, 422, "idempotency_key_reused");
+    }
+
+    @Test
+    void assignsUnassignsAndComments() {
+      String id = newId();
+      open(id, "alice", "{}");
+      Response assigned = api.post("/cases/" + id + "/assignee", "carol", "{\"assignee\":\"bob\"}");
+      assertEquals(200, assigned.status(), assigned::toString);
+      assertEquals("bob", assigned.json().get("assignee").asText());
+      Response unassigned = api.post("/cases/" + id + "/assignee", "carol", "{\"assignee\":null}");
+      assertTrue(unassigned.json().get("assignee").isNull());
+      Response commented = api.post("/cases/" + id + "/comments", "bob", "{\"text\":\"Looks fine\"}");
+      assertEquals(201, commented.status(), commented::toString);
+      assertEquals(4, commented.json().get("version").asInt());
+      assertProblem(api.post("/cases/" + id + "/assignee", "carol", "{}"), 400, "malformed_request");
+    }
+  }
+
+  @Nested
+  class ReadingACase {
+
+    @Test
+    void historyListsEveryEventWithItsHashChain() {
+      String id = submitted();
+      api.post("/cases/" + id + "/actions/request_changes", "bob", "{\"comment\":\"more\"}");
+      JsonNode history = api.get("/cases/" + id + "/history", "alice").json();
+
+      assertEquals(3, history.size());
+      JsonNode change = history.get(2);
+      assertEquals(3, change.get("seq").asInt());
+      assertEquals("action_performed", change.get("type").asText());
+      assertEquals("bob", change.get("actor").asText());
+      assertEquals("in_review", change.get("from").asText());
+      assertEquals("changes_requested", change.get("to").asText());
+      assertEquals("request_changes", change.get("action").asText());
+      assertEquals("more", change.get("comment").asText());
+      assertEquals(history.get(1).get("hash"), change.get("prevHash"));
+      assertEquals("0".repeat(64), history.get(0).get("prevHash").asText());
+
+      JsonNode verify = api.get("/cases/" + id + "/history/verify", "alice").json();
+      assertTrue(verify.get("valid").asBoolean());
+      assertEquals(3, verify.get("events").asInt());
+    }
+
+    @Test
+    void showsCaseAsItWasAtAnEarlierInstant() throws InterruptedException {
+      String id = newId();
+      open(id, "alice", "{\"riskLevel\":\"low\"}");
+      Thread.sleep(20);
+      Instant between = Instant.now();
+      Thread.sleep(20);
+      act(id, "submit", "alice");
+
+      Response then = api.get("/cases/" + id + "?asOf=" + between, "alice");
+      assertEquals(200, then.status(), then::toString);
+      assertEquals("draft", then.json().get("state").asText());
+      assertEquals("\"1\"", then.header("ETag").orElseThrow());
+      assertEquals("in_review", api.get("/cases/" + id, "alice").json().get("state").asText());
+      assertProblem(api.get("/cases/" + id + "?asOf=2000-01-01T00:00:00Z", "alice"), 404, "case_not_found");
+      assertProblem(api.get("/cases/" + id + "?asOf=yesterday", "alice"), 400, "malformed_request");
+    }
+
+    @Test
+    void unknownCaseIsNotFound() {
+      assertProblem(api.get("/cases/" + newId(), "alice"), 404, "case_not_found");
+      assertProblem(api.get("/cases/" + newId() + "/history", "alice"), 404, "case_not_found");
+    }
+
+    @Test
+    void listsWorkflowDefinitions() {
+      JsonNode workflows = api.get("/workflows", "alice").json();
+      JsonNode dueDiligence = workflows.get(0);
+      assertEquals("due-diligence", dueDiligence.get("name").asText());
+      assertEquals("draft", dueDiligence.get("initialState").asText());
+      assertEquals("submit", dueDiligence.get("actions").get(0).get("name").asText());
+      assertEquals("insurance-claim", workflows.get(1).get("name").asText());
+    }
+  }
+
+  @Nested
+  class TenantsAndTokens {
+
+    @Test
+    void anotherTenantsCaseDoesNotExistForYou() {
+      String id = submitted();
+      assertProblem(api.get("/cases/" + id, "dave"), 404, "case_not_found");
+      assertProblem(act(id, "approve", "dave"), 404, "case_not_found");
+      assertProblem(api.get("/cases/" + id + "/history", "dave"), 404, "case_not_found");
+      Response sameIdElsewhere = open(id, "dave", "{}");
+      assertEquals(201, sameIdElsewhere.status(), "tenants have separate id spaces");
+      assertEquals("in_review", api.get("/cases/" + id, "alice").json().get("state").asText());
+    }
+
+    @Test
+    void requestsWithoutValidTokenAreUnauthenticated() {
+      assertProblem(api.get("/cases/" + newId(), null), 401, "unauthenticated");
+      assertProblem(api.get("/workflows", "mallory"), 401, "unauthenticated");
+      Response inUrl = api.get("/workflows?access_token=demo-alice", null);
+      assertProblem(inUrl, 401, "unauthenticated");
+      assertEquals("Bearer", inUrl.header("WWW-Authenticate").orElseThrow());
+    }
+
+    @Test
+    void healthNeedsNoToken() {
+      assertEquals(200, api.get("/health/alive", null).status());
+      Response ready = api.get("/health/ready", null);
+      assertEquals(200, ready.status(), ready::toString);
+      assertTrue(ready.json().get("checks").get("database").asBoolean());
+    }
+  }
+
+  @Nested
+  class MalformedRequests {
+
+    @Test
+    void rejectsBodyThatIsNotJson() {
+      assertProblem(api.post("/cases", "alice", "{\"workflow\":"), 400, "malformed_request");
+    }
+
+    @Test
+    void rejectsUnknownFields() {
+      Response response =
+          api.post("/cases", "alice", "{\"workflow\":\"due-diligence\",\"subject\":\"S\",\"colour\":\"red\"}");
+      assertProblem(response, 400, "malformed_request");
+    }
+
+    @Test
+    void rejectsWrongTypes() {
+      assertProblem(
+          api.post("/cases", "alice", "{\"workflow\":\"due-diligence\",\"subject\":5}"),
+          400,
+          "malformed_request");
+      assertProblem(api.post("/cases", "alice", "[1,2]"), 400, "malformed_request");
+    }
+
+    @Test
+    void rejectsDeepNesting() {
+      String deep = "{\"a\":".repeat(40) + "1" + "}".repeat(40);
+      Response response =
+          api.post("/cases", "alice", "{\"workflow\":\"due-diligence\",\"subject\":\"S\",\"data\":" + deep + "}");
+      assertProblem(response, 400, "malformed_request");
+    }
+
+    @Test
+    void rejectsOversizedBodyAndWritesNothing() {
+      String id = newId();
+      String huge = "x".repeat(70 * 1024);
+      Response response =
+          api.post("/cases", "alice", "{\"id\":\"" + id + "\",\"workflow\":\"due-diligence\",\"subject\":\"" + huge + "\"}");
+      assertProblem(response, 400, "malformed_request");
+      assertProblem(api.get("/cases/" + id, "alice"), 404, "case_not_found");
+    }
+
+    @Test
+    void rejectsBadHeaders() {
+      String id = submitted();
+      Response badVersion =
+          api.request("POST", "/cases/" + id + "/actions/approve", "bob").header("If-Match", "soon").send();
+      assertProblem(badVersion, 400, "malformed_request");
+      assertEquals("in_review", api.get("/cases/" + id, "bob").json().get("state").asText());
+    }
+
+    @Test
+    void unknownPathsAndMethodsAreProblemsToo() {
+      assertProblem(api.get("/nothing-here", "alice"), 404, "not_found");
+      assertProblem(api.request("DELETE", "/cases/" + newId(), "alice").send(), 405, "method_not_allowed");
+    }
+
+    @Test
+    void differentProblemsKeepTheirOwnDetail() {
+      Response one = api.post("/cases", "alice", "{");
+      Response two = api.post("/cases", "alice", "{\"x\":1}");
+      assertFalse(one.json().get("detail").asText().isBlank());
+      assertNotEquals(one.json().get("detail"), two.json().get("detail"));
+    }
+  }
+}

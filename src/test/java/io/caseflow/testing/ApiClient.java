@@ -1,0 +1,108 @@
+package io.caseflow.testing;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.Optional;
+
+/** A plain HTTP client for the API, speaking JSON, as any client would. */
+public final class ApiClient {
+
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  private final HttpClient http =
+      HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+  private final String baseUrl;
+
+  public ApiClient(String baseUrl) {
+    this.baseUrl = baseUrl;
+  }
+
+  /** One response: its status, headers and body (parsed when it is JSON). */
+  public record Response(int status, java.net.http.HttpHeaders headers, String text) {
+
+    public JsonNode json() {
+      try {
+        return JSON.readTree(text);
+      } catch (IOException e) {
+        throw new UncheckedIOException("Not JSON: " + text, e);
+      }
+    }
+
+    public String code() {
+      return json().path("code").asText(null);
+    }
+
+    public Optional<String> header(String name) {
+      return headers.firstValue(name);
+    }
+
+    @Override
+    public String toString() {
+      return status + " " + text;
+    }
+  }
+
+  /** Starts a request; {@code user} is a demo principal (token demo-user) or null. */
+  public Request request(String method, String path, String user) {
+    return new Request(method, path, user);
+  }
+
+  public Response get(String path, String user) {
+    return request("GET", path, user).send();
+  }
+
+  public Response post(String path, String user, String body) {
+    return request("POST", path, user).body(body).send();
+  }
+
+  public final class Request {
+
+    private final HttpRequest.Builder builder;
+    private final String method;
+    private String body;
+
+    private Request(String method, String path, String user) {
+      this.method = method;
+      this.builder =
+          HttpRequest.newBuilder(URI.create(baseUrl + path)).timeout(Duration.ofSeconds(30));
+      if (user != null) {
+        builder.header("Authorization", "Bearer demo-" + user);
+      }
+    }
+
+    public Request header(String name, String value) {
+      builder.header(name, value);
+      return this;
+    }
+
+    public Request body(String json) {
+      this.body = json;
+      builder.header("Content-Type", "application/json");
+      return this;
+    }
+
+    public Response send() {
+      HttpRequest.BodyPublisher publisher =
+          body == null
+              ? HttpRequest.BodyPublishers.noBody()
+              : HttpRequest.BodyPublishers.ofString(body);
+      try {
+        HttpResponse<String> response =
+            http.send(builder.method(method, publisher).build(), HttpResponse.BodyHandlers.ofString());
+        return new Response(response.statusCode(), response.headers(), response.body());
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new IllegalStateException(e);
+      }
+    }
+  }
+}

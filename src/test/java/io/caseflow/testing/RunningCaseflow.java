@@ -1,0 +1,71 @@
+package io.caseflow.testing;
+
+import com.typesafe.config.Config;
+import com.typesafe.config.ConfigFactory;
+import io.caseflow.app.Caseflow;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.stream.Stream;
+
+/** A whole Caseflow node inside the test JVM, on a free port, cleaned up when closed. */
+public final class RunningCaseflow implements AutoCloseable {
+
+  private final Caseflow caseflow;
+  private final Path dataDir;
+
+  private RunningCaseflow(Caseflow caseflow, Path dataDir) {
+    this.caseflow = caseflow;
+    this.dataDir = dataDir;
+  }
+
+  /** On the embedded H2 default, in a fresh data directory. */
+  public static RunningCaseflow onH2() {
+    return start(Map.of());
+  }
+
+  public static RunningCaseflow onPostgres(TestPostgres.Database database) {
+    return start(
+        Map.of(
+            "caseflow.db.url", database.url(),
+            "caseflow.db.user", database.user(),
+            "caseflow.db.password", database.password()));
+  }
+
+  private static RunningCaseflow start(Map<String, Object> overrides) {
+    Path dataDir;
+    try {
+      dataDir = Files.createTempDirectory("caseflow-test");
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    Map<String, Object> settings = new HashMap<>(overrides);
+    settings.put("caseflow.http.interface", "127.0.0.1");
+    settings.put("caseflow.http.port", 0);
+    settings.put("caseflow.data-dir", dataDir.toString());
+    Config config = ConfigFactory.parseMap(settings).withFallback(ConfigFactory.load()).resolve();
+    return new RunningCaseflow(Caseflow.start(config), dataDir);
+  }
+
+  public String baseUrl() {
+    return "http://127.0.0.1:" + caseflow.httpPort();
+  }
+
+  @Override
+  public void close() {
+    caseflow.close();
+    deleteRecursively(dataDir);
+  }
+
+  static void deleteRecursively(Path directory) {
+    try (Stream<Path> paths = Files.walk(directory)) {
+      paths.sorted(Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+}
