@@ -61,7 +61,8 @@ class ArchitectureTest {
           .resideInAPackage("io.caseflow.workflow..")
           .should()
           .dependOnClassesThat(
-              resideInAPackage("io.caseflow..").and(not(resideInAPackage("io.caseflow.workflow.."))));
+              resideInAPackage("io.caseflow..")
+                  .and(not(resideInAPackage("io.caseflow.workflow.."))));
 
   @ArchTest
   static final ArchRule httpDoesNotDependOnTheApplicationWiring =

@@ -31,8 +31,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * A running Caseflow node: checked settings and workflows, a migrated database, a cluster member
- * hosting the case shards, and the HTTP API. A single node is a one-member cluster, so it runs
- * the same code path as a multi-node deployment.
+ * hosting the case shards, and the HTTP API. A single node is a one-member cluster, so it runs the
+ * same code path as a multi-node deployment.
  */
 public final class Caseflow implements AutoCloseable {
 
@@ -60,7 +60,8 @@ public final class Caseflow implements AutoCloseable {
     ActorSystem<Void> system;
     try {
       system =
-          ActorSystem.create(Behaviors.empty(), "caseflow", storage.pekkoConfig().withFallback(config));
+          ActorSystem.create(
+              Behaviors.empty(), "caseflow", storage.pekkoConfig().withFallback(config));
     } catch (RuntimeException e) {
       storage.close();
       throw e;
@@ -99,7 +100,9 @@ public final class Caseflow implements AutoCloseable {
             sharding,
             new CaseHistory(system, READ_JOURNAL),
             workflows,
-            () -> readiness(cluster, storage, system.dispatchers().lookup(DispatcherSelector.blocking())),
+            () ->
+                readiness(
+                    cluster, storage, system.dispatchers().lookup(DispatcherSelector.blocking())),
             () -> UUID.randomUUID().toString());
     ServerBinding binding =
         Http.get(system)
@@ -114,7 +117,8 @@ public final class Caseflow implements AutoCloseable {
 
   private static Authenticator authenticator(CaseflowSettings.Auth auth) {
     if (!auth.demoTokens()) {
-      log.warn("Demo tokens are off and no other authentication is configured: every request is refused");
+      log.warn(
+          "Demo tokens are off and no other authentication is configured: every request is refused");
       return Authenticator.none();
     }
     log.warn("Demo tokens are on (caseflow.auth.demo-tokens): for trying Caseflow out only");

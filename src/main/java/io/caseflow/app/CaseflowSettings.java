@@ -99,7 +99,9 @@ public record CaseflowSettings(
         String path, java.util.function.BiFunction<Config, String, T> getter) {
       T value = read(path, getter);
       boolean positive =
-          value instanceof Duration d ? !d.isNegative() && !d.isZero() : ((Number) value).longValue() > 0;
+          value instanceof Duration d
+              ? !d.isNegative() && !d.isZero()
+              : ((Number) value).longValue() > 0;
       if (!positive) {
         throw new InvalidSettingException(ROOT + path, "must be greater than zero, was " + value);
       }
@@ -109,7 +111,8 @@ public record CaseflowSettings(
     int port(String path) {
       int port = read(path, Config::getInt);
       if (port < 0 || port > 65_535) {
-        throw new InvalidSettingException(ROOT + path, "must be a port from 0 to 65535, was " + port);
+        throw new InvalidSettingException(
+            ROOT + path, "must be a port from 0 to 65535, was " + port);
       }
       return port;
     }
@@ -118,7 +121,8 @@ public record CaseflowSettings(
       String url = read(path, Config::getString).trim();
       if (!url.isEmpty() && !url.startsWith("jdbc:postgresql:")) {
         throw new InvalidSettingException(
-            ROOT + path, "must be a PostgreSQL JDBC URL (jdbc:postgresql://…) or empty, was " + url);
+            ROOT + path,
+            "must be a PostgreSQL JDBC URL (jdbc:postgresql://…) or empty, was " + url);
       }
       return url;
     }

@@ -14,8 +14,8 @@ import org.flywaydb.core.Flyway;
 
 /**
  * The one database behind the journal, the snapshots and (later) the read side: the embedded H2
- * file database in the data directory by default, PostgreSQL when a URL is configured. Opening
- * it applies the versioned schema in {@code db/}.
+ * file database in the data directory by default, PostgreSQL when a URL is configured. Opening it
+ * applies the versioned schema in {@code db/}.
  */
 public final class Storage implements AutoCloseable {
 
@@ -85,8 +85,12 @@ public final class Storage implements AutoCloseable {
 
   private static CaseflowSettings.Db withH2Credentials(CaseflowSettings.Db db) {
     return new CaseflowSettings.Db(
-        "", db.user().isEmpty() ? "sa" : db.user(), db.password(), db.journalPoolSize(),
-        db.servicePoolSize(), db.connectionTimeout());
+        "",
+        db.user().isEmpty() ? "sa" : db.user(),
+        db.password(),
+        db.journalPoolSize(),
+        db.servicePoolSize(),
+        db.connectionTimeout());
   }
 
   private void migrate() {
@@ -102,12 +106,18 @@ public final class Storage implements AutoCloseable {
     String db = "pekko-persistence-jdbc.shared-databases.slick.";
     return ConfigFactory.parseMap(
         Map.of(
-            db + "profile", vendor.slickProfile,
-            db + "db.url", url,
-            db + "db.user", settings.user(),
-            db + "db.password", settings.password(),
-            db + "db.driver", vendor.driver,
-            db + "db.connectionTimeout", settings.connectionTimeout().toMillis()));
+            db + "profile",
+            vendor.slickProfile,
+            db + "db.url",
+            url,
+            db + "db.user",
+            settings.user(),
+            db + "db.password",
+            settings.password(),
+            db + "db.driver",
+            vendor.driver,
+            db + "db.connectionTimeout",
+            settings.connectionTimeout().toMillis()));
   }
 
   public DataSource dataSource() {

@@ -15,8 +15,8 @@ import java.util.Map;
 import java.util.TreeMap;
 
 /**
- * A canonical JSON encoding (keys sorted at every level, instants in ISO-8601) and its SHA-256,
- * so the same content always hashes the same, whichever JVM or serializer produced it.
+ * A canonical JSON encoding (keys sorted at every level, instants in ISO-8601) and its SHA-256, so
+ * the same content always hashes the same, whichever JVM or serializer produced it.
  */
 final class CanonicalJson {
 

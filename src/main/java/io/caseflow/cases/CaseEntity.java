@@ -45,11 +45,11 @@ import org.apache.pekko.persistence.typed.javadsl.SignalHandler;
  *
  * <p>Lifecycle: a case does not exist until {@link OpenCase} persists {@link CaseOpened} in the
  * workflow's initial state (latest workflow version). From then on it follows that workflow
- * version: {@link PerformAction} moves it between states as the workflow allows, {@link Assign}
- * and {@link AddComment} annotate it, until a terminal state leaves only comments possible. Each
+ * version: {@link PerformAction} moves it between states as the workflow allows, {@link Assign} and
+ * {@link AddComment} annotate it, until a terminal state leaves only comments possible. Each
  * accepted command persists exactly one hash-chained event; the reply and the announcement to
- * subscribers happen only after the journal confirmed it. Every refusal is a typed {@link
- * Rejected} and writes nothing.
+ * subscribers happen only after the journal confirmed it. Every refusal is a typed {@link Rejected}
+ * and writes nothing.
  */
 public final class CaseEntity
     extends EventSourcedBehaviorWithEnforcedReplies<CaseCommand, CaseEvent, CaseState> {
@@ -151,8 +151,10 @@ public final class CaseEntity
           command,
           Rejected.of(
               ErrorCode.FORBIDDEN,
-              "action", "open",
-              "roles", String.join(", ", workflow.openRoles())));
+              "action",
+              "open",
+              "roles",
+              String.join(", ", workflow.openRoles())));
     }
     Optional<Rejected> invalid =
         firstOf(
@@ -217,15 +219,22 @@ public final class CaseEntity
           command,
           Rejected.of(
               ErrorCode.INVALID_TRANSITION,
-              "caseId", caseId.id(),
-              "state", state.state(),
-              "action", action.name()));
+              "caseId",
+              caseId.id(),
+              "state",
+              state.state(),
+              "action",
+              action.name()));
     }
     if (!principal.hasAnyRole(action.roles())) {
       return reject(
           command,
           Rejected.of(
-              ErrorCode.FORBIDDEN, "action", action.name(), "roles", String.join(", ", action.roles())));
+              ErrorCode.FORBIDDEN,
+              "action",
+              action.name(),
+              "roles",
+              String.join(", ", action.roles())));
     }
     for (String maker : workflow.makersOf(action.name())) {
       if (principal.userId().equals(state.lastPerformers().get(maker))) {
@@ -233,9 +242,12 @@ public final class CaseEntity
             command,
             Rejected.of(
                 ErrorCode.FOUR_EYES_VIOLATION,
-                "action", action.name(),
-                "makerAction", maker,
-                "user", principal.userId()));
+                "action",
+                action.name(),
+                "makerAction",
+                maker,
+                "user",
+                principal.userId()));
       }
     }
     Optional<Rejected> invalid =
@@ -277,19 +289,27 @@ public final class CaseEntity
       return reject(
           command,
           Rejected.of(
-              ErrorCode.FORBIDDEN, "action", "assign", "roles", String.join(", ", workflow.roles())));
+              ErrorCode.FORBIDDEN,
+              "action",
+              "assign",
+              "roles",
+              String.join(", ", workflow.roles())));
     }
     if (workflow.isTerminal(state.state())) {
       return reject(
           command,
           Rejected.of(
               ErrorCode.INVALID_TRANSITION,
-              "caseId", caseId.id(),
-              "state", state.state(),
-              "action", "assign"));
+              "caseId",
+              caseId.id(),
+              "state",
+              state.state(),
+              "action",
+              "assign"));
     }
     if (command.assignee() != null) {
-      Optional<Rejected> invalid = requiredText("assignee", command.assignee(), MAX_ASSIGNEE_LENGTH);
+      Optional<Rejected> invalid =
+          requiredText("assignee", command.assignee(), MAX_ASSIGNEE_LENGTH);
       if (invalid.isPresent()) {
         return reject(command, invalid.get());
       }
@@ -322,7 +342,11 @@ public final class CaseEntity
       return reject(
           command,
           Rejected.of(
-              ErrorCode.FORBIDDEN, "action", "comment", "roles", String.join(", ", workflow.roles())));
+              ErrorCode.FORBIDDEN,
+              "action",
+              "comment",
+              "roles",
+              String.join(", ", workflow.roles())));
     }
     Optional<Rejected> invalid = requiredText("text", command.text(), MAX_TEXT_LENGTH);
     if (invalid.isPresent()) {
@@ -379,9 +403,12 @@ public final class CaseEntity
       return Optional.of(
           Rejected.of(
               ErrorCode.VERSION_CONFLICT,
-              "caseId", caseId.id(),
-              "expected", expectedVersion.toString(),
-              "actual", Long.toString(state.version())));
+              "caseId",
+              caseId.id(),
+              "expected",
+              expectedVersion.toString(),
+              "actual",
+              Long.toString(state.version())));
     }
     return Optional.empty();
   }
@@ -434,8 +461,10 @@ public final class CaseEntity
       return Optional.of(
           Rejected.of(
               ErrorCode.INVALID_FIELD,
-              "field", field,
-              "reason", "must be non-blank text of at most " + maxLength + " characters"));
+              "field",
+              field,
+              "reason",
+              "must be non-blank text of at most " + maxLength + " characters"));
     }
     return Optional.empty();
   }
@@ -449,8 +478,7 @@ public final class CaseEntity
               .orElseGet(() -> Optional.of("is not a field of workflow " + workflow.name()));
       if (problem.isPresent()) {
         return Optional.of(
-            Rejected.of(
-                ErrorCode.INVALID_FIELD, "field", entry.getKey(), "reason", problem.get()));
+            Rejected.of(ErrorCode.INVALID_FIELD, "field", entry.getKey(), "reason", problem.get()));
       }
     }
     return Optional.empty();
@@ -463,7 +491,8 @@ public final class CaseEntity
     return action.requiredFields().stream()
         .filter(field -> !merged.containsKey(field))
         .findFirst()
-        .map(field -> Rejected.of(ErrorCode.MISSING_FIELD, "field", field, "action", action.name()));
+        .map(
+            field -> Rejected.of(ErrorCode.MISSING_FIELD, "field", field, "action", action.name()));
   }
 
   @SafeVarargs

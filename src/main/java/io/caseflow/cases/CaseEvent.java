@@ -5,8 +5,8 @@ import java.time.Instant;
 import java.util.Map;
 
 /**
- * The facts of a case's life. Each one is the state change and its audit record at once, and
- * links to its predecessor through {@code prevHash}, forming a per-case hash chain.
+ * The facts of a case's life. Each one is the state change and its audit record at once, and links
+ * to its predecessor through {@code prevHash}, forming a per-case hash chain.
  *
  * <p>Shapes are never edited once released: evolve them with Jackson migrations.
  */
@@ -57,8 +57,20 @@ public sealed interface CaseEvent extends JsonSerializable {
     @Override
     public CaseOpened withHash(String newHash) {
       return new CaseOpened(
-          caseId, tenant, actor, at, seq, workflow, workflowVersion, subject, title, state, data,
-          requestKey, prevHash, newHash);
+          caseId,
+          tenant,
+          actor,
+          at,
+          seq,
+          workflow,
+          workflowVersion,
+          subject,
+          title,
+          state,
+          data,
+          requestKey,
+          prevHash,
+          newHash);
     }
   }
 
@@ -85,7 +97,18 @@ public sealed interface CaseEvent extends JsonSerializable {
     @Override
     public ActionPerformed withHash(String newHash) {
       return new ActionPerformed(
-          caseId, tenant, actor, at, seq, action, from, to, comment, data, requestKey, prevHash,
+          caseId,
+          tenant,
+          actor,
+          at,
+          seq,
+          action,
+          from,
+          to,
+          comment,
+          data,
+          requestKey,
+          prevHash,
           newHash);
     }
   }

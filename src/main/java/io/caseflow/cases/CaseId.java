@@ -3,9 +3,9 @@ package io.caseflow.cases;
 import java.util.regex.Pattern;
 
 /**
- * Names a case within its tenant. Cases live in per-tenant namespaces: the sharded entity id,
- * and therefore the persistence id, carries the tenant, so two tenants can never reach or even
- * detect each other's cases.
+ * Names a case within its tenant. Cases live in per-tenant namespaces: the sharded entity id, and
+ * therefore the persistence id, carries the tenant, so two tenants can never reach or even detect
+ * each other's cases.
  */
 public record CaseId(String tenant, String id) {
 

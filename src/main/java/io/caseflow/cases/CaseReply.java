@@ -10,8 +10,8 @@ public sealed interface CaseReply extends JsonSerializable {
   record Accepted(CaseView view) implements CaseReply {}
 
   /**
-   * The command repeats an idempotency key this case already carried out; nothing was written.
-   * Its original outcome is the case as of event {@code seq}.
+   * The command repeats an idempotency key this case already carried out; nothing was written. Its
+   * original outcome is the case as of event {@code seq}.
    */
   record Replayed(long seq) implements CaseReply {}
 

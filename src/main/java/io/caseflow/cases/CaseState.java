@@ -94,14 +94,40 @@ public sealed interface CaseState extends JsonSerializable {
         Map<String, String> performers = new HashMap<>(lastPerformers);
         performers.put(e.action(), e.actor());
         return new Active(
-                caseId, tenant, workflow, workflowVersion, subject, title, e.to(), version,
-                assignee, merged, createdAt, updatedAt, lastHash, performers, recentRequests)
+                caseId,
+                tenant,
+                workflow,
+                workflowVersion,
+                subject,
+                title,
+                e.to(),
+                version,
+                assignee,
+                merged,
+                createdAt,
+                updatedAt,
+                lastHash,
+                performers,
+                recentRequests)
             .advancedBy(e);
       }
       if (event instanceof AssigneeChanged e) {
         return new Active(
-                caseId, tenant, workflow, workflowVersion, subject, title, state, version,
-                e.assignee(), data, createdAt, updatedAt, lastHash, lastPerformers, recentRequests)
+                caseId,
+                tenant,
+                workflow,
+                workflowVersion,
+                subject,
+                title,
+                state,
+                version,
+                e.assignee(),
+                data,
+                createdAt,
+                updatedAt,
+                lastHash,
+                lastPerformers,
+                recentRequests)
             .advancedBy(e);
       }
       if (event instanceof CommentAdded e) {
@@ -115,14 +141,28 @@ public sealed interface CaseState extends JsonSerializable {
       List<ProcessedRequest> requests = recentRequests;
       if (e.requestKey() != null) {
         requests = new ArrayList<>(recentRequests);
-        requests.add(new ProcessedRequest(e.requestKey().key(), e.requestKey().fingerprint(), e.seq()));
+        requests.add(
+            new ProcessedRequest(e.requestKey().key(), e.requestKey().fingerprint(), e.seq()));
         if (requests.size() > IDEMPOTENCY_WINDOW) {
           requests.remove(0);
         }
       }
       return new Active(
-          caseId, tenant, workflow, workflowVersion, subject, title, state, e.seq(), assignee,
-          data, createdAt, e.at(), e.hash(), lastPerformers, requests);
+          caseId,
+          tenant,
+          workflow,
+          workflowVersion,
+          subject,
+          title,
+          state,
+          e.seq(),
+          assignee,
+          data,
+          createdAt,
+          e.at(),
+          e.hash(),
+          lastPerformers,
+          requests);
     }
 
     public Optional<ProcessedRequest> processed(String idempotencyKey) {
@@ -131,8 +171,18 @@ public sealed interface CaseState extends JsonSerializable {
 
     public CaseView view() {
       return new CaseView(
-          caseId, tenant, workflow, workflowVersion, subject, title, state, version, assignee,
-          data, createdAt, updatedAt);
+          caseId,
+          tenant,
+          workflow,
+          workflowVersion,
+          subject,
+          title,
+          state,
+          version,
+          assignee,
+          data,
+          createdAt,
+          updatedAt);
     }
   }
 }

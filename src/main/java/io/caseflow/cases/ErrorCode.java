@@ -1,8 +1,8 @@
 package io.caseflow.cases;
 
 /**
- * Stable, machine-readable error codes. Clients and tests depend on {@link #code()}; the human
- * text lives in the message catalog and may change freely.
+ * Stable, machine-readable error codes. Clients and tests depend on {@link #code()}; the human text
+ * lives in the message catalog and may change freely.
  */
 public enum ErrorCode {
   MALFORMED_REQUEST,

@@ -5,8 +5,8 @@ import java.util.Map;
 import java.util.OptionalLong;
 
 /**
- * The per-case hash chain. An event's hash is SHA-256 over the canonical JSON of its type and
- * every field but {@code hash} itself, which includes {@code prevHash}; the first event's {@code
+ * The per-case hash chain. An event's hash is SHA-256 over the canonical JSON of its type and every
+ * field but {@code hash} itself, which includes {@code prevHash}; the first event's {@code
  * prevHash} is {@link #GENESIS}.
  */
 public final class HashChain {
@@ -29,8 +29,8 @@ public final class HashChain {
   }
 
   /**
-   * The sequence number of the first event that breaks the chain (wrong position, wrong link, or
-   * a hash that does not match its content), or empty when the whole history verifies.
+   * The sequence number of the first event that breaks the chain (wrong position, wrong link, or a
+   * hash that does not match its content), or empty when the whole history verifies.
    */
   public static OptionalLong firstBrokenSeq(List<? extends CaseEvent> history) {
     String expectedPrev = GENESIS;

@@ -142,7 +142,11 @@ final class CaseRoutes extends AllDirectives {
                                             caseId,
                                             replyTo ->
                                                 new CaseCommand.Assign(
-                                                    principal, body.assignee(), version, key, replyTo),
+                                                    principal,
+                                                    body.assignee(),
+                                                    version,
+                                                    key,
+                                                    replyTo),
                                             StatusCodes.OK))))),
         path(
             "comments",
@@ -201,8 +205,8 @@ final class CaseRoutes extends AllDirectives {
   }
 
   /**
-   * Without a client-chosen id, a retried open must reach the same case: the id is derived from
-   * the idempotency key when there is one.
+   * Without a client-chosen id, a retried open must reach the same case: the id is derived from the
+   * idempotency key when there is one.
    */
   private String generatedId(Principal principal, String idempotencyKey) {
     if (idempotencyKey == null) {
@@ -227,7 +231,8 @@ final class CaseRoutes extends AllDirectives {
     return completeWithFuture(response);
   }
 
-  private CompletionStage<HttpResponse> respond(CaseId caseId, CaseReply reply, StatusCode success) {
+  private CompletionStage<HttpResponse> respond(
+      CaseId caseId, CaseReply reply, StatusCode success) {
     if (reply instanceof Accepted accepted) {
       return CompletableFuture.completedFuture(caseResponse(success, accepted.view()));
     }
@@ -247,7 +252,8 @@ final class CaseRoutes extends AllDirectives {
     HttpResponse response =
         HttpResponse.create()
             .withStatus(status)
-            .withEntity(org.apache.pekko.http.javadsl.model.ContentTypes.APPLICATION_JSON, json.write(view))
+            .withEntity(
+                org.apache.pekko.http.javadsl.model.ContentTypes.APPLICATION_JSON, json.write(view))
             .addHeader(HttpHeader.parse("ETag", "\"" + view.version() + "\""));
     if (status.equals(StatusCodes.CREATED) && view.version() == 1) {
       response = response.addHeader(HttpHeader.parse("Location", "/cases/" + view.id()));
@@ -261,7 +267,9 @@ final class CaseRoutes extends AllDirectives {
       instant = Instant.parse(asOfParameter);
     } catch (DateTimeParseException e) {
       throw new MalformedRequestException(
-          "asOf must be an ISO-8601 instant such as 2026-01-31T12:00:00Z, was '" + asOfParameter + "'");
+          "asOf must be an ISO-8601 instant such as 2026-01-31T12:00:00Z, was '"
+              + asOfParameter
+              + "'");
     }
     return completeWithFuture(
         history
@@ -310,7 +318,8 @@ final class CaseRoutes extends AllDirectives {
 
   private HttpResponse jsonResponse(Object body) {
     return HttpResponse.create()
-        .withEntity(org.apache.pekko.http.javadsl.model.ContentTypes.APPLICATION_JSON, json.write(body));
+        .withEntity(
+            org.apache.pekko.http.javadsl.model.ContentTypes.APPLICATION_JSON, json.write(body));
   }
 
   /** The optional {@code Idempotency-Key} and {@code If-Match} headers of a change. */
@@ -319,8 +328,7 @@ final class CaseRoutes extends AllDirectives {
         "Idempotency-Key",
         key ->
             optionalHeaderValueByName(
-                "If-Match",
-                ifMatch -> inner.apply(idempotencyKey(key), expectedVersion(ifMatch))));
+                "If-Match", ifMatch -> inner.apply(idempotencyKey(key), expectedVersion(ifMatch))));
   }
 
   private static String idempotencyKey(Optional<String> header) {

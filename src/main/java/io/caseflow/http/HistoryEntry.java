@@ -28,7 +28,8 @@ record HistoryEntry(
       return entry(e, "case_opened", null, e.state(), "open", null, null, e.data());
     }
     if (event instanceof ActionPerformed e) {
-      return entry(e, "action_performed", e.from(), e.to(), e.action(), e.comment(), null, e.data());
+      return entry(
+          e, "action_performed", e.from(), e.to(), e.action(), e.comment(), null, e.data());
     }
     if (event instanceof AssigneeChanged e) {
       return entry(e, "assignee_changed", null, null, "assign", null, e.assignee(), Map.of());
@@ -47,7 +48,17 @@ record HistoryEntry(
       String assignee,
       Map<String, Object> data) {
     return new HistoryEntry(
-        e.seq(), type, e.actor(), e.at(), from, to, action, comment, assignee, data, e.hash(),
+        e.seq(),
+        type,
+        e.actor(),
+        e.at(),
+        from,
+        to,
+        action,
+        comment,
+        assignee,
+        data,
+        e.hash(),
         e.prevHash());
   }
 }

@@ -138,9 +138,7 @@ public final class HttpApi extends AllDirectives {
 
   private ExceptionHandler exceptionHandler() {
     return ExceptionHandler.newBuilder()
-        .match(
-            MalformedRequestException.class,
-            e -> complete(problems.malformed(e.getMessage())))
+        .match(MalformedRequestException.class, e -> complete(problems.malformed(e.getMessage())))
         .match(EntityStreamSizeException.class, e -> complete(tooLarge()))
         .matchAny(
             e -> {
@@ -164,13 +162,13 @@ public final class HttpApi extends AllDirectives {
             (List<MethodRejection> rejections) ->
                 complete(problems.of(ErrorCode.METHOD_NOT_ALLOWED, Map.of())))
         .handle(
-            Rejection.class,
-            rejection -> complete(problems.malformed(String.valueOf(rejection))))
+            Rejection.class, rejection -> complete(problems.malformed(String.valueOf(rejection))))
         .handleNotFound(complete(problems.of(ErrorCode.NOT_FOUND, Map.of())))
         .build();
   }
 
   private HttpResponse tooLarge() {
-    return problems.malformed("The request body is larger than the limit (caseflow.http.max-body-size).");
+    return problems.malformed(
+        "The request body is larger than the limit (caseflow.http.max-body-size).");
   }
 }

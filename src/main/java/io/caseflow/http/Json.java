@@ -25,7 +25,8 @@ final class Json {
   Json(int maxDepth) {
     JsonFactory factory =
         JsonFactory.builder()
-            .streamReadConstraints(StreamReadConstraints.builder().maxNestingDepth(maxDepth).build())
+            .streamReadConstraints(
+                StreamReadConstraints.builder().maxNestingDepth(maxDepth).build())
             .build();
     mapper =
         JsonMapper.builder(factory)
@@ -59,7 +60,8 @@ final class Json {
       throw new MalformedRequestException(
           "The request body does not fit" + path + ": " + e.getOriginalMessage());
     } catch (JsonProcessingException e) {
-      throw new MalformedRequestException("The request body is not valid JSON: " + e.getOriginalMessage());
+      throw new MalformedRequestException(
+          "The request body is not valid JSON: " + e.getOriginalMessage());
     }
   }
 

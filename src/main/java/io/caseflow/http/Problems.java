@@ -12,13 +12,15 @@ import org.apache.pekko.http.javadsl.model.StatusCode;
 import org.apache.pekko.http.javadsl.model.StatusCodes;
 
 /**
- * Turns error codes into RFC 9457 {@code application/problem+json} responses. This is the one
- * place that decides which HTTP status a code gets.
+ * Turns error codes into RFC 9457 {@code application/problem+json} responses. This is the one place
+ * that decides which HTTP status a code gets.
  */
 final class Problems {
 
   private static final ContentType PROBLEM_JSON =
-      ContentTypes.create(MediaTypes.applicationWithFixedCharset("problem+json", org.apache.pekko.http.javadsl.model.HttpCharsets.UTF_8));
+      ContentTypes.create(
+          MediaTypes.applicationWithFixedCharset(
+              "problem+json", org.apache.pekko.http.javadsl.model.HttpCharsets.UTF_8));
 
   private final MessageCatalog catalog = new MessageCatalog();
   private final Json json;
@@ -36,7 +38,8 @@ final class Problems {
       case METHOD_NOT_ALLOWED -> StatusCodes.METHOD_NOT_ALLOWED;
       case INVALID_TRANSITION, CASE_ALREADY_EXISTS -> StatusCodes.CONFLICT;
       case VERSION_CONFLICT -> StatusCodes.PRECONDITION_FAILED;
-      case MISSING_FIELD, INVALID_FIELD, IDEMPOTENCY_KEY_REUSED -> StatusCodes.UNPROCESSABLE_ENTITY;
+      case MISSING_FIELD, INVALID_FIELD, IDEMPOTENCY_KEY_REUSED ->
+          StatusCodes.UNPROCESSABLE_CONTENT;
       case UNAVAILABLE -> StatusCodes.SERVICE_UNAVAILABLE;
       case INTERNAL_ERROR -> StatusCodes.INTERNAL_SERVER_ERROR;
     };

@@ -8,7 +8,8 @@ final class RequestBodies {
 
   private RequestBodies() {}
 
-  record OpenCase(String id, String workflow, String subject, String title, Map<String, Object> data) {}
+  record OpenCase(
+      String id, String workflow, String subject, String title, Map<String, Object> data) {}
 
   record PerformAction(String comment, Map<String, Object> data) {}
 

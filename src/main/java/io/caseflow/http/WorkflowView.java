@@ -4,9 +4,9 @@ import io.caseflow.workflow.MakerChecker;
 import io.caseflow.workflow.Workflow;
 import io.caseflow.workflow.WorkflowAction;
 import java.util.Collection;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.LinkedHashMap;
 
 /**
  * A workflow definition as {@code GET /workflows} shows it: fields and actions in declaration

@@ -32,6 +32,7 @@ public record FieldSpec(String name, FieldType type, List<String> values) {
     return Optional.of(
         type == FieldType.ENUM
             ? "must be one of " + String.join(", ", values)
-            : "must be a " + (type == FieldType.STRING ? "non-blank string" : type.name().toLowerCase()));
+            : "must be a "
+                + (type == FieldType.STRING ? "non-blank string" : type.name().toLowerCase()));
   }
 }

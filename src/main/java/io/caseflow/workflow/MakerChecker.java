@@ -3,8 +3,8 @@ package io.caseflow.workflow;
 import java.util.Set;
 
 /**
- * A four-eyes rule: the user who last performed any of the {@code makers} actions on a case may
- * not perform the {@code checker} action on it.
+ * A four-eyes rule: the user who last performed any of the {@code makers} actions on a case may not
+ * perform the {@code checker} action on it.
  */
 public record MakerChecker(String checker, Set<String> makers) {
 

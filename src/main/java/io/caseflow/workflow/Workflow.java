@@ -9,9 +9,9 @@ import java.util.Set;
 import java.util.stream.Collectors;
 
 /**
- * One version of a declared workflow: the states a case moves through and the actions that move
- * it. Definitions are immutable; a new version is a new definition, and a case keeps following
- * the version it was opened with. Fields and actions keep their declaration order.
+ * One version of a declared workflow: the states a case moves through and the actions that move it.
+ * Definitions are immutable; a new version is a new definition, and a case keeps following the
+ * version it was opened with. Fields and actions keep their declaration order.
  */
 public record Workflow(
     String name,

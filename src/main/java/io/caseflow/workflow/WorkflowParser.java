@@ -14,8 +14,8 @@ import java.util.Set;
 import java.util.TreeSet;
 
 /**
- * Reads one HOCON workflow definition and validates it as a whole: every problem found is
- * reported at once, named after the source, and no half-valid workflow is ever returned.
+ * Reads one HOCON workflow definition and validates it as a whole: every problem found is reported
+ * at once, named after the source, and no half-valid workflow is ever returned.
  */
 final class WorkflowParser {
 
@@ -84,7 +84,8 @@ final class WorkflowParser {
       for (Config pair : config.getConfigList("maker-checker")) {
         rejectUnknownKeys("a maker-checker pair", pair, MAKER_CHECKER_KEYS);
         makerChecker.add(
-            new MakerChecker(pair.getString("checker"), uniqueList("a maker-checker pair", pair, "makers")));
+            new MakerChecker(
+                pair.getString("checker"), uniqueList("a maker-checker pair", pair, "makers")));
       }
     }
     Set<String> roles = uniqueList("the definition", config, "roles");
@@ -122,7 +123,11 @@ final class WorkflowParser {
       type = FieldType.valueOf(typeName.toUpperCase(Locale.ROOT));
     } catch (IllegalArgumentException e) {
       problems.add(
-          "field '" + name + "' has unknown type '" + typeName + "' (string, number, boolean, enum)");
+          "field '"
+              + name
+              + "' has unknown type '"
+              + typeName
+              + "' (string, number, boolean, enum)");
       type = FieldType.STRING;
     }
     List<String> values = field.hasPath("values") ? field.getStringList("values") : List.of();
@@ -147,7 +152,13 @@ final class WorkflowParser {
   private void rejectUnknownKeys(String what, Config config, Set<String> known) {
     for (String key : config.root().keySet()) {
       if (!known.contains(key)) {
-        problems.add(what + " has unknown key '" + key + "' (known: " + String.join(", ", new TreeSet<>(known)) + ")");
+        problems.add(
+            what
+                + " has unknown key '"
+                + key
+                + "' (known: "
+                + String.join(", ", new TreeSet<>(known))
+                + ")");
       }
     }
   }

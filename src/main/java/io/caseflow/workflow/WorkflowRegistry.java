@@ -23,8 +23,8 @@ import java.util.TreeMap;
 import java.util.stream.Stream;
 
 /**
- * Every deployed version of every workflow. New cases open on the latest version of a workflow;
- * an existing case looks up the exact version it was opened with.
+ * Every deployed version of every workflow. New cases open on the latest version of a workflow; an
+ * existing case looks up the exact version it was opened with.
  */
 public final class WorkflowRegistry {
 
@@ -95,8 +95,13 @@ public final class WorkflowRegistry {
           throw new WorkflowDefinitionException(
               file.toString(),
               List.of(
-                  "declares '" + workflow.name() + "' version " + workflow.version()
-                      + ", which " + other + " declares already"));
+                  "declares '"
+                      + workflow.name()
+                      + "' version "
+                      + workflow.version()
+                      + ", which "
+                      + other
+                      + " declares already"));
         }
         workflows.add(workflow);
       }

@@ -97,7 +97,8 @@ final class WorkflowValidator {
   private void unknownRoles(String what, Set<String> roles) {
     for (String role : roles) {
       if (!workflow.roles().contains(role)) {
-        problems.add(what + " names unknown role '" + role + "' (declared: " + workflow.roles() + ")");
+        problems.add(
+            what + " names unknown role '" + role + "' (declared: " + workflow.roles() + ")");
       }
     }
   }

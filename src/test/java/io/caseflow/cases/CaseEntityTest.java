@@ -37,8 +37,8 @@ import org.apache.pekko.actor.testkit.typed.javadsl.JUnit5TestKitBuilder;
 import org.apache.pekko.actor.testkit.typed.javadsl.LogCapturingExtension;
 import org.apache.pekko.actor.testkit.typed.javadsl.TestKitJUnit5Extension;
 import org.apache.pekko.persistence.testkit.javadsl.EventSourcedBehaviorTestKit;
-import org.apache.pekko.persistence.typed.PersistenceId;
 import org.apache.pekko.persistence.testkit.javadsl.EventSourcedBehaviorTestKit.CommandResultWithReply;
+import org.apache.pekko.persistence.typed.PersistenceId;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -79,9 +79,20 @@ class CaseEntityTest {
     assertEquals(
         HashChain.seal(
             new CaseOpened(
-                "c-1", "acme", "alice", START, 1, "due-diligence", 1, "ACME-LTD-0042",
-                "Acme Ltd onboarding", "draft", Map.of("riskLevel", "high"),
-                opened.requestKey(), HashChain.GENESIS, null)),
+                "c-1",
+                "acme",
+                "alice",
+                START,
+                1,
+                "due-diligence",
+                1,
+                "ACME-LTD-0042",
+                "Acme Ltd onboarding",
+                "draft",
+                Map.of("riskLevel", "high"),
+                opened.requestKey(),
+                HashChain.GENESIS,
+                null)),
         opened);
     assertEquals("k-open", opened.requestKey().key());
     CaseView view = result.replyOfType(Accepted.class).view();
@@ -140,14 +151,18 @@ class CaseEntityTest {
 
   @Test
   void commandsToCaseThatDoesNotExistAreCaseNotFound() {
-    assertRejected(kase.<CaseReply>runCommand(replyTo -> new GetCase(ALICE, replyTo)), ErrorCode.CASE_NOT_FOUND);
+    assertRejected(
+        kase.<CaseReply>runCommand(replyTo -> new GetCase(ALICE, replyTo)),
+        ErrorCode.CASE_NOT_FOUND);
     assertRejected(perform(ALICE, "submit", null, Map.of()), ErrorCode.CASE_NOT_FOUND);
   }
 
   @Test
   void anotherTenantCannotSeeOrChangeTheCase() {
     open(ALICE, Map.of("riskLevel", "low"), null);
-    assertRejected(kase.<CaseReply>runCommand(replyTo -> new GetCase(DAVE, replyTo)), ErrorCode.CASE_NOT_FOUND);
+    assertRejected(
+        kase.<CaseReply>runCommand(replyTo -> new GetCase(DAVE, replyTo)),
+        ErrorCode.CASE_NOT_FOUND);
     assertRejected(perform(DAVE, "submit", null, Map.of()), ErrorCode.CASE_NOT_FOUND);
     assertRejected(open(DAVE, Map.of(), null), ErrorCode.CASE_NOT_FOUND);
   }
@@ -184,7 +199,8 @@ class CaseEntityTest {
   @Test
   void rejectsActionNotAllowedInCurrentState() {
     open(ALICE, Map.of("riskLevel", "low"), null);
-    Rejected rejected = assertRejected(perform(BOB, "approve", null, Map.of()), ErrorCode.INVALID_TRANSITION);
+    Rejected rejected =
+        assertRejected(perform(BOB, "approve", null, Map.of()), ErrorCode.INVALID_TRANSITION);
     assertEquals(Map.of("caseId", "c-1", "state", "draft", "action", "approve"), rejected.args());
   }
 
@@ -203,7 +219,8 @@ class CaseEntityTest {
   @Test
   void rejectsSubmitUntilRequiredFieldIsKnown() {
     open(ALICE, Map.of(), null);
-    Rejected rejected = assertRejected(perform(ALICE, "submit", null, Map.of()), ErrorCode.MISSING_FIELD);
+    Rejected rejected =
+        assertRejected(perform(ALICE, "submit", null, Map.of()), ErrorCode.MISSING_FIELD);
     assertEquals("riskLevel", rejected.args().get("field"));
 
     var result = perform(ALICE, "submit", null, Map.of("riskLevel", "high"));
@@ -222,13 +239,17 @@ class CaseEntityTest {
   void rejectsApproveByTheSubmitter() {
     kase.<CaseReply>runCommand(
         replyTo ->
-            new OpenCase(ERIN, "due-diligence", "S", "T", Map.of("riskLevel", "low"), null, replyTo));
+            new OpenCase(
+                ERIN, "due-diligence", "S", "T", Map.of("riskLevel", "low"), null, replyTo));
     perform(ERIN, "submit", null, Map.of());
 
-    Rejected rejected = assertRejected(perform(ERIN, "approve", null, Map.of()), ErrorCode.FOUR_EYES_VIOLATION);
+    Rejected rejected =
+        assertRejected(perform(ERIN, "approve", null, Map.of()), ErrorCode.FOUR_EYES_VIOLATION);
     assertEquals("submit", rejected.args().get("makerAction"));
     assertRejected(perform(ERIN, "reject", "no", Map.of()), ErrorCode.FOUR_EYES_VIOLATION);
-    assertEquals("approved", perform(BOB, "approve", null, Map.of()).replyOfType(Accepted.class).view().state());
+    assertEquals(
+        "approved",
+        perform(BOB, "approve", null, Map.of()).replyOfType(Accepted.class).view().state());
   }
 
   @Test
@@ -253,14 +274,18 @@ class CaseEntityTest {
     assertRejected(
         kase.<CaseReply>runCommand(replyTo -> new Assign(CAROL, "bob", null, null, replyTo)),
         ErrorCode.INVALID_TRANSITION);
-    var comment = kase.<CaseReply>runCommand(replyTo -> new AddComment(CAROL, "archived", null, null, replyTo));
+    var comment =
+        kase.<CaseReply>runCommand(
+            replyTo -> new AddComment(CAROL, "archived", null, null, replyTo));
     assertEquals(7, comment.eventOfType(CommentAdded.class).seq());
   }
 
   @Test
   void withdrawClosesADraft() {
     open(ALICE, Map.of(), null);
-    assertEquals("closed", perform(ALICE, "withdraw", null, Map.of()).replyOfType(Accepted.class).view().state());
+    assertEquals(
+        "closed",
+        perform(ALICE, "withdraw", null, Map.of()).replyOfType(Accepted.class).view().state());
   }
 
   @Test
@@ -317,7 +342,8 @@ class CaseEntityTest {
     open(ALICE, Map.of(), null);
     for (int i = 0; i <= CaseState.IDEMPOTENCY_WINDOW; i++) {
       int n = i;
-      kase.<CaseReply>runCommand(replyTo -> new AddComment(ALICE, "note", null, "key-" + n, replyTo));
+      kase.<CaseReply>runCommand(
+          replyTo -> new AddComment(ALICE, "note", null, "key-" + n, replyTo));
     }
     Active state = (Active) kase.getState();
     assertEquals(CaseState.IDEMPOTENCY_WINDOW, state.recentRequests().size());
@@ -328,14 +354,17 @@ class CaseEntityTest {
   @Test
   void assignsAndUnassigns() {
     open(ALICE, Map.of(), null);
-    var assigned = kase.<CaseReply>runCommand(replyTo -> new Assign(CAROL, "bob", null, null, replyTo));
+    var assigned =
+        kase.<CaseReply>runCommand(replyTo -> new Assign(CAROL, "bob", null, null, replyTo));
     assertEquals("bob", assigned.eventOfType(AssigneeChanged.class).assignee());
     assertEquals("bob", assigned.replyOfType(Accepted.class).view().assignee());
 
-    var again = kase.<CaseReply>runCommand(replyTo -> new Assign(CAROL, "bob", null, null, replyTo));
+    var again =
+        kase.<CaseReply>runCommand(replyTo -> new Assign(CAROL, "bob", null, null, replyTo));
     assertTrue(again.hasNoEvents());
 
-    var unassigned = kase.<CaseReply>runCommand(replyTo -> new Assign(CAROL, null, null, null, replyTo));
+    var unassigned =
+        kase.<CaseReply>runCommand(replyTo -> new Assign(CAROL, null, null, null, replyTo));
     assertNull(unassigned.eventOfType(AssigneeChanged.class).assignee());
     assertNull(unassigned.replyOfType(Accepted.class).view().assignee());
   }
@@ -343,7 +372,8 @@ class CaseEntityTest {
   @Test
   void rejectsBlankComment() {
     open(ALICE, Map.of(), null);
-    var result = kase.<CaseReply>runCommand(replyTo -> new AddComment(ALICE, "  ", null, null, replyTo));
+    var result =
+        kase.<CaseReply>runCommand(replyTo -> new AddComment(ALICE, "  ", null, null, replyTo));
     assertEquals("text", assertRejected(result, ErrorCode.MISSING_FIELD).args().get("field"));
   }
 
@@ -365,7 +395,8 @@ class CaseEntityTest {
     open(ALICE, Map.of("riskLevel", "low"), null);
     for (int i = 0; i < 150; i++) {
       int n = i;
-      kase.<CaseReply>runCommand(replyTo -> new AddComment(ALICE, "note " + n, null, "key-" + n, replyTo));
+      kase.<CaseReply>runCommand(
+          replyTo -> new AddComment(ALICE, "note " + n, null, "key-" + n, replyTo));
     }
     perform(ALICE, "submit", null, Map.of());
     CaseState before = kase.getState();
@@ -394,8 +425,13 @@ class CaseEntityTest {
     return kase.<CaseReply>runCommand(
         replyTo ->
             new OpenCase(
-                principal, "due-diligence", "ACME-LTD-0042", "Acme Ltd onboarding", data,
-                idempotencyKey, replyTo));
+                principal,
+                "due-diligence",
+                "ACME-LTD-0042",
+                "Acme Ltd onboarding",
+                data,
+                idempotencyKey,
+                replyTo));
   }
 
   private CommandResultWithReply<CaseCommand, CaseEvent, CaseState, CaseReply> perform(
@@ -410,7 +446,8 @@ class CaseEntityTest {
       Map<String, Object> data,
       String idempotencyKey) {
     return kase.<CaseReply>runCommand(
-        replyTo -> new PerformAction(principal, action, comment, data, null, idempotencyKey, replyTo));
+        replyTo ->
+            new PerformAction(principal, action, comment, data, null, idempotencyKey, replyTo));
   }
 
   private static Rejected assertRejected(

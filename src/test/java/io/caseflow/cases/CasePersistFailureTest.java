@@ -54,7 +54,10 @@ class CasePersistFailureTest {
     ActorRef<CaseCommand> kase =
         testKit.spawn(
             CaseEntity.create(
-                new CaseId("acme", "c-1"), WorkflowRegistry.fromClasspath(), Clock.systemUTC(), topics));
+                new CaseId("acme", "c-1"),
+                WorkflowRegistry.fromClasspath(),
+                Clock.systemUTC(),
+                topics));
     awaitSubscription(topics, subscriber, kase, caller);
 
     journal.failNextPersisted();
@@ -67,7 +70,8 @@ class CasePersistFailureTest {
     caller.awaitAssert(
         Duration.ofSeconds(10),
         () -> {
-          kase.tell(new PerformAction(ALICE, "submit", null, Map.of(), null, null, caller.getRef()));
+          kase.tell(
+              new PerformAction(ALICE, "submit", null, Map.of(), null, null, caller.getRef()));
           Accepted accepted = caller.expectMessageClass(Accepted.class);
           assertEquals(2, accepted.view().version(), "the failed event must not count");
           return null;

@@ -40,20 +40,43 @@ class CaseSerializationTest {
     CaseOpened opened =
         HashChain.seal(
             new CaseOpened(
-                "c-1", "acme", "alice", AT, 1, "due-diligence", 1, "S", "T", "draft",
-                Map.of("riskLevel", "high", "amount", 12.5, "count", 3, "verified", true), KEY,
-                HashChain.GENESIS, null));
+                "c-1",
+                "acme",
+                "alice",
+                AT,
+                1,
+                "due-diligence",
+                1,
+                "S",
+                "T",
+                "draft",
+                Map.of("riskLevel", "high", "amount", 12.5, "count", 3, "verified", true),
+                KEY,
+                HashChain.GENESIS,
+                null));
     ActionPerformed performed =
         HashChain.seal(
             new ActionPerformed(
-                "c-1", "acme", "alice", AT, 2, "submit", "draft", "in_review", "go",
-                Map.of("jurisdiction", "UK"), null, opened.hash(), null));
+                "c-1",
+                "acme",
+                "alice",
+                AT,
+                2,
+                "submit",
+                "draft",
+                "in_review",
+                "go",
+                Map.of("jurisdiction", "UK"),
+                null,
+                opened.hash(),
+                null));
     AssigneeChanged assigned =
         HashChain.seal(
             new AssigneeChanged("c-1", "acme", "carol", AT, 3, null, KEY, performed.hash(), null));
     CommentAdded commented =
         HashChain.seal(
-            new CommentAdded("c-1", "acme", "bob", AT, 4, "looks fine", null, assigned.hash(), null));
+            new CommentAdded(
+                "c-1", "acme", "bob", AT, 4, "looks fine", null, assigned.hash(), null));
 
     List<CaseEvent> history = List.of(opened, performed, assigned, commented);
     List<CaseEvent> copies = history.stream().map(this::roundTrip).toList();
@@ -66,7 +89,8 @@ class CaseSerializationTest {
   void commandsRoundTrip() {
     ActorRef<CaseReply> replyTo = testKit.createTestProbe(CaseReply.class).getRef();
     List.of(
-            new CaseCommand.OpenCase(ALICE, "due-diligence", "S", "T", Map.of("riskLevel", "low"), "k", replyTo),
+            new CaseCommand.OpenCase(
+                ALICE, "due-diligence", "S", "T", Map.of("riskLevel", "low"), "k", replyTo),
             new CaseCommand.PerformAction(ALICE, "submit", "c", Map.of(), 3L, "k", replyTo),
             new CaseCommand.PerformAction(ALICE, "submit", null, Map.of(), null, null, replyTo),
             new CaseCommand.Assign(ALICE, null, null, null, replyTo),
@@ -78,11 +102,24 @@ class CaseSerializationTest {
   @Test
   void repliesRoundTrip() {
     CaseView view =
-        new CaseView("c-1", "acme", "due-diligence", 1, "S", "T", "draft", 1, null, Map.of("riskLevel", "low"), AT, AT);
+        new CaseView(
+            "c-1",
+            "acme",
+            "due-diligence",
+            1,
+            "S",
+            "T",
+            "draft",
+            1,
+            null,
+            Map.of("riskLevel", "low"),
+            AT,
+            AT);
     List.of(
             new CaseReply.Accepted(view),
             new CaseReply.Replayed(4),
-            CaseReply.Rejected.of(ErrorCode.INVALID_TRANSITION, "state", "draft", "action", "approve"))
+            CaseReply.Rejected.of(
+                ErrorCode.INVALID_TRANSITION, "state", "draft", "action", "approve"))
         .forEach(reply -> assertEquals(reply, roundTrip(reply)));
   }
 
@@ -90,14 +127,25 @@ class CaseSerializationTest {
   void snapshotStateRoundTrips() {
     CaseState state =
         new CaseState.Active(
-            "c-1", "acme", "due-diligence", 1, "S", "T", "in_review", 7, "bob",
-            Map.of("riskLevel", "low"), AT, AT, "cd".repeat(32), Map.of("submit", "alice"),
+            "c-1",
+            "acme",
+            "due-diligence",
+            1,
+            "S",
+            "T",
+            "in_review",
+            7,
+            "bob",
+            Map.of("riskLevel", "low"),
+            AT,
+            AT,
+            "cd".repeat(32),
+            Map.of("submit", "alice"),
             List.of(new CaseState.ProcessedRequest("k", "ef".repeat(32), 2)));
     assertEquals(state, roundTrip(state));
   }
 
-  @SuppressWarnings("unchecked")
   private <T> T roundTrip(T message) {
-    return (T) new SerializationTestKit(testKit.system()).verifySerialization(message, false);
+    return new SerializationTestKit(testKit.system()).verifySerialization(message, false);
   }
 }

@@ -72,7 +72,8 @@ class CaseWorkflowVersionTest {
   }
 
   private OpenCase open(ActorRef<CaseReply> replyTo) {
-    return new OpenCase(ALICE, "due-diligence", "S", "T", Map.of("riskLevel", "low"), null, replyTo);
+    return new OpenCase(
+        ALICE, "due-diligence", "S", "T", Map.of("riskLevel", "low"), null, replyTo);
   }
 
   private static java.util.function.Function<ActorRef<CaseReply>, CaseCommand> action(String name) {

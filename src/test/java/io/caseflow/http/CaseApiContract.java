@@ -18,8 +18,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 
 /**
- * The HTTP contract of API.md, run against a real server on a real database. Subclasses choose
- * the database; every use case below runs on each.
+ * The HTTP contract of API.md, run against a real server on a real database. Subclasses choose the
+ * database; every use case below runs on each.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 abstract class CaseApiContract {
@@ -50,8 +50,12 @@ abstract class CaseApiContract {
     return api.post(
         "/cases",
         user,
-        "{\"id\":\"" + id + "\",\"workflow\":\"due-diligence\",\"subject\":\"ACME-LTD-0042\","
-            + "\"title\":\"Acme Ltd onboarding\",\"data\":" + data + "}");
+        "{\"id\":\""
+            + id
+            + "\",\"workflow\":\"due-diligence\",\"subject\":\"ACME-LTD-0042\","
+            + "\"title\":\"Acme Ltd onboarding\",\"data\":"
+            + data
+            + "}");
   }
 
   Response act(String id, String action, String user) {
@@ -111,8 +115,10 @@ abstract class CaseApiContract {
     void retriedOpenWithIdempotencyKeyReturnsTheSameCase() {
       String body = "{\"workflow\":\"due-diligence\",\"subject\":\"S-1\"}";
       String key = "open-" + UUID.randomUUID();
-      Response first = api.request("POST", "/cases", "alice").header("Idempotency-Key", key).body(body).send();
-      Response retry = api.request("POST", "/cases", "alice").header("Idempotency-Key", key).body(body).send();
+      Response first =
+          api.request("POST", "/cases", "alice").header("Idempotency-Key", key).body(body).send();
+      Response retry =
+          api.request("POST", "/cases", "alice").header("Idempotency-Key", key).body(body).send();
 
       assertEquals(201, first.status(), first::toString);
       assertEquals(201, retry.status(), retry::toString);
@@ -229,11 +235,15 @@ abstract class CaseApiContract {
       String body = "{\"comment\":\"add the register extract\"}";
       Response first =
           api.request("POST", "/cases/" + id + "/actions/request_changes", "bob")
-              .header("Idempotency-Key", key).body(body).send();
+              .header("Idempotency-Key", key)
+              .body(body)
+              .send();
       assertEquals(200, act(id, "resubmit", "alice").status());
       Response retry =
           api.request("POST", "/cases/" + id + "/actions/request_changes", "bob")
-              .header("Idempotency-Key", key).body(body).send();
+              .header("Idempotency-Key", key)
+              .body(body)
+              .send();
 
       assertEquals(200, retry.status(), retry::toString);
       assertEquals(first.text(), retry.text(), "the original outcome, not the current state");
@@ -242,7 +252,9 @@ abstract class CaseApiContract {
 
       Response reused =
           api.request("POST", "/cases/" + id + "/actions/request_changes", "bob")
-              .header("Idempotency-Key", key).body("{\"comment\":\"something else\"}").send();
+              .header("Idempotency-Key", key)
+              .body("{\"comment\":\"something else\"}")
+              .send();
       assertProblem(reused, 422, "idempotency_key_reused");
     }
 
@@ -255,10 +267,12 @@ abstract class CaseApiContract {
       assertEquals("bob", assigned.json().get("assignee").asText());
       Response unassigned = api.post("/cases/" + id + "/assignee", "carol", "{\"assignee\":null}");
       assertTrue(unassigned.json().get("assignee").isNull());
-      Response commented = api.post("/cases/" + id + "/comments", "bob", "{\"text\":\"Looks fine\"}");
+      Response commented =
+          api.post("/cases/" + id + "/comments", "bob", "{\"text\":\"Looks fine\"}");
       assertEquals(201, commented.status(), commented::toString);
       assertEquals(4, commented.json().get("version").asInt());
-      assertProblem(api.post("/cases/" + id + "/assignee", "carol", "{}"), 400, "malformed_request");
+      assertProblem(
+          api.post("/cases/" + id + "/assignee", "carol", "{}"), 400, "malformed_request");
     }
   }
 
@@ -302,7 +316,8 @@ abstract class CaseApiContract {
       assertEquals("draft", then.json().get("state").asText());
       assertEquals("\"1\"", then.header("ETag").orElseThrow());
       assertEquals("in_review", api.get("/cases/" + id, "alice").json().get("state").asText());
-      assertProblem(api.get("/cases/" + id + "?asOf=2000-01-01T00:00:00Z", "alice"), 404, "case_not_found");
+      assertProblem(
+          api.get("/cases/" + id + "?asOf=2000-01-01T00:00:00Z", "alice"), 404, "case_not_found");
       assertProblem(api.get("/cases/" + id + "?asOf=yesterday", "alice"), 400, "malformed_request");
     }
 
@@ -366,7 +381,10 @@ abstract class CaseApiContract {
     @Test
     void rejectsUnknownFields() {
       Response response =
-          api.post("/cases", "alice", "{\"workflow\":\"due-diligence\",\"subject\":\"S\",\"colour\":\"red\"}");
+          api.post(
+              "/cases",
+              "alice",
+              "{\"workflow\":\"due-diligence\",\"subject\":\"S\",\"colour\":\"red\"}");
       assertProblem(response, 400, "malformed_request");
     }
 
@@ -383,7 +401,10 @@ abstract class CaseApiContract {
     void rejectsDeepNesting() {
       String deep = "{\"a\":".repeat(40) + "1" + "}".repeat(40);
       Response response =
-          api.post("/cases", "alice", "{\"workflow\":\"due-diligence\",\"subject\":\"S\",\"data\":" + deep + "}");
+          api.post(
+              "/cases",
+              "alice",
+              "{\"workflow\":\"due-diligence\",\"subject\":\"S\",\"data\":" + deep + "}");
       assertProblem(response, 400, "malformed_request");
     }
 
@@ -392,7 +413,14 @@ abstract class CaseApiContract {
       String id = newId();
       String huge = "x".repeat(70 * 1024);
       Response response =
-          api.post("/cases", "alice", "{\"id\":\"" + id + "\",\"workflow\":\"due-diligence\",\"subject\":\"" + huge + "\"}");
+          api.post(
+              "/cases",
+              "alice",
+              "{\"id\":\""
+                  + id
+                  + "\",\"workflow\":\"due-diligence\",\"subject\":\""
+                  + huge
+                  + "\"}");
       assertProblem(response, 400, "malformed_request");
       assertProblem(api.get("/cases/" + id, "alice"), 404, "case_not_found");
     }
@@ -401,7 +429,9 @@ abstract class CaseApiContract {
     void rejectsBadHeaders() {
       String id = submitted();
       Response badVersion =
-          api.request("POST", "/cases/" + id + "/actions/approve", "bob").header("If-Match", "soon").send();
+          api.request("POST", "/cases/" + id + "/actions/approve", "bob")
+              .header("If-Match", "soon")
+              .send();
       assertProblem(badVersion, 400, "malformed_request");
       assertEquals("in_review", api.get("/cases/" + id, "bob").json().get("state").asText());
     }
@@ -409,7 +439,8 @@ abstract class CaseApiContract {
     @Test
     void unknownPathsAndMethodsAreProblemsToo() {
       assertProblem(api.get("/nothing-here", "alice"), 404, "not_found");
-      assertProblem(api.request("DELETE", "/cases/" + newId(), "alice").send(), 405, "method_not_allowed");
+      assertProblem(
+          api.request("DELETE", "/cases/" + newId(), "alice").send(), 405, "method_not_allowed");
     }
 
     @Test

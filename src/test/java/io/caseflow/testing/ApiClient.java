@@ -95,7 +95,8 @@ public final class ApiClient {
               : HttpRequest.BodyPublishers.ofString(body);
       try {
         HttpResponse<String> response =
-            http.send(builder.method(method, publisher).build(), HttpResponse.BodyHandlers.ofString());
+            http.send(
+                builder.method(method, publisher).build(), HttpResponse.BodyHandlers.ofString());
         return new Response(response.statusCode(), response.headers(), response.body());
       } catch (IOException e) {
         throw new UncheckedIOException(e);

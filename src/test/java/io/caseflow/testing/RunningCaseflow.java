@@ -61,7 +61,7 @@ public final class RunningCaseflow implements AutoCloseable {
     deleteRecursively(dataDir);
   }
 
-  static void deleteRecursively(Path directory) {
+  public static void deleteRecursively(Path directory) {
     try (Stream<Path> paths = Files.walk(directory)) {
       paths.sorted(Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
     } catch (IOException e) {

@@ -31,7 +31,8 @@ public final class TestPostgres {
   public static synchronized Database newDatabase() {
     Server admin = server();
     String name = "caseflow_" + UUID.randomUUID().toString().replace("-", "").substring(0, 12);
-    try (Connection connection = DriverManager.getConnection(admin.adminUrl(), admin.user(), admin.password());
+    try (Connection connection =
+            DriverManager.getConnection(admin.adminUrl(), admin.user(), admin.password());
         Statement statement = connection.createStatement()) {
       statement.execute("CREATE DATABASE " + name.toLowerCase(Locale.ROOT));
     } catch (SQLException e) {

@@ -18,8 +18,8 @@ class WorkflowRegistryTest {
 
   /**
    * The smallest definition that exercises every part of the format. Each rejection test appends
-   * one change to it; HOCON lets a later line replace a value ({@code initial-state = x}) or
-   * extend a list ({@code actions += {...}}).
+   * one change to it; HOCON lets a later line replace a value ({@code initial-state = x}) or extend
+   * a list ({@code actions += {...}}).
    */
   private static final String VALID =
       """
@@ -53,7 +53,8 @@ class WorkflowRegistryTest {
     assertAll(
         () ->
             assertEquals(
-                List.of("draft", "in_review", "changes_requested", "approved", "rejected", "closed"),
+                List.of(
+                    "draft", "in_review", "changes_requested", "approved", "rejected", "closed"),
                 dueDiligence.states()),
         () -> assertEquals("draft", dueDiligence.initialState()),
         () -> assertEquals(Set.of("closed"), dueDiligence.terminalStates()),
@@ -135,14 +136,12 @@ class WorkflowRegistryTest {
 
   @Test
   void rejectsMisspelledTopLevelKey() throws IOException {
-    assertRejectedWith(
-        "the definition has unknown key 'intial-state'", "intial-state = open");
+    assertRejectedWith("the definition has unknown key 'intial-state'", "intial-state = open");
   }
 
   @Test
   void rejectsInitialStateThatIsNotDeclared() throws IOException {
-    assertRejectedWith(
-        "initial-state 'start' is not a declared state", "initial-state = start");
+    assertRejectedWith("initial-state 'start' is not a declared state", "initial-state = start");
   }
 
   @Test
@@ -163,8 +162,7 @@ class WorkflowRegistryTest {
 
   @Test
   void rejectsEnumFieldWithoutValues() throws IOException {
-    assertRejectedWith(
-        "enum field 'channel' declares no values", "fields.channel { type = enum }");
+    assertRejectedWith("enum field 'channel' declares no values", "fields.channel { type = enum }");
   }
 
   @Test
@@ -198,9 +196,14 @@ class WorkflowRegistryTest {
 
     assertAll(
         () -> assertTrue(message.contains(FILE), message),
-        () -> assertTrue(message.contains("action 'escalate' leaves unknown state 'limbo'"), message),
-        () -> assertTrue(message.contains("action 'escalate' leads to unknown state 'nowhere'"), message),
-        () -> assertTrue(message.contains("action 'escalate' names unknown role 'auditor'"), message));
+        () ->
+            assertTrue(message.contains("action 'escalate' leaves unknown state 'limbo'"), message),
+        () ->
+            assertTrue(
+                message.contains("action 'escalate' leads to unknown state 'nowhere'"), message),
+        () ->
+            assertTrue(
+                message.contains("action 'escalate' names unknown role 'auditor'"), message));
   }
 
   @Test

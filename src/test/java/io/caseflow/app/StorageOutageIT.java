@@ -1,0 +1,70 @@
+package io.caseflow.app;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import io.caseflow.testing.ApiClient;
+import io.caseflow.testing.ApiClient.Response;
+import io.caseflow.testing.RestartablePostgres;
+import io.caseflow.testing.RunningCaseflow;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.function.Supplier;
+import java.util.stream.StreamSupport;
+import org.junit.jupiter.api.Test;
+
+/**
+ * With the database gone, commands are answered {@code 503 unavailable}, never with a false
+ * success; once it is back, the same request retried with its idempotency key lands exactly once.
+ */
+class StorageOutageIT {
+
+  @Test
+  void outageAnswersUnavailableAndRetryLandsExactlyOnce() throws InterruptedException {
+    try (RestartablePostgres postgres = new RestartablePostgres();
+        RunningCaseflow node = RunningCaseflow.onPostgres(postgres.database())) {
+      ApiClient api = new ApiClient(node.baseUrl());
+      String body =
+          "{\"id\":\"outage-1\",\"workflow\":\"due-diligence\",\"subject\":\"S\",\"data\":{\"riskLevel\":\"low\"}}";
+      assertEquals(201, api.post("/cases", "alice", body).status());
+      assertEquals(200, api.post("/cases/outage-1/actions/submit", "alice", null).status());
+      Supplier<Response> requestChanges =
+          () ->
+              api.request("POST", "/cases/outage-1/actions/request_changes", "bob")
+                  .header("Idempotency-Key", "rc-1")
+                  .body("{\"comment\":\"need the register extract\"}")
+                  .send();
+
+      postgres.stop();
+      Response duringOutage = requestChanges.get();
+      assertEquals(503, duringOutage.status(), duringOutage::toString);
+      assertEquals("unavailable", duringOutage.code());
+      assertEquals(503, api.get("/health/ready", null).status());
+
+      postgres.start();
+      Response retried = retryUntilAnswered(requestChanges, Duration.ofSeconds(60));
+      assertEquals(200, retried.status(), retried::toString);
+      assertEquals("changes_requested", retried.json().get("state").asText());
+
+      var history = api.get("/cases/outage-1/history", "bob").json();
+      long requests =
+          StreamSupport.stream(history.spliterator(), false)
+              .filter(event -> "request_changes".equals(event.get("action").asText()))
+              .count();
+      assertEquals(1, requests, history::toString);
+      assertEquals(3, history.size());
+      assertEquals(
+          true, api.get("/cases/outage-1/history/verify", "bob").json().get("valid").asBoolean());
+    }
+  }
+
+  private static Response retryUntilAnswered(Supplier<Response> request, Duration patience)
+      throws InterruptedException {
+    Instant deadline = Instant.now().plus(patience);
+    Response response = request.get();
+    while (response.status() == 503 && Instant.now().isBefore(deadline)) {
+      Thread.sleep(500);
+      response = request.get();
+    }
+    return response;
+  }
+}
