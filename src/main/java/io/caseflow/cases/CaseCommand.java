@@ -18,6 +18,11 @@ public sealed interface CaseCommand extends JsonSerializable {
     /** The client's idempotency key, or null. */
     String idempotencyKey();
 
+    /** The version the client saw (If-Match), or null when it did not say. */
+    default Long expectedVersion() {
+      return null;
+    }
+
     /** What makes two requests under one idempotency key the same request. */
     Map<String, Object> requestContent();
 
@@ -57,7 +62,6 @@ public sealed interface CaseCommand extends JsonSerializable {
     }
   }
 
-  /** {@code expectedVersion} is the version the client saw (If-Match), or null. */
   record PerformAction(
       Principal principal,
       String action,

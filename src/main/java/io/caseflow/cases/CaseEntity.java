@@ -24,6 +24,8 @@ import java.util.HashMap;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.actor.typed.SupervisorStrategy;
@@ -147,14 +149,7 @@ public final class CaseEntity
     }
     Workflow workflow = found.get();
     if (!principal.hasAnyRole(workflow.openRoles())) {
-      return reject(
-          command,
-          Rejected.of(
-              ErrorCode.FORBIDDEN,
-              "action",
-              "open",
-              "roles",
-              String.join(", ", workflow.openRoles())));
+      return reject(command, forbidden("open", workflow.openRoles()));
     }
     Optional<Rejected> invalid =
         firstOf(
@@ -200,7 +195,7 @@ public final class CaseEntity
   }
 
   private ReplyEffect<CaseEvent, CaseState> perform(Active state, PerformAction command) {
-    Optional<CaseReply> precluded = precluded(state, command, command.expectedVersion());
+    Optional<CaseReply> precluded = precluded(state, command);
     if (precluded.isPresent()) {
       return Effect().reply(command.replyTo(), precluded.get());
     }
@@ -215,26 +210,10 @@ public final class CaseEntity
     WorkflowAction action = found.get();
     Principal principal = command.principal();
     if (!action.from().contains(state.state())) {
-      return reject(
-          command,
-          Rejected.of(
-              ErrorCode.INVALID_TRANSITION,
-              "caseId",
-              caseId.id(),
-              "state",
-              state.state(),
-              "action",
-              action.name()));
+      return reject(command, invalidTransition(state, action.name()));
     }
     if (!principal.hasAnyRole(action.roles())) {
-      return reject(
-          command,
-          Rejected.of(
-              ErrorCode.FORBIDDEN,
-              "action",
-              action.name(),
-              "roles",
-              String.join(", ", action.roles())));
+      return reject(command, forbidden(action.name(), action.roles()));
     }
     for (String maker : workflow.makersOf(action.name())) {
       if (principal.userId().equals(state.lastPerformers().get(maker))) {
@@ -280,32 +259,12 @@ public final class CaseEntity
   }
 
   private ReplyEffect<CaseEvent, CaseState> assign(Active state, Assign command) {
-    Optional<CaseReply> precluded = precluded(state, command, command.expectedVersion());
+    Optional<CaseReply> precluded = annotationPrecluded(state, command, "assign");
     if (precluded.isPresent()) {
       return Effect().reply(command.replyTo(), precluded.get());
     }
-    Workflow workflow = workflowOf(state);
-    if (!command.principal().hasAnyRole(workflow.roles())) {
-      return reject(
-          command,
-          Rejected.of(
-              ErrorCode.FORBIDDEN,
-              "action",
-              "assign",
-              "roles",
-              String.join(", ", workflow.roles())));
-    }
-    if (workflow.isTerminal(state.state())) {
-      return reject(
-          command,
-          Rejected.of(
-              ErrorCode.INVALID_TRANSITION,
-              "caseId",
-              caseId.id(),
-              "state",
-              state.state(),
-              "action",
-              "assign"));
+    if (workflowOf(state).isTerminal(state.state())) {
+      return reject(command, invalidTransition(state, "assign"));
     }
     if (command.assignee() != null) {
       Optional<Rejected> invalid =
@@ -333,20 +292,9 @@ public final class CaseEntity
   }
 
   private ReplyEffect<CaseEvent, CaseState> comment(Active state, AddComment command) {
-    Optional<CaseReply> precluded = precluded(state, command, command.expectedVersion());
+    Optional<CaseReply> precluded = annotationPrecluded(state, command, "comment");
     if (precluded.isPresent()) {
       return Effect().reply(command.replyTo(), precluded.get());
-    }
-    Workflow workflow = workflowOf(state);
-    if (!command.principal().hasAnyRole(workflow.roles())) {
-      return reject(
-          command,
-          Rejected.of(
-              ErrorCode.FORBIDDEN,
-              "action",
-              "comment",
-              "roles",
-              String.join(", ", workflow.roles())));
     }
     Optional<Rejected> invalid = requiredText("text", command.text(), MAX_TEXT_LENGTH);
     if (invalid.isPresent()) {
@@ -394,7 +342,8 @@ public final class CaseEntity
    * What answers a change before any workflow rule is looked at: another tenant's principal, a
    * retried idempotency key, or a stale expected version.
    */
-  private Optional<CaseReply> precluded(Active state, Change command, Long expectedVersion) {
+  private Optional<CaseReply> precluded(Active state, Change command) {
+    Long expectedVersion = command.expectedVersion();
     Optional<CaseReply> repeated = repeatedOrForeign(state, command);
     if (repeated.isPresent()) {
       return repeated;
@@ -411,6 +360,18 @@ public final class CaseEntity
               Long.toString(state.version())));
     }
     return Optional.empty();
+  }
+
+  /** Assigning and commenting need no workflow action, only one of the workflow's roles. */
+  private Optional<CaseReply> annotationPrecluded(Active state, Change command, String what) {
+    Optional<CaseReply> precluded = precluded(state, command);
+    if (precluded.isPresent()) {
+      return precluded;
+    }
+    Set<String> roles = workflowOf(state).roles();
+    return command.principal().hasAnyRole(roles)
+        ? Optional.empty()
+        : Optional.of(forbidden(what, roles));
   }
 
   private Optional<CaseReply> repeatedOrForeign(Active state, Change command) {
@@ -443,6 +404,22 @@ public final class CaseEntity
                         + " v"
                         + state.workflowVersion()
                         + ", which is no longer deployed"));
+  }
+
+  private Rejected invalidTransition(Active state, String action) {
+    return Rejected.of(
+        ErrorCode.INVALID_TRANSITION,
+        "caseId",
+        caseId.id(),
+        "state",
+        state.state(),
+        "action",
+        action);
+  }
+
+  private static Rejected forbidden(String action, Set<String> roles) {
+    return Rejected.of(
+        ErrorCode.FORBIDDEN, "action", action, "roles", String.join(", ", new TreeSet<>(roles)));
   }
 
   private Rejected notFound() {
