@@ -4,9 +4,20 @@ import com.typesafe.config.Config;
 import io.caseflow.cases.CaseEntity;
 import io.caseflow.cases.CaseHistory;
 import io.caseflow.cases.CaseId;
+import io.caseflow.cases.CaseTags;
 import io.caseflow.http.Authenticator;
 import io.caseflow.http.HttpApi;
+import io.caseflow.http.ReadinessCheck;
 import io.caseflow.notify.CaseEventTopics;
+import io.caseflow.query.CaseQueries;
+import io.caseflow.readside.CaseProjection;
+import io.caseflow.readside.DeadLetters;
+import io.caseflow.readside.ProjectionLag;
+import io.caseflow.readside.ReadSideAdmin;
+import io.caseflow.readside.ReadSideRebuild;
+import io.caseflow.readside.ReadSideSettings;
+import io.caseflow.readside.Reconciliation;
+import io.caseflow.readside.ReconciliationSchedule;
 import io.caseflow.workflow.WorkflowRegistry;
 import java.time.Clock;
 import java.time.Duration;
@@ -85,25 +96,31 @@ public final class Caseflow implements AutoCloseable {
 
     CaseEventTopics topics = new CaseEventTopics(system);
     Clock clock = Clock.systemUTC();
+    CaseTags tags = new CaseTags(settings.readSide().slices());
     ClusterSharding sharding = ClusterSharding.get(system);
     sharding.init(
         Entity.of(
             CaseEntity.TYPE_KEY,
             entity ->
                 CaseEntity.create(
-                    CaseId.fromEntityId(entity.getEntityId()), workflows, clock, topics)));
+                    CaseId.fromEntityId(entity.getEntityId()), workflows, clock, topics, tags)));
 
+    CaseHistory history = new CaseHistory(system, READ_JOURNAL);
+    ReadSideAdmin readSide = startReadSide(system, settings, storage, tags, history, clock);
+    Executor blocking = system.dispatchers().lookup(DispatcherSelector.blocking());
     HttpApi api =
         new HttpApi(
             settings.http(),
             authenticator(settings.auth()),
-            sharding,
-            new CaseHistory(system, READ_JOURNAL),
-            workflows,
-            () ->
-                readiness(
-                    cluster, storage, system.dispatchers().lookup(DispatcherSelector.blocking())),
-            () -> UUID.randomUUID().toString());
+            new HttpApi.Services(
+                sharding,
+                history,
+                workflows,
+                new CaseQueries(storage.dataSource()),
+                readSide,
+                () -> readiness(cluster, storage, readSide, blocking),
+                blocking,
+                () -> UUID.randomUUID().toString()));
     ServerBinding binding =
         Http.get(system)
             .newServerAt(settings.http().host(), settings.http().port())
@@ -113,6 +130,28 @@ public final class Caseflow implements AutoCloseable {
             .join();
     binding.addToCoordinatedShutdown(Duration.ofSeconds(10), system);
     return binding;
+  }
+
+  private static ReadSideAdmin startReadSide(
+      ActorSystem<Void> system,
+      CaseflowSettings settings,
+      Storage storage,
+      CaseTags tags,
+      CaseHistory history,
+      Clock clock) {
+    ReadSideSettings readSide = settings.readSide();
+    DeadLetters deadLetters = new DeadLetters(storage.dataSource());
+    CaseProjection.init(
+        system, READ_JOURNAL, tags, storage.readSideDataSource(), readSide, deadLetters);
+    Reconciliation reconciliation =
+        new Reconciliation(
+            storage.dataSource(), history, tags, deadLetters, readSide.reconcileGrace(), clock);
+    ReconciliationSchedule.init(system, reconciliation, readSide.reconcileInterval());
+    return new ReadSideAdmin(
+        new ProjectionLag(storage.dataSource(), tags, clock),
+        reconciliation,
+        deadLetters,
+        new ReadSideRebuild(system, storage.dataSource(), tags, clock));
   }
 
   private static Authenticator authenticator(CaseflowSettings.Auth auth) {
@@ -125,16 +164,22 @@ public final class Caseflow implements AutoCloseable {
     return Authenticator.demoTokens(auth.demoPrincipals());
   }
 
-  private static CompletionStage<Map<String, Boolean>> readiness(
-      Cluster cluster, Storage storage, Executor blocking) {
-    return CompletableFuture.supplyAsync(storage::isReachable, blocking)
-        .thenApply(
-            databaseAnswers -> {
-              Map<String, Boolean> checks = new LinkedHashMap<>();
-              checks.put("clusterMember", cluster.selfMember().status() == MemberStatus.up());
-              checks.put("database", databaseAnswers);
-              return checks;
-            });
+  /** Ready: a cluster member whose database answers. Read-side lag is reported, not judged. */
+  private static CompletionStage<ReadinessCheck.Readiness> readiness(
+      Cluster cluster, Storage storage, ReadSideAdmin readSide, Executor blocking) {
+    return CompletableFuture.supplyAsync(
+        () -> {
+          Map<String, Boolean> checks = new LinkedHashMap<>();
+          checks.put("clusterMember", cluster.selfMember().status() == MemberStatus.up());
+          boolean database = storage.isReachable();
+          checks.put("database", database);
+          Map<String, Object> details = new LinkedHashMap<>();
+          if (database) {
+            details.put("readSideLag", readSide.lag());
+          }
+          return new ReadinessCheck.Readiness(checks, details);
+        },
+        blocking);
   }
 
   public int httpPort() {

@@ -4,6 +4,7 @@ import com.typesafe.config.Config;
 import com.typesafe.config.ConfigException;
 import io.caseflow.cases.Principal;
 import io.caseflow.http.HttpSettings;
+import io.caseflow.readside.ReadSideSettings;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashSet;
@@ -19,7 +20,13 @@ import java.util.function.Function;
  * out-of-range or unknown setting stops the service with a message naming it.
  */
 public record CaseflowSettings(
-    HttpSettings http, Path dataDir, Db db, Optional<Path> workflowsDir, Auth auth, Node node) {
+    HttpSettings http,
+    Path dataDir,
+    Db db,
+    Optional<Path> workflowsDir,
+    Auth auth,
+    Node node,
+    ReadSideSettings readSide) {
 
   public record Db(
       String url,
@@ -47,7 +54,8 @@ public record CaseflowSettings(
                 reader.port("http.port"),
                 reader.positive("http.max-body-size", Config::getBytes),
                 reader.positive("http.max-json-depth", Config::getInt),
-                reader.positive("http.ask-timeout", Config::getDuration)),
+                reader.positive("http.ask-timeout", Config::getDuration),
+                reader.positive("http.consistency-timeout", Config::getDuration)),
             Path.of(reader.read("data-dir", Config::getString)),
             new Db(
                 reader.jdbcUrl("db.url"),
@@ -60,7 +68,16 @@ public record CaseflowSettings(
                 .filter(dir -> !dir.isBlank())
                 .map(Path::of),
             new Auth(reader.read("auth.demo-tokens", Config::getBoolean), reader.principals()),
-            new Node(reader.read("cluster.host", Config::getString), reader.port("cluster.port")));
+            new Node(reader.read("cluster.host", Config::getString), reader.port("cluster.port")),
+            new ReadSideSettings(
+                reader.positive("read-side.slices", Config::getInt),
+                reader.positive("read-side.pool-size", Config::getInt),
+                reader.positive("read-side.group-size", Config::getInt),
+                reader.positive("read-side.group-window", Config::getDuration),
+                reader.positive("read-side.reconcile-interval", Config::getDuration),
+                reader.positive("read-side.reconcile-grace", Config::getDuration),
+                reader.positive("read-side.poison-attempts", Config::getInt),
+                reader.read("read-side.skip-poison-events", Config::getBoolean)));
     reader.rejectUnknown();
     if (settings.db().connectionTimeout().compareTo(settings.http().askTimeout()) >= 0) {
       throw new InvalidSettingException(

@@ -13,22 +13,25 @@ import javax.sql.DataSource;
 import org.flywaydb.core.Flyway;
 
 /**
- * The one database behind the journal, the snapshots and (later) the read side: the embedded H2
- * file database in the data directory by default, PostgreSQL when a URL is configured. Opening it
+ * The one database behind the journal, the snapshots and the read side: the embedded H2 file
+ * database in the data directory by default, PostgreSQL when a URL is configured. Opening it
  * applies the versioned schema in {@code db/}.
  */
 public final class Storage implements AutoCloseable {
 
   private enum Vendor {
-    H2("slick.jdbc.H2Profile$", "org.h2.Driver", "h2"),
-    POSTGRESQL("slick.jdbc.PostgresProfile$", "org.postgresql.Driver", "postgresql");
+    H2("slick.jdbc.H2Profile$", "h2-dialect", "org.h2.Driver", "h2"),
+    POSTGRESQL(
+        "slick.jdbc.PostgresProfile$", "postgres-dialect", "org.postgresql.Driver", "postgresql");
 
     final String slickProfile;
+    final String projectionDialect;
     final String driver;
     final String migrations;
 
-    Vendor(String slickProfile, String driver, String migrations) {
+    Vendor(String slickProfile, String projectionDialect, String driver, String migrations) {
       this.slickProfile = slickProfile;
+      this.projectionDialect = projectionDialect;
       this.driver = driver;
       this.migrations = migrations;
     }
@@ -38,21 +41,32 @@ public final class Storage implements AutoCloseable {
   private final String url;
   private final CaseflowSettings.Db settings;
   private final HikariDataSource dataSource;
+  private final HikariDataSource readSideDataSource;
 
-  private Storage(Vendor vendor, String url, CaseflowSettings.Db settings) {
+  private Storage(Vendor vendor, String url, CaseflowSettings.Db settings, int readSidePoolSize) {
     this.vendor = vendor;
     this.url = url;
     this.settings = settings;
+    this.dataSource = pool("caseflow-service", settings.servicePoolSize());
+    try {
+      this.readSideDataSource = pool("caseflow-read-side", readSidePoolSize);
+    } catch (RuntimeException e) {
+      dataSource.close();
+      throw e;
+    }
+  }
+
+  private HikariDataSource pool(String name, int size) {
     HikariConfig pool = new HikariConfig();
-    pool.setPoolName("caseflow-service");
+    pool.setPoolName(name);
     pool.setJdbcUrl(url);
     pool.setUsername(settings.user());
     pool.setPassword(settings.password());
     pool.setDriverClassName(vendor.driver);
-    pool.setMaximumPoolSize(settings.servicePoolSize());
+    pool.setMaximumPoolSize(size);
     pool.setConnectionTimeout(settings.connectionTimeout().toMillis());
     try {
-      this.dataSource = new HikariDataSource(pool);
+      return new HikariDataSource(pool);
     } catch (HikariPool.PoolInitializationException e) {
       throw new IllegalStateException(
           "Cannot connect to the database at " + url + " (caseflow.db.url): " + rootMessage(e), e);
@@ -64,8 +78,12 @@ public final class Storage implements AutoCloseable {
     CaseflowSettings.Db db = settings.db();
     Storage storage =
         db.isEmbedded()
-            ? new Storage(Vendor.H2, embeddedUrl(settings.dataDir()), withH2Credentials(db))
-            : new Storage(Vendor.POSTGRESQL, db.url(), db);
+            ? new Storage(
+                Vendor.H2,
+                embeddedUrl(settings.dataDir()),
+                withH2Credentials(db),
+                settings.readSide().poolSize())
+            : new Storage(Vendor.POSTGRESQL, db.url(), db, settings.readSide().poolSize());
     try {
       storage.migrate();
     } catch (RuntimeException e) {
@@ -101,7 +119,10 @@ public final class Storage implements AutoCloseable {
         .migrate();
   }
 
-  /** Points Pekko's JDBC journal, snapshot store and read journal at this database. */
+  /**
+   * Points Pekko's JDBC journal, snapshot store and read journal at this database, and tells the
+   * projections its SQL dialect.
+   */
   public Config pekkoConfig() {
     String db = "pekko-persistence-jdbc.shared-databases.slick.";
     return ConfigFactory.parseMap(
@@ -117,11 +138,19 @@ public final class Storage implements AutoCloseable {
             db + "db.driver",
             vendor.driver,
             db + "db.connectionTimeout",
-            settings.connectionTimeout().toMillis()));
+            settings.connectionTimeout().toMillis(),
+            "pekko.projection.jdbc.dialect",
+            vendor.projectionDialect));
   }
 
+  /** The service's own pool: migrations, health, queries, read-side checks. */
   public DataSource dataSource() {
     return dataSource;
+  }
+
+  /** The projections' pool, sized like their blocking dispatcher. */
+  public DataSource readSideDataSource() {
+    return readSideDataSource;
   }
 
   /** Whether the database answers a trivial query within the connection timeout. */
@@ -135,6 +164,7 @@ public final class Storage implements AutoCloseable {
 
   @Override
   public void close() {
+    readSideDataSource.close();
     dataSource.close();
   }
 

@@ -18,7 +18,7 @@ import java.util.TreeMap;
  * A canonical JSON encoding (keys sorted at every level, instants in ISO-8601) and its SHA-256, so
  * the same content always hashes the same, whichever JVM or serializer produced it.
  */
-final class CanonicalJson {
+public final class CanonicalJson {
 
   private static final ObjectMapper MAPPER =
       JsonMapper.builder()
@@ -34,6 +34,23 @@ final class CanonicalJson {
   /** The properties of a record or bean as a sorted, mutable map. */
   static Map<String, Object> fieldsOf(Object value) {
     return MAPPER.convertValue(value, FIELDS);
+  }
+
+  /** The canonical JSON text of a value: what the audit trail and the read side store. */
+  public static String toJson(Object value) {
+    try {
+      return MAPPER.writeValueAsString(value);
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException("Cannot write " + value.getClass().getSimpleName(), e);
+    }
+  }
+
+  public static Map<String, Object> parseObject(String json) {
+    try {
+      return MAPPER.readValue(json, FIELDS);
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException("Not a JSON object: " + json, e);
+    }
   }
 
   static String sha256(Map<String, Object> content) {

@@ -20,6 +20,8 @@ import io.caseflow.workflow.WorkflowAction;
 import io.caseflow.workflow.WorkflowRegistry;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Objects;
@@ -69,6 +71,7 @@ public final class CaseEntity
   private final WorkflowRegistry workflows;
   private final Clock clock;
   private final CaseEventPublisher publisher;
+  private final Set<String> tags;
 
   /**
    * Who waits for the event being persisted. Pekko's persist-failure signal does not carry the
@@ -78,7 +81,11 @@ public final class CaseEntity
   private ActorRef<CaseReply> awaitingPersist;
 
   private CaseEntity(
-      CaseId caseId, WorkflowRegistry workflows, Clock clock, CaseEventPublisher publisher) {
+      CaseId caseId,
+      WorkflowRegistry workflows,
+      Clock clock,
+      CaseEventPublisher publisher,
+      CaseTags tags) {
     super(
         PersistenceId.of(TYPE_KEY.name(), caseId.entityId()),
         SupervisorStrategy.restartWithBackoff(Duration.ofMillis(200), Duration.ofSeconds(5), 0.2));
@@ -86,16 +93,26 @@ public final class CaseEntity
     this.workflows = workflows;
     this.clock = clock;
     this.publisher = publisher;
+    this.tags = tags.tagsFor(caseId);
   }
 
   public static Behavior<CaseCommand> create(
-      CaseId caseId, WorkflowRegistry workflows, Clock clock, CaseEventPublisher publisher) {
-    return Behaviors.setup(context -> new CaseEntity(caseId, workflows, clock, publisher));
+      CaseId caseId,
+      WorkflowRegistry workflows,
+      Clock clock,
+      CaseEventPublisher publisher,
+      CaseTags tags) {
+    return Behaviors.setup(context -> new CaseEntity(caseId, workflows, clock, publisher, tags));
   }
 
   @Override
   public CaseState emptyState() {
     return new Empty();
+  }
+
+  @Override
+  public Set<String> tagsFor(CaseEvent event) {
+    return tags;
   }
 
   @Override
@@ -165,7 +182,7 @@ public final class CaseEntity
             caseId.id(),
             caseId.tenant(),
             principal.userId(),
-            clock.instant(),
+            now(),
             1,
             workflow.name(),
             workflow.version(),
@@ -246,7 +263,7 @@ public final class CaseEntity
                 caseId.id(),
                 caseId.tenant(),
                 principal.userId(),
-                clock.instant(),
+                now(),
                 state.version() + 1,
                 action.name(),
                 state.state(),
@@ -283,7 +300,7 @@ public final class CaseEntity
                 caseId.id(),
                 caseId.tenant(),
                 command.principal().userId(),
-                clock.instant(),
+                now(),
                 state.version() + 1,
                 command.assignee(),
                 command.requestKey(),
@@ -307,7 +324,7 @@ public final class CaseEntity
                 caseId.id(),
                 caseId.tenant(),
                 command.principal().userId(),
-                clock.instant(),
+                now(),
                 state.version() + 1,
                 command.text(),
                 command.requestKey(),
@@ -404,6 +421,11 @@ public final class CaseEntity
                         + " v"
                         + state.workflowVersion()
                         + ", which is no longer deployed"));
+  }
+
+  /** Microseconds: what every store (PostgreSQL included) keeps, so all views agree. */
+  private Instant now() {
+    return clock.instant().truncatedTo(ChronoUnit.MICROS);
   }
 
   private Rejected invalidTransition(Active state, String action) {

@@ -33,6 +33,20 @@ public sealed interface CaseEvent extends JsonSerializable {
 
   CaseEvent withHash(String hash);
 
+  /** The name clients and the audit log know an event type by, such as {@code case_opened}. */
+  static String typeName(CaseEvent event) {
+    if (event instanceof CaseOpened) {
+      return "case_opened";
+    }
+    if (event instanceof ActionPerformed) {
+      return "action_performed";
+    }
+    if (event instanceof AssigneeChanged) {
+      return "assignee_changed";
+    }
+    return "comment_added";
+  }
+
   record CaseOpened(
       String caseId,
       String tenant,

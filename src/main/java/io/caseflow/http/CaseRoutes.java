@@ -254,7 +254,11 @@ final class CaseRoutes extends AllDirectives {
             .withStatus(status)
             .withEntity(
                 org.apache.pekko.http.javadsl.model.ContentTypes.APPLICATION_JSON, json.write(view))
-            .addHeader(HttpHeader.parse("ETag", "\"" + view.version() + "\""));
+            .addHeader(HttpHeader.parse("ETag", "\"" + view.version() + "\""))
+            .addHeader(
+                HttpHeader.parse(
+                    ConsistencyToken.HEADER,
+                    new ConsistencyToken(view.id(), view.version()).toString()));
     if (status.equals(StatusCodes.CREATED) && view.version() == 1) {
       response = response.addHeader(HttpHeader.parse("Location", "/cases/" + view.id()));
     }

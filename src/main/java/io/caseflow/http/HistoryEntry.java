@@ -25,22 +25,20 @@ record HistoryEntry(
 
   static HistoryEntry of(CaseEvent event) {
     if (event instanceof CaseOpened e) {
-      return entry(e, "case_opened", null, e.state(), "open", null, null, e.data());
+      return entry(e, null, e.state(), "open", null, null, e.data());
     }
     if (event instanceof ActionPerformed e) {
-      return entry(
-          e, "action_performed", e.from(), e.to(), e.action(), e.comment(), null, e.data());
+      return entry(e, e.from(), e.to(), e.action(), e.comment(), null, e.data());
     }
     if (event instanceof AssigneeChanged e) {
-      return entry(e, "assignee_changed", null, null, "assign", null, e.assignee(), Map.of());
+      return entry(e, null, null, "assign", null, e.assignee(), Map.of());
     }
     CommentAdded e = (CommentAdded) event;
-    return entry(e, "comment_added", null, null, "comment", e.text(), null, Map.of());
+    return entry(e, null, null, "comment", e.text(), null, Map.of());
   }
 
   private static HistoryEntry entry(
       CaseEvent e,
-      String type,
       String from,
       String to,
       String action,
@@ -49,7 +47,7 @@ record HistoryEntry(
       Map<String, Object> data) {
     return new HistoryEntry(
         e.seq(),
-        type,
+        CaseEvent.typeName(e),
         e.actor(),
         e.at(),
         from,

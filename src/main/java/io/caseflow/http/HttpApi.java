@@ -3,11 +3,14 @@ package io.caseflow.http;
 import io.caseflow.cases.CaseHistory;
 import io.caseflow.cases.ErrorCode;
 import io.caseflow.cases.Principal;
+import io.caseflow.query.CaseQueries;
+import io.caseflow.readside.ReadSideAdmin;
 import io.caseflow.workflow.WorkflowRegistry;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.Executor;
 import java.util.function.Function;
 import java.util.function.Supplier;
 import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
@@ -41,29 +44,39 @@ public final class HttpApi extends AllDirectives {
   private final Json json;
   private final Problems problems;
   private final CaseRoutes cases;
+  private final QueryRoutes queries;
+  private final AdminRoutes admin;
 
-  public HttpApi(
-      HttpSettings settings,
-      Authenticator authenticator,
+  /** What the API serves from; {@code blocking} runs JDBC work off the HTTP threads. */
+  public record Services(
       ClusterSharding sharding,
       CaseHistory history,
       WorkflowRegistry workflows,
+      CaseQueries queries,
+      ReadSideAdmin readSide,
       ReadinessCheck readiness,
-      Supplier<String> newCaseId) {
+      Executor blocking,
+      Supplier<String> newCaseId) {}
+
+  public HttpApi(HttpSettings settings, Authenticator authenticator, Services services) {
     this.authenticator = authenticator;
-    this.workflows = workflows;
-    this.readiness = readiness;
+    this.workflows = services.workflows();
+    this.readiness = services.readiness();
     this.json = new Json(settings.maxJsonDepth());
     this.problems = new Problems(json);
     this.cases =
         new CaseRoutes(
-            sharding,
-            history,
+            services.sharding(),
+            services.history(),
             settings.askTimeout(),
             settings.maxBodySize(),
-            newCaseId,
+            services.newCaseId(),
             json,
             problems);
+    this.queries =
+        new QueryRoutes(
+            services.queries(), settings.consistencyTimeout(), services.blocking(), json, problems);
+    this.admin = new AdminRoutes(services.readSide(), services.blocking(), json, problems);
   }
 
   public Route route() {
@@ -78,7 +91,9 @@ public final class HttpApi extends AllDirectives {
                         authenticated(
                             principal ->
                                 concat(
+                                    queries.routes(principal),
                                     cases.routes(principal),
+                                    admin.routes(principal),
                                     path("workflows", () -> get(this::workflows)))))));
   }
 
@@ -94,11 +109,13 @@ public final class HttpApi extends AllDirectives {
                             readiness
                                 .check()
                                 .thenApply(
-                                    checks -> {
-                                      boolean ready = checks.values().stream().allMatch(ok -> ok);
+                                    readiness -> {
+                                      boolean ready =
+                                          readiness.checks().values().stream().allMatch(ok -> ok);
                                       Map<String, Object> body = new LinkedHashMap<>();
                                       body.put("status", ready ? "ready" : "not_ready");
-                                      body.put("checks", checks);
+                                      body.put("checks", readiness.checks());
+                                      body.putAll(readiness.details());
                                       return jsonResponse(body)
                                           .withStatus(
                                               ready

@@ -2,6 +2,14 @@ package io.caseflow.http;
 
 import java.time.Duration;
 
-/** How the HTTP API listens and what it accepts. */
+/**
+ * How the HTTP API listens, what it accepts, how long a command waits for its case and a query for
+ * the read side to catch up with a consistency token.
+ */
 public record HttpSettings(
-    String host, int port, long maxBodySize, int maxJsonDepth, Duration askTimeout) {}
+    String host,
+    int port,
+    long maxBodySize,
+    int maxJsonDepth,
+    Duration askTimeout,
+    Duration consistencyTimeout) {}

@@ -3,9 +3,15 @@ package io.caseflow.http;
 import java.util.Map;
 import java.util.concurrent.CompletionStage;
 
-/** Named yes/no checks that must all pass before the node takes traffic. */
+/** What decides whether the node takes traffic, and what it reports alongside. */
 @FunctionalInterface
 public interface ReadinessCheck {
 
-  CompletionStage<Map<String, Boolean>> check();
+  /**
+   * @param checks named yes/no checks; the node is ready when all pass
+   * @param details further facts for operators (such as read-side lag); they decide nothing
+   */
+  record Readiness(Map<String, Boolean> checks, Map<String, Object> details) {}
+
+  CompletionStage<Readiness> check();
 }

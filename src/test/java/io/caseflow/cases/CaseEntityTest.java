@@ -67,7 +67,8 @@ class CaseEntityTest {
     kase =
         EventSourcedBehaviorTestKit.create(
             testKit.system(),
-            CaseEntity.create(new CaseId("acme", "c-1"), WORKFLOWS, clock, published::add));
+            CaseEntity.create(
+                new CaseId("acme", "c-1"), WORKFLOWS, clock, published::add, new CaseTags(4)));
     kase.clear();
   }
 

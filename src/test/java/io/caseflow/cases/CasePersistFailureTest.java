@@ -57,7 +57,8 @@ class CasePersistFailureTest {
                 new CaseId("acme", "c-1"),
                 WorkflowRegistry.fromClasspath(),
                 Clock.systemUTC(),
-                topics));
+                topics,
+                new CaseTags(1)));
     awaitSubscription(topics, subscriber, kase, caller);
 
     journal.failNextPersisted();

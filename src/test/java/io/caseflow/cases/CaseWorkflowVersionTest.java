@@ -60,7 +60,8 @@ class CaseWorkflowVersionTest {
 
   private ActorRef<CaseCommand> spawn(String id, WorkflowRegistry workflows) {
     return testKit.spawn(
-        CaseEntity.create(new CaseId("acme", id), workflows, Clock.systemUTC(), event -> {}));
+        CaseEntity.create(
+            new CaseId("acme", id), workflows, Clock.systemUTC(), event -> {}, new CaseTags(1)));
   }
 
   private CaseReply ask(

@@ -1,0 +1,64 @@
+package io.caseflow.http;
+
+import io.caseflow.cases.ErrorCode;
+import io.caseflow.cases.Principal;
+import io.caseflow.readside.ReadSideAdmin;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
+import java.util.function.Supplier;
+import org.apache.pekko.http.javadsl.model.ContentTypes;
+import org.apache.pekko.http.javadsl.model.HttpResponse;
+import org.apache.pekko.http.javadsl.model.StatusCode;
+import org.apache.pekko.http.javadsl.model.StatusCodes;
+import org.apache.pekko.http.javadsl.server.AllDirectives;
+import org.apache.pekko.http.javadsl.server.Route;
+
+/** {@code /admin/read-side}: the read side's health and its rebuild, for the admin role only. */
+final class AdminRoutes extends AllDirectives {
+
+  static final String ADMIN_ROLE = "admin";
+
+  private final ReadSideAdmin readSide;
+  private final Executor blocking;
+  private final Json json;
+  private final Problems problems;
+
+  AdminRoutes(ReadSideAdmin readSide, Executor blocking, Json json, Problems problems) {
+    this.readSide = readSide;
+    this.blocking = blocking;
+    this.json = json;
+    this.problems = problems;
+  }
+
+  Route routes(Principal principal) {
+    return pathPrefix(
+        "admin",
+        () -> {
+          if (!principal.hasAnyRole(Set.of(ADMIN_ROLE))) {
+            return complete(
+                problems.of(
+                    ErrorCode.FORBIDDEN, Map.of("action", "administer", "roles", ADMIN_ROLE)));
+          }
+          return pathPrefix(
+              "read-side",
+              () ->
+                  concat(
+                      pathEnd(() -> get(() -> answer(StatusCodes.OK, readSide::status))),
+                      path(
+                          "rebuild",
+                          () -> post(() -> answer(StatusCodes.ACCEPTED, readSide::startRebuild)))));
+        });
+  }
+
+  private Route answer(StatusCode status, Supplier<Object> body) {
+    return completeWithFuture(
+        CompletableFuture.supplyAsync(body, blocking)
+            .thenApply(
+                result ->
+                    HttpResponse.create()
+                        .withStatus(status)
+                        .withEntity(ContentTypes.APPLICATION_JSON, json.write(result))));
+  }
+}

@@ -1,0 +1,201 @@
+package io.caseflow.http;
+
+import io.caseflow.cases.ErrorCode;
+import io.caseflow.cases.Principal;
+import io.caseflow.query.CaseQueries;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.Executor;
+import java.util.concurrent.TimeUnit;
+import org.apache.pekko.http.javadsl.model.ContentTypes;
+import org.apache.pekko.http.javadsl.model.HttpHeader;
+import org.apache.pekko.http.javadsl.model.HttpResponse;
+import org.apache.pekko.http.javadsl.server.AllDirectives;
+import org.apache.pekko.http.javadsl.server.Route;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * {@code GET /cases} and {@code GET /stats}, answered from the read side. A query may name a
+ * consistency token; it is then answered only once the read side holds that event, or {@code 503
+ * unavailable} after a bounded wait.
+ */
+final class QueryRoutes extends AllDirectives {
+
+  private static final Logger log = LoggerFactory.getLogger(QueryRoutes.class);
+  private static final int DEFAULT_LIMIT = 50;
+  private static final int MAX_LIMIT = 200;
+  private static final long POLL_MILLIS = 20;
+
+  private final CaseQueries queries;
+  private final Duration consistencyTimeout;
+  private final Executor blocking;
+  private final Json json;
+  private final Problems problems;
+
+  QueryRoutes(
+      CaseQueries queries,
+      Duration consistencyTimeout,
+      Executor blocking,
+      Json json,
+      Problems problems) {
+    this.queries = queries;
+    this.consistencyTimeout = consistencyTimeout;
+    this.blocking = blocking;
+    this.json = json;
+    this.problems = problems;
+  }
+
+  Route routes(Principal principal) {
+    return concat(
+        pathPrefix(
+            "cases", () -> pathEnd(() -> get(() -> consistent(principal, () -> list(principal))))),
+        path("stats", () -> get(() -> consistent(principal, () -> stats(principal)))));
+  }
+
+  private Route list(Principal principal) {
+    return parameterOptional(
+        "state",
+        state ->
+            parameterOptional(
+                "workflow",
+                workflow ->
+                    parameterOptional(
+                        "assignee",
+                        assignee ->
+                            parameterOptional(
+                                "subject",
+                                subject ->
+                                    parameterOptional(
+                                        "limit",
+                                        limit ->
+                                            parameterOptional(
+                                                "cursor",
+                                                cursor ->
+                                                    answer(
+                                                        () ->
+                                                            queries.list(
+                                                                principal.tenant(),
+                                                                new CaseQueries.Filter(
+                                                                    state.orElse(null),
+                                                                    workflow.orElse(null),
+                                                                    assignee.orElse(null),
+                                                                    subject.orElse(null)),
+                                                                limitOf(limit),
+                                                                cursor.orElse(null)))))))));
+  }
+
+  private Route stats(Principal principal) {
+    return answer(
+        () -> {
+          Map<String, Object> body = new LinkedHashMap<>();
+          body.put("items", queries.stats(principal.tenant()));
+          return body;
+        });
+  }
+
+  /** Waits for the read side to hold the event the caller names, if it names one. */
+  private Route consistent(Principal principal, java.util.function.Supplier<Route> inner) {
+    return parameterOptional(
+        "consistentWith",
+        parameter ->
+            optionalHeaderValueByName(
+                ConsistencyToken.HEADER,
+                header -> {
+                  Optional<String> token = parameter.or(() -> header);
+                  if (token.isEmpty()) {
+                    return inner.get();
+                  }
+                  ConsistencyToken wanted = ConsistencyToken.parse(token.get());
+                  return onSuccess(
+                      applied(principal, wanted, Instant.now().plus(consistencyTimeout)),
+                      caughtUp ->
+                          caughtUp
+                              ? inner.get()
+                              : complete(
+                                  problems
+                                      .of(
+                                          ErrorCode.UNAVAILABLE,
+                                          Map.of(
+                                              "reason",
+                                              "the read side has not applied " + wanted + " yet"))
+                                      .addHeader(HttpHeader.parse("Retry-After", "1"))));
+                }));
+  }
+
+  private CompletionStage<Boolean> applied(
+      Principal principal, ConsistencyToken token, Instant deadline) {
+    return CompletableFuture.supplyAsync(
+            () ->
+                unchecked(
+                    () -> queries.hasApplied(principal.tenant(), token.caseId(), token.seq())),
+            blocking)
+        .thenCompose(
+            done -> {
+              if (done || Instant.now().isAfter(deadline)) {
+                return CompletableFuture.completedFuture(done);
+              }
+              return CompletableFuture.supplyAsync(
+                      () -> null,
+                      CompletableFuture.delayedExecutor(
+                          POLL_MILLIS, TimeUnit.MILLISECONDS, blocking))
+                  .thenCompose(waited -> applied(principal, token, deadline));
+            });
+  }
+
+  private static int limitOf(Optional<String> limit) {
+    if (limit.isEmpty()) {
+      return DEFAULT_LIMIT;
+    }
+    try {
+      int value = Integer.parseInt(limit.get());
+      if (value >= 1 && value <= MAX_LIMIT) {
+        return value;
+      }
+    } catch (NumberFormatException e) {
+      // answered below
+    }
+    throw new MalformedRequestException(
+        "limit must be a whole number from 1 to " + MAX_LIMIT + ".");
+  }
+
+  @FunctionalInterface
+  interface Query<T> {
+    T run() throws SQLException;
+  }
+
+  /** Runs a read-side query on the blocking dispatcher and answers its result as JSON. */
+  private <T> Route answer(Query<T> query) {
+    CompletionStage<HttpResponse> response =
+        CompletableFuture.supplyAsync(() -> unchecked(query), blocking)
+            .thenApply(
+                result ->
+                    HttpResponse.create()
+                        .withEntity(ContentTypes.APPLICATION_JSON, json.write(result)))
+            .exceptionally(
+                error -> {
+                  Throwable cause = error instanceof CompletionException ? error.getCause() : error;
+                  if (cause instanceof IllegalArgumentException badCursor) {
+                    return problems.malformed(badCursor.getMessage());
+                  }
+                  log.warn("Read-side query failed: {}", cause.toString());
+                  return problems.of(ErrorCode.UNAVAILABLE, Map.of());
+                });
+    return completeWithFuture(response);
+  }
+
+  private static <T> T unchecked(Query<T> query) {
+    try {
+      return query.run();
+    } catch (SQLException e) {
+      throw new CompletionException(e);
+    }
+  }
+}

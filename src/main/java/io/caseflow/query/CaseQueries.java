@@ -1,0 +1,155 @@
+package io.caseflow.query;
+
+import io.caseflow.cases.CanonicalJson;
+import io.caseflow.readside.Sql;
+import java.nio.charset.StandardCharsets;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
+import java.util.Map;
+import javax.sql.DataSource;
+
+/**
+ * Read-only queries over the read side's tables. Lists are keyset-paginated (newest update first,
+ * ties broken by id), so a page costs the same wherever it is and concurrent inserts never shift
+ * later pages.
+ */
+public final class CaseQueries {
+
+  /** Optional filters of a case list; null means "any". */
+  public record Filter(String state, String workflow, String assignee, String subject) {}
+
+  /** A case as the read side holds it. */
+  public record CaseSummary(
+      String id,
+      String tenant,
+      String workflow,
+      int workflowVersion,
+      String subject,
+      String title,
+      String state,
+      long version,
+      String assignee,
+      Map<String, Object> data,
+      Instant createdAt,
+      Instant updatedAt,
+      String lastActor) {}
+
+  public record Page(List<CaseSummary> items, String nextCursor) {}
+
+  public record StateCount(String workflow, String state, long cases) {}
+
+  private record Cursor(Instant updatedAt, String id) {}
+
+  private final DataSource dataSource;
+
+  public CaseQueries(DataSource dataSource) {
+    this.dataSource = dataSource;
+  }
+
+  /**
+   * One page of a tenant's cases.
+   *
+   * @throws IllegalArgumentException when the cursor is not one this service issued
+   */
+  public Page list(String tenant, Filter filter, int limit, String cursor) throws SQLException {
+    StringBuilder sql =
+        new StringBuilder(
+            "SELECT id, tenant, workflow, workflow_version, subject, title, state, version,"
+                + " assignee, data, created_at, updated_at, last_actor FROM cases WHERE tenant = ?");
+    List<Object> parameters = new ArrayList<>(List.of(tenant));
+    equal(sql, parameters, "state", filter.state());
+    equal(sql, parameters, "workflow", filter.workflow());
+    equal(sql, parameters, "assignee", filter.assignee());
+    equal(sql, parameters, "subject", filter.subject());
+    if (cursor != null) {
+      Cursor after = decode(cursor);
+      sql.append(" AND (updated_at < ? OR (updated_at = ? AND id < ?))");
+      parameters.addAll(List.of(after.updatedAt(), after.updatedAt(), after.id()));
+    }
+    sql.append(" ORDER BY updated_at DESC, id DESC LIMIT ?");
+    parameters.add(limit + 1);
+    List<CaseSummary> rows;
+    try (Connection connection = dataSource.getConnection()) {
+      rows = Sql.query(connection, sql.toString(), CaseQueries::summary, parameters.toArray());
+    }
+    if (rows.size() <= limit) {
+      return new Page(rows, null);
+    }
+    List<CaseSummary> page = rows.subList(0, limit);
+    CaseSummary last = page.get(limit - 1);
+    return new Page(List.copyOf(page), encode(new Cursor(last.updatedAt(), last.id())));
+  }
+
+  /** Cases per workflow and state for one tenant (summed over the projection slices). */
+  public List<StateCount> stats(String tenant) throws SQLException {
+    try (Connection connection = dataSource.getConnection()) {
+      return Sql.query(
+          connection,
+          "SELECT workflow, state, SUM(cases) FROM state_counts WHERE tenant = ?"
+              + " GROUP BY workflow, state HAVING SUM(cases) > 0 ORDER BY workflow, state",
+          row -> new StateCount(row.getString(1), row.getString(2), row.getLong(3)),
+          tenant);
+    }
+  }
+
+  /** Whether the read side has applied event {@code seq} of a case. */
+  public boolean hasApplied(String tenant, String caseId, long seq) throws SQLException {
+    try (Connection connection = dataSource.getConnection()) {
+      return !Sql.query(
+              connection,
+              "SELECT 1 FROM audit_log WHERE tenant = ? AND case_id = ? AND seq = ?",
+              row -> true,
+              tenant,
+              caseId,
+              seq)
+          .isEmpty();
+    }
+  }
+
+  private static void equal(
+      StringBuilder sql, List<Object> parameters, String column, String value) {
+    if (value != null) {
+      sql.append(" AND ").append(column).append(" = ?");
+      parameters.add(value);
+    }
+  }
+
+  private static CaseSummary summary(ResultSet row) throws SQLException {
+    return new CaseSummary(
+        row.getString(1),
+        row.getString(2),
+        row.getString(3),
+        row.getInt(4),
+        row.getString(5),
+        row.getString(6),
+        row.getString(7),
+        row.getLong(8),
+        row.getString(9),
+        CanonicalJson.parseObject(row.getString(10)),
+        Sql.instant(row, 11),
+        Sql.instant(row, 12),
+        row.getString(13));
+  }
+
+  private static String encode(Cursor cursor) {
+    String text = cursor.updatedAt() + "|" + cursor.id();
+    return Base64.getUrlEncoder()
+        .withoutPadding()
+        .encodeToString(text.getBytes(StandardCharsets.UTF_8));
+  }
+
+  private static Cursor decode(String cursor) {
+    try {
+      String text = new String(Base64.getUrlDecoder().decode(cursor), StandardCharsets.UTF_8);
+      int bar = text.indexOf('|');
+      return new Cursor(Instant.parse(text.substring(0, bar)), text.substring(bar + 1));
+    } catch (RuntimeException e) {
+      throw new IllegalArgumentException("not a cursor this service issued: " + cursor, e);
+    }
+  }
+}

@@ -1,0 +1,65 @@
+package io.caseflow.readside;
+
+import io.caseflow.cases.CaseEvent;
+import java.util.List;
+import org.apache.pekko.projection.eventsourced.EventEnvelope;
+import org.apache.pekko.projection.jdbc.javadsl.JdbcHandler;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Applies a group of case events in the projection's transaction, which also stores the offset: the
+ * read side holds all of a group or none of it.
+ */
+final class CaseProjectionHandler
+    extends JdbcHandler<List<EventEnvelope<CaseEvent>>, PooledJdbcSession> {
+
+  private static final Logger log = LoggerFactory.getLogger(CaseProjectionHandler.class);
+
+  private final int slice;
+  private final CaseReadModel readModel;
+  private final PoisonEvents poison;
+  private final DeadLetters deadLetters;
+
+  CaseProjectionHandler(
+      int slice, CaseReadModel readModel, PoisonEvents poison, DeadLetters deadLetters) {
+    this.slice = slice;
+    this.readModel = readModel;
+    this.poison = poison;
+    this.deadLetters = deadLetters;
+  }
+
+  @Override
+  public void process(PooledJdbcSession session, List<EventEnvelope<CaseEvent>> envelopes)
+      throws Exception {
+    session.withConnection(
+        connection -> {
+          for (EventEnvelope<CaseEvent> envelope : envelopes) {
+            String persistenceId = envelope.persistenceId();
+            long seq = envelope.sequenceNr();
+            if (poison.shouldSkip(persistenceId, seq)) {
+              log.error(
+                  "Skipping poison event {}#{} (see read_side_dead_letters)", persistenceId, seq);
+              deadLetters.record(
+                  connection,
+                  persistenceId,
+                  seq,
+                  slice,
+                  poison.attempts(persistenceId, seq),
+                  true,
+                  "skipped after repeated failures");
+              continue;
+            }
+            try {
+              readModel.apply(connection, envelope.event(), slice);
+            } catch (Exception e) {
+              log.warn("Read side could not apply {}#{}: {}", persistenceId, seq, e.toString());
+              poison.failed(persistenceId, seq, slice, e);
+              throw e;
+            }
+            poison.applied(persistenceId, seq);
+          }
+          return null;
+        });
+  }
+}

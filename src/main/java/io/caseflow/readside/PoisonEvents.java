@@ -1,0 +1,48 @@
+package io.caseflow.readside;
+
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * Counts failed attempts per event for one projection instance. After the configured number of
+ * attempts an event is dead-lettered; it is then skipped only when the settings allow it, otherwise
+ * the projection keeps retrying it with backoff (and stays visibly stuck).
+ */
+final class PoisonEvents {
+
+  private final int maxAttempts;
+  private final boolean skip;
+  private final DeadLetters deadLetters;
+  private final Map<String, Integer> attempts = new ConcurrentHashMap<>();
+
+  PoisonEvents(ReadSideSettings settings, DeadLetters deadLetters) {
+    this.maxAttempts = settings.poisonAttempts();
+    this.skip = settings.skipPoisonEvents();
+    this.deadLetters = deadLetters;
+  }
+
+  /** Whether this event has failed often enough to be skipped. */
+  boolean shouldSkip(String persistenceId, long seq) {
+    return skip && attempts.getOrDefault(key(persistenceId, seq), 0) >= maxAttempts;
+  }
+
+  int attempts(String persistenceId, long seq) {
+    return attempts.getOrDefault(key(persistenceId, seq), 0);
+  }
+
+  /** Counts a failure; at the limit, the event is dead-lettered in a transaction of its own. */
+  void failed(String persistenceId, long seq, int slice, Exception error) {
+    int count = attempts.merge(key(persistenceId, seq), 1, Integer::sum);
+    if (count >= maxAttempts) {
+      deadLetters.record(persistenceId, seq, slice, count, false, String.valueOf(error));
+    }
+  }
+
+  void applied(String persistenceId, long seq) {
+    attempts.remove(key(persistenceId, seq));
+  }
+
+  private static String key(String persistenceId, long seq) {
+    return persistenceId + "#" + seq;
+  }
+}

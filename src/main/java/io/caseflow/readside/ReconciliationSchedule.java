@@ -1,0 +1,61 @@
+package io.caseflow.readside;
+
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
+import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.actor.typed.Behavior;
+import org.apache.pekko.actor.typed.DispatcherSelector;
+import org.apache.pekko.actor.typed.javadsl.Behaviors;
+import org.apache.pekko.cluster.sharding.typed.javadsl.ShardedDaemonProcess;
+
+/**
+ * Runs the {@link Reconciliation} periodically on exactly one node of the cluster (a sharded daemon
+ * process of one), never two runs at once.
+ */
+public final class ReconciliationSchedule {
+
+  /** Ticks start a run; a run's end schedules the next tick, so runs never overlap. */
+  private enum Signal {
+    TICK,
+    RUN_FINISHED
+  }
+
+  private ReconciliationSchedule() {}
+
+  public static void init(ActorSystem<?> system, Reconciliation reconciliation, Duration interval) {
+    Executor blocking = system.dispatchers().lookup(DispatcherSelector.blocking());
+    ShardedDaemonProcess.get(system)
+        .init(
+            Signal.class,
+            "read-side-reconciliation",
+            1,
+            instance -> behavior(reconciliation, interval, blocking));
+  }
+
+  private static Behavior<Signal> behavior(
+      Reconciliation reconciliation, Duration interval, Executor blocking) {
+    return Behaviors.setup(
+        context ->
+            Behaviors.withTimers(
+                timers -> {
+                  timers.startSingleTimer(Signal.TICK, interval);
+                  return Behaviors.receiveMessage(
+                      signal -> {
+                        if (signal == Signal.TICK) {
+                          context.pipeToSelf(
+                              CompletableFuture.runAsync(reconciliation::run, blocking),
+                              (done, error) -> {
+                                if (error != null) {
+                                  context.getLog().warn("Reconciliation failed", error);
+                                }
+                                return Signal.RUN_FINISHED;
+                              });
+                        } else {
+                          timers.startSingleTimer(Signal.TICK, interval);
+                        }
+                        return Behaviors.same();
+                      });
+                }));
+  }
+}
