@@ -29,11 +29,17 @@ public final class RunningCaseflow implements AutoCloseable {
   }
 
   public static RunningCaseflow onPostgres(TestPostgres.Database database) {
-    return start(
-        Map.of(
-            "caseflow.db.url", database.url(),
-            "caseflow.db.user", database.user(),
-            "caseflow.db.password", database.password()));
+    return onPostgres(database, Map.of());
+  }
+
+  /** On PostgreSQL, with further settings (HOCON paths) over the defaults. */
+  public static RunningCaseflow onPostgres(
+      TestPostgres.Database database, Map<String, Object> settings) {
+    Map<String, Object> overrides = new HashMap<>(settings);
+    overrides.put("caseflow.db.url", database.url());
+    overrides.put("caseflow.db.user", database.user());
+    overrides.put("caseflow.db.password", database.password());
+    return start(overrides);
   }
 
   private static RunningCaseflow start(Map<String, Object> overrides) {

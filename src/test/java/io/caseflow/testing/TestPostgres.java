@@ -18,7 +18,12 @@ import java.util.UUID;
  */
 public final class TestPostgres {
 
-  public record Database(String url, String user, String password) {}
+  public record Database(String url, String user, String password) {
+
+    public Connection connect() throws SQLException {
+      return DriverManager.getConnection(url, user, password);
+    }
+  }
 
   private static final String URL_VARIABLE = "CASEFLOW_TEST_DB_URL";
   private static Server server;

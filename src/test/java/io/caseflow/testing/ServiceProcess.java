@@ -1,0 +1,115 @@
+package io.caseflow.testing;
+
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The packaged service ({@code java -jar target/caseflow.jar}) as a separate process, as a user
+ * runs it: started with environment variables, killed without warning, started again on the same
+ * data. Its output goes to {@code service.log} in the data directory.
+ */
+public final class ServiceProcess implements AutoCloseable {
+
+  private static final Duration START_TIMEOUT = Duration.ofSeconds(90);
+
+  private final Path dataDir;
+  private final Map<String, String> environment;
+  private final int port;
+  private Process process;
+
+  /** Prepares (does not start) a service on a free port with the given data directory. */
+  public ServiceProcess(Path dataDir, Map<String, String> environment) {
+    this.dataDir = dataDir;
+    this.environment = new HashMap<>(environment);
+    this.port = freePort();
+  }
+
+  public static ServiceProcess onPostgres(Path dataDir, TestPostgres.Database database) {
+    return new ServiceProcess(
+        dataDir,
+        Map.of(
+            "CASEFLOW_DB_URL", database.url(),
+            "CASEFLOW_DB_USER", database.user(),
+            "CASEFLOW_DB_PASSWORD", database.password()));
+  }
+
+  public ServiceProcess start() throws IOException {
+    Path jar = Path.of(System.getProperty("fatJar", "target/caseflow.jar"));
+    assertTrue(Files.isRegularFile(jar), "Build the jar first (mvn package): " + jar);
+    String java = ProcessHandle.current().info().command().orElse("java");
+    ProcessBuilder builder =
+        new ProcessBuilder(java, "-Xmx512m", "-jar", jar.toString())
+            .redirectErrorStream(true)
+            .redirectOutput(
+                ProcessBuilder.Redirect.appendTo(dataDir.resolve("service.log").toFile()));
+    builder.environment().put("CASEFLOW_HTTP_PORT", Integer.toString(port));
+    builder.environment().put("CASEFLOW_HTTP_INTERFACE", "127.0.0.1");
+    builder.environment().put("CASEFLOW_DATA_DIR", dataDir.toString());
+    builder.environment().putAll(environment);
+    process = builder.start();
+    return this;
+  }
+
+  /** Waits for {@code /health/ready}; fails with the service's output if it does not come. */
+  public ApiClient awaitReady() throws InterruptedException {
+    ApiClient api = new ApiClient("http://127.0.0.1:" + port);
+    Instant deadline = Instant.now().plus(START_TIMEOUT);
+    while (Instant.now().isBefore(deadline)) {
+      assertTrue(process.isAlive(), this::output);
+      try {
+        if (api.get("/health/ready", null).status() == 200) {
+          return api;
+        }
+      } catch (UncheckedIOException notYetListening) {
+        // keep waiting
+      }
+      Thread.sleep(250);
+    }
+    throw new AssertionError("Not ready within " + START_TIMEOUT + ":\n" + output());
+  }
+
+  /** SIGKILL: no shutdown hook, no flush, no goodbye. */
+  public void kill() throws InterruptedException {
+    process.destroyForcibly().waitFor(30, TimeUnit.SECONDS);
+  }
+
+  /** Waits for the process to exit by itself and answers its exit code. */
+  public int awaitExit(Duration patience) throws InterruptedException {
+    assertTrue(
+        process.waitFor(patience.toMillis(), TimeUnit.MILLISECONDS), "the service must exit");
+    return process.exitValue();
+  }
+
+  public String output() {
+    try {
+      return Files.readString(dataDir.resolve("service.log"));
+    } catch (IOException e) {
+      return "(no output: " + e + ")";
+    }
+  }
+
+  @Override
+  public void close() throws InterruptedException {
+    if (process != null && process.isAlive()) {
+      kill();
+    }
+  }
+
+  private static int freePort() {
+    try (ServerSocket socket = new ServerSocket(0)) {
+      return socket.getLocalPort();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+}
