@@ -61,35 +61,18 @@ final class QueryRoutes extends AllDirectives {
   }
 
   private Route list(Principal principal) {
-    return parameterOptional(
-        "state",
-        state ->
-            parameterOptional(
-                "workflow",
-                workflow ->
-                    parameterOptional(
-                        "assignee",
-                        assignee ->
-                            parameterOptional(
-                                "subject",
-                                subject ->
-                                    parameterOptional(
-                                        "limit",
-                                        limit ->
-                                            parameterOptional(
-                                                "cursor",
-                                                cursor ->
-                                                    answer(
-                                                        () ->
-                                                            queries.list(
-                                                                principal.tenant(),
-                                                                new CaseQueries.Filter(
-                                                                    state.orElse(null),
-                                                                    workflow.orElse(null),
-                                                                    assignee.orElse(null),
-                                                                    subject.orElse(null)),
-                                                                limitOf(limit),
-                                                                cursor.orElse(null)))))))));
+    return parameterMap(
+        parameters -> {
+          CaseQueries.Filter filter =
+              new CaseQueries.Filter(
+                  parameters.get("state"),
+                  parameters.get("workflow"),
+                  parameters.get("assignee"),
+                  parameters.get("subject"));
+          int limit = limitOf(Optional.ofNullable(parameters.get("limit")));
+          String cursor = parameters.get("cursor");
+          return answer(() -> queries.list(principal.tenant(), filter, limit, cursor));
+        });
   }
 
   private Route stats(Principal principal) {

@@ -339,6 +339,188 @@ abstract class CaseApiContract {
   }
 
   @Nested
+  class ListingAndStatistics {
+
+    private String token(Response response) {
+      return response.header("Caseflow-Consistency").orElseThrow();
+    }
+
+    /** Waits until the read side holds the write that answered {@code response}. */
+    private void awaitRead(Response response) {
+      Response waited = api.get("/stats?consistentWith=" + token(response), "alice");
+      assertEquals(200, waited.status(), waited::toString);
+    }
+
+    @Test
+    void listShowsOwnWriteWhenAskedToBeConsistent() {
+      String id = newId();
+      open(id, "alice", "{\"riskLevel\":\"low\"}");
+      Response submitted = act(id, "submit", "alice");
+      assertEquals(id + "@2", token(submitted));
+
+      Response list =
+          api.get(
+              "/cases?subject=ACME-LTD-0042&state=in_review&consistentWith=" + token(submitted),
+              "alice");
+
+      assertEquals(200, list.status(), list::toString);
+      JsonNode match = null;
+      for (JsonNode item : list.json().get("items")) {
+        if (item.get("id").asText().equals(id)) {
+          match = item;
+        }
+      }
+      assertTrue(match != null, list::toString);
+      assertEquals(2, match.get("version").asInt());
+      assertEquals("alice", match.get("lastActor").asText());
+      assertEquals("low", match.get("data").get("riskLevel").asText());
+    }
+
+    @Test
+    void consistencyTokenInHeaderWorksToo() {
+      Response opened = open(newId(), "alice", "{}");
+      Response stats =
+          api.request("GET", "/stats", "alice")
+              .header("Caseflow-Consistency", token(opened))
+              .send();
+      assertEquals(200, stats.status(), stats::toString);
+    }
+
+    @Test
+    void tokenTheReadSideNeverReachesIsUnavailableAfterABoundedWait() {
+      String id = newId();
+      open(id, "alice", "{}");
+      Response response = api.get("/cases?consistentWith=" + id + "@99", "alice");
+      assertProblem(response, 503, "unavailable");
+      assertEquals("1", response.header("Retry-After").orElseThrow());
+      assertProblem(api.get("/cases?consistentWith=nonsense", "alice"), 400, "malformed_request");
+    }
+
+    @Test
+    void filtersAndPagesNewestFirstWithoutGapsOrRepeats() {
+      String subject = "PAGED-" + UUID.randomUUID();
+      for (int i = 0; i < 5; i++) {
+        awaitRead(
+            api.post(
+                "/cases",
+                "alice",
+                "{\"workflow\":\"due-diligence\",\"subject\":\"" + subject + "\"}"));
+      }
+      String query = "/cases?subject=" + subject + "&limit=2";
+      java.util.List<String> seen = new java.util.ArrayList<>();
+      java.util.List<String> updated = new java.util.ArrayList<>();
+      String cursor = null;
+      int pages = 0;
+      do {
+        Response page = api.get(query + (cursor == null ? "" : "&cursor=" + cursor), "alice");
+        assertEquals(200, page.status(), page::toString);
+        for (JsonNode item : page.json().get("items")) {
+          seen.add(item.get("id").asText());
+          updated.add(item.get("updatedAt").asText());
+        }
+        JsonNode next = page.json().get("nextCursor");
+        cursor = next.isNull() ? null : next.asText();
+        pages++;
+      } while (cursor != null);
+
+      assertEquals(3, pages);
+      assertEquals(5, seen.size());
+      assertEquals(5, new java.util.HashSet<>(seen).size(), "no case twice");
+      java.util.List<String> newestFirst = new java.util.ArrayList<>(updated);
+      newestFirst.sort(java.util.Comparator.comparing(Instant::parse).reversed());
+      assertEquals(newestFirst, updated);
+      assertProblem(api.get("/cases?cursor=bogus", "alice"), 400, "malformed_request");
+      assertProblem(api.get("/cases?limit=0", "alice"), 400, "malformed_request");
+    }
+
+    @Test
+    void filtersByStateAssigneeAndWorkflow() {
+      String subject = "FILTER-" + UUID.randomUUID();
+      String id = newId();
+      api.post(
+          "/cases",
+          "alice",
+          "{\"id\":\""
+              + id
+              + "\",\"workflow\":\"due-diligence\",\"subject\":\""
+              + subject
+              + "\",\"data\":{\"riskLevel\":\"low\"}}");
+      awaitRead(
+          api.post(
+              "/cases",
+              "alice",
+              "{\"workflow\":\"due-diligence\",\"subject\":\"" + subject + "\"}"));
+      api.post("/cases/" + id + "/assignee", "carol", "{\"assignee\":\"bob\"}");
+      String token = token(act(id, "submit", "alice"));
+
+      JsonNode inReview =
+          api.get("/cases?subject=" + subject + "&state=in_review&consistentWith=" + token, "alice")
+              .json()
+              .get("items");
+      assertEquals(1, inReview.size());
+      assertEquals(id, inReview.get(0).get("id").asText());
+      assertEquals(
+          1,
+          api.get("/cases?subject=" + subject + "&assignee=bob", "alice")
+              .json()
+              .get("items")
+              .size());
+      assertEquals(
+          2,
+          api.get("/cases?subject=" + subject + "&workflow=due-diligence", "alice")
+              .json()
+              .get("items")
+              .size());
+      assertEquals(
+          0,
+          api.get("/cases?subject=" + subject + "&workflow=insurance-claim", "alice")
+              .json()
+              .get("items")
+              .size());
+    }
+
+    @Test
+    void anotherTenantsCasesAndCountsStayInvisible() {
+      String subject = "TENANT-" + UUID.randomUUID();
+      String token =
+          token(
+              api.post(
+                  "/cases",
+                  "alice",
+                  "{\"workflow\":\"due-diligence\",\"subject\":\"" + subject + "\"}"));
+      assertEquals(
+          1,
+          api.get("/cases?subject=" + subject + "&consistentWith=" + token, "alice")
+              .json()
+              .get("items")
+              .size());
+      assertEquals(0, api.get("/cases?subject=" + subject, "dave").json().get("items").size());
+    }
+
+    @Test
+    void statsCountCasesPerWorkflowAndState() {
+      long before = draftCount("dave", null);
+      String token =
+          token(
+              api.post(
+                  "/cases", "dave", "{\"workflow\":\"due-diligence\",\"subject\":\"GLOBEX-1\"}"));
+      assertEquals(before + 1, draftCount("dave", token));
+    }
+
+    private long draftCount(String user, String token) {
+      Response stats = api.get("/stats" + (token == null ? "" : "?consistentWith=" + token), user);
+      assertEquals(200, stats.status(), stats::toString);
+      for (JsonNode item : stats.json().get("items")) {
+        if (item.get("workflow").asText().equals("due-diligence")
+            && item.get("state").asText().equals("draft")) {
+          return item.get("cases").asLong();
+        }
+      }
+      return 0;
+    }
+  }
+
+  @Nested
   class TenantsAndTokens {
 
     @Test

@@ -57,6 +57,11 @@ public final class RunningCaseflow implements AutoCloseable {
     return new RunningCaseflow(Caseflow.start(config), dataDir);
   }
 
+  /** The JDBC URL of the embedded H2 database (same JVM, so it may be opened alongside). */
+  public String h2Url() {
+    return "jdbc:h2:file:" + dataDir.toAbsolutePath().resolve("caseflow") + ";WRITE_DELAY=0";
+  }
+
   public String baseUrl() {
     return "http://127.0.0.1:" + caseflow.httpPort();
   }
