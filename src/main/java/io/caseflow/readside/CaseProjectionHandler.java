@@ -40,14 +40,8 @@ final class CaseProjectionHandler
             if (poison.shouldSkip(persistenceId, seq)) {
               log.error(
                   "Skipping poison event {}#{} (see read_side_dead_letters)", persistenceId, seq);
-              deadLetters.record(
-                  connection,
-                  persistenceId,
-                  seq,
-                  slice,
-                  poison.attempts(persistenceId, seq),
-                  true,
-                  "skipped after repeated failures");
+              deadLetters.markSkipped(
+                  connection, persistenceId, seq, slice, poison.attempts(persistenceId, seq));
               continue;
             }
             try {

@@ -77,6 +77,30 @@ public final class DeadLetters {
     }
   }
 
+  /** Marks a dead letter skipped, keeping the error that made it one. */
+  void markSkipped(Connection connection, String persistenceId, long seq, int slice, int attempts)
+      throws SQLException {
+    int updated =
+        Sql.update(
+            connection,
+            "UPDATE read_side_dead_letters SET skipped = TRUE, attempts = ?, recorded_at = ?"
+                + " WHERE persistence_id = ? AND seq = ?",
+            attempts,
+            Instant.now(),
+            persistenceId,
+            seq);
+    if (updated == 0) {
+      record(
+          connection,
+          persistenceId,
+          seq,
+          slice,
+          attempts,
+          true,
+          "skipped after " + attempts + " failed attempts");
+    }
+  }
+
   public List<DeadLetter> all() {
     try (Connection connection = dataSource.getConnection()) {
       return Sql.query(
