@@ -13,6 +13,12 @@ import com.tngtech.archunit.junit.ArchTest;
 import com.tngtech.archunit.lang.ArchRule;
 import io.caseflow.cases.CaseEntity;
 import io.caseflow.cases.CaseEvent;
+import io.caseflow.readside.CaseReadModel;
+import io.caseflow.readside.DeadLetters;
+import io.caseflow.readside.ReadSideRebuild;
+import io.caseflow.readside.Reconciliation;
+import io.caseflow.readside.Sql;
+import java.sql.Connection;
 
 @AnalyzeClasses(packages = "io.caseflow", importOptions = ImportOption.DoNotIncludeTests.class)
 class ArchitectureTest {
@@ -48,6 +54,9 @@ class ArchitectureTest {
           .resideInAnyPackage(
               "io.caseflow.http..",
               "io.caseflow.app..",
+              "io.caseflow.readside..",
+              "io.caseflow.query..",
+              "io.caseflow.notify..",
               "org.apache.pekko.http..",
               "java.sql..",
               "javax.sql..",
@@ -72,4 +81,16 @@ class ArchitectureTest {
           .should()
           .dependOnClassesThat()
           .resideInAPackage("io.caseflow.app..");
+
+  @ArchTest
+  static final ArchRule onlyTheReadSideWritesItsTables =
+      noClasses()
+          .that()
+          .doNotBelongToAnyOf(
+              CaseReadModel.class, DeadLetters.class, Reconciliation.class, ReadSideRebuild.class)
+          .should()
+          .callMethod(Sql.class, "update", Connection.class, String.class, Object[].class)
+          .because(
+              "query tables are derived from events by the projection handler alone (its dead"
+                  + " letters, the reconciliation report and the rebuild's reset aside)");
 }
