@@ -114,7 +114,7 @@ public final class Storage implements AutoCloseable {
   private void migrate() {
     Flyway.configure()
         .dataSource(dataSource)
-        .locations("classpath:db/" + vendor.migrations)
+        .locations("classpath:db/common", "classpath:db/" + vendor.migrations)
         .load()
         .migrate();
   }

@@ -1,25 +1,6 @@
--- Read side: query tables derived from the journal by the case projections, and the
--- projections' offsets. Only the projection handler writes these tables (ArchitectureTest).
-
--- H2 needs the quoted lower-case identifiers pekko-projection-jdbc uses.
-CREATE TABLE "pekko_projection_offset_store" (
-    "projection_name" VARCHAR(255) NOT NULL,
-    "projection_key" VARCHAR(255) NOT NULL,
-    "current_offset" VARCHAR(255) NOT NULL,
-    "manifest" VARCHAR(32) NOT NULL,
-    "mergeable" BOOLEAN NOT NULL,
-    "last_updated" BIGINT NOT NULL,
-    PRIMARY KEY ("projection_name", "projection_key")
-);
-CREATE INDEX "projection_name_index" ON "pekko_projection_offset_store" ("projection_name");
-
-CREATE TABLE "pekko_projection_management" (
-    "projection_name" VARCHAR(255) NOT NULL,
-    "projection_key" VARCHAR(255) NOT NULL,
-    "paused" BOOLEAN NOT NULL,
-    "last_updated" BIGINT NOT NULL,
-    PRIMARY KEY ("projection_name", "projection_key")
-);
+-- Read side: query tables derived from the journal by the case projections. Only the read side
+-- writes them (ArchitectureTest). Standard SQL for both H2 and PostgreSQL; what must differ
+-- (the projections' own tables, append-only triggers) is in the vendor folders.
 
 -- One row per case: its current state.
 CREATE TABLE cases (
@@ -59,7 +40,7 @@ CREATE TABLE case_transitions (
     PRIMARY KEY (tenant, case_id, seq)
 );
 
--- One row per event of any kind. Append-only: the database refuses UPDATE, DELETE, TRUNCATE.
+-- One row per event of any kind. Append-only: see the vendor migrations for the triggers.
 CREATE TABLE audit_log (
     tenant VARCHAR(64) NOT NULL,
     case_id VARCHAR(64) NOT NULL,
@@ -72,12 +53,6 @@ CREATE TABLE audit_log (
     prev_hash CHAR(64) NOT NULL,
     CONSTRAINT audit_log_event UNIQUE (tenant, case_id, seq)
 );
-
--- H2 runs triggers as Java classes: UPDATE and DELETE are refused row by row. H2 fires no
--- trigger on TRUNCATE, so on the embedded default TRUNCATE of audit_log cannot be refused.
-CREATE TRIGGER audit_log_no_update_or_delete
-    BEFORE UPDATE, DELETE ON audit_log
-    FOR EACH ROW CALL "io.caseflow.readside.AppendOnlyTrigger";
 
 -- Cases per tenant, workflow and state. Each projection instance (slice) owns its own rows,
 -- so instances never contend for a counter; totals are sums over slices.
