@@ -48,7 +48,8 @@ public final class ServiceProcess implements AutoCloseable {
     assertTrue(Files.isRegularFile(jar), "Build the jar first (mvn package): " + jar);
     String java = ProcessHandle.current().info().command().orElse("java");
     ProcessBuilder builder =
-        new ProcessBuilder(java, "-Xmx512m", "-jar", jar.toString())
+        new ProcessBuilder(
+                java, System.getProperty("service.heap", "-Xmx512m"), "-jar", jar.toString())
             .redirectErrorStream(true)
             .redirectOutput(
                 ProcessBuilder.Redirect.appendTo(dataDir.resolve("service.log").toFile()));
@@ -76,6 +77,14 @@ public final class ServiceProcess implements AutoCloseable {
       Thread.sleep(250);
     }
     throw new AssertionError("Not ready within " + START_TIMEOUT + ":\n" + output());
+  }
+
+  public long pid() {
+    return process.pid();
+  }
+
+  public String baseUrl() {
+    return "http://127.0.0.1:" + port;
   }
 
   /** SIGKILL: no shutdown hook, no flush, no goodbye. */

@@ -1,0 +1,424 @@
+package io.caseflow.bench;
+
+import io.caseflow.testing.ApiClient;
+import io.caseflow.testing.ServiceProcess;
+import io.caseflow.testing.TestPostgres;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.Statement;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
+import java.util.stream.IntStream;
+
+/**
+ * Caseflow against the transactional baseline, side by side on one embedded PostgreSQL, driven by
+ * the same closed-loop HTTP load at several concurrency levels; then recovery time of a
+ * 10,000-event case, heap per idle live case, and cold start on the embedded default. Prints one
+ * table and writes it to {@code target/bench/performance.md}. Reports, never fails on a figure. Run
+ * with {@code mvn -B -Pbench verify} (after {@code mvn package}).
+ */
+public final class PerformanceHarness {
+
+  private static final int CASES = Integer.getInteger("bench.cases", 2048);
+  private static final Duration RUN = Duration.ofSeconds(Long.getLong("bench.seconds", 20));
+  private static final Duration WARMUP = Duration.ofSeconds(Long.getLong("bench.warmup", 10));
+  private static final List<Integer> LEVELS =
+      integers(System.getProperty("bench.levels", "8,32,64"));
+  private static final List<Integer> HEAP_ENTITIES =
+      integers(System.getProperty("bench.heapEntities", "10000,100000"));
+
+  private record Row(
+      String service,
+      int clients,
+      LoadGenerator.Result load,
+      double serviceCpu,
+      double postgresCpu,
+      double lagMaxSeconds,
+      double lagEndSeconds) {}
+
+  private final List<String> report = new ArrayList<>();
+
+  public static void main(String[] args) throws Exception {
+    new PerformanceHarness().run();
+    System.exit(0);
+  }
+
+  private void run() throws Exception {
+    Path work = Files.createDirectories(Path.of("target", "bench"));
+    List<String> ids = IntStream.range(0, CASES).mapToObj(i -> "perf-" + i).toList();
+    TestPostgres.Database caseflowDb = TestPostgres.newDatabase();
+    TestPostgres.Database baselineDb = TestPostgres.newDatabase();
+    Path dataDir = Files.createTempDirectory(work, "caseflow");
+    List<Row> rows = new ArrayList<>();
+    Process baseline = startBaseline(baselineDb);
+    try (ServiceProcess caseflow = ServiceProcess.onPostgres(dataDir, caseflowDb)) {
+      ApiClient api = caseflow.start().awaitReady();
+      seedCaseflow(api, ids);
+      seedBaseline(baselineDb, ids);
+      String baselineUrl = "http://127.0.0.1:" + baselinePort;
+      LoadGenerator caseflowLoad = new LoadGenerator(caseflow.baseUrl(), ids);
+      LoadGenerator baselineLoad = new LoadGenerator(baselineUrl, ids);
+      caseflowLoad.run(16, WARMUP);
+      baselineLoad.run(16, WARMUP);
+      for (int clients : LEVELS) {
+        rows.add(measure("caseflow", clients, caseflowLoad, caseflow.pid(), api));
+        rows.add(measure("baseline", clients, baselineLoad, baseline.pid(), null));
+        log("level " + clients + " done");
+      }
+      printComparison(rows);
+      measureRecovery(caseflow);
+      measureHeap(caseflow);
+    } finally {
+      baseline.destroyForcibly().waitFor(30, TimeUnit.SECONDS);
+    }
+    measureColdStart(work);
+    Files.write(work.resolve("performance.md"), report);
+    System.out.println();
+    report.forEach(System.out::println);
+    System.out.println("\n(written to " + work.resolve("performance.md") + ")");
+  }
+
+  private Row measure(String name, int clients, LoadGenerator load, long pid, ApiClient admin)
+      throws Exception {
+    double cpu0 = ProcessCpu.seconds(pid);
+    double pg0 = ProcessCpu.secondsOfAll("postgres");
+    List<Double> lags = new ArrayList<>();
+    Thread sampler = null;
+    if (admin != null) {
+      sampler =
+          new Thread(
+              () -> {
+                while (!Thread.currentThread().isInterrupted()) {
+                  lags.add(maxLag(admin));
+                  try {
+                    Thread.sleep(500);
+                  } catch (InterruptedException e) {
+                    return;
+                  }
+                }
+              });
+      sampler.start();
+    }
+    LoadGenerator.Result result = load.run(clients, RUN);
+    double cpu = ProcessCpu.seconds(pid) - cpu0;
+    double pg = ProcessCpu.secondsOfAll("postgres") - pg0;
+    double lagEnd = 0;
+    if (sampler != null) {
+      sampler.interrupt();
+      sampler.join();
+      lagEnd = maxLag(admin);
+    }
+    return new Row(
+        name,
+        clients,
+        result,
+        cpu / result.seconds(),
+        pg / result.seconds(),
+        lags.stream().mapToDouble(Double::doubleValue).max().orElse(0),
+        lagEnd);
+  }
+
+  private static double maxLag(ApiClient admin) {
+    double max = 0;
+    for (var lag : admin.get("/admin/read-side", "carol").json().get("projections")) {
+      max = Math.max(max, lag.get("secondsBehind").asDouble());
+    }
+    return max;
+  }
+
+  private void printComparison(List<Row> rows) {
+    report.add("## Acknowledged actions, Caseflow vs transactional baseline");
+    report.add("");
+    report.add(
+        String.format(
+            Locale.ROOT,
+            "%s %d cases, %d s per run after %d s warm-up, closed loop over HTTP, 2 cores shared by"
+                + " load generator, service and PostgreSQL",
+            Instant.now(),
+            CASES,
+            RUN.toSeconds(),
+            WARMUP.toSeconds()));
+    report.add("");
+    report.add(
+        "| service | clients | actions/s | p50 ms | p99 ms | p99.9 ms | errors | lag max s | lag end s | service CPU | postgres CPU | ratio |");
+    report.add("|---|---|---|---|---|---|---|---|---|---|---|---|");
+    for (Row row : rows) {
+      double baseline =
+          rows.stream()
+              .filter(
+                  other -> other.service().equals("baseline") && other.clients() == row.clients())
+              .mapToDouble(other -> other.load().perSecond())
+              .findFirst()
+              .orElse(Double.NaN);
+      report.add(
+          String.format(
+              Locale.ROOT,
+              "| %s | %d | %.0f | %.1f | %.1f | %.1f | %d | %s | %s | %.0f%% | %.0f%% | %s |",
+              row.service(),
+              row.clients(),
+              row.load().perSecond(),
+              row.load().percentileMillis(50),
+              row.load().percentileMillis(99),
+              row.load().percentileMillis(99.9),
+              row.load().errors(),
+              row.service().equals("caseflow")
+                  ? String.format(Locale.ROOT, "%.2f", row.lagMaxSeconds())
+                  : "-",
+              row.service().equals("caseflow")
+                  ? String.format(Locale.ROOT, "%.2f", row.lagEndSeconds())
+                  : "-",
+              row.serviceCpu() * 100,
+              row.postgresCpu() * 100,
+              row.service().equals("caseflow")
+                  ? String.format(Locale.ROOT, "%.2fx", row.load().perSecond() / baseline)
+                  : ""));
+    }
+    report.add("");
+  }
+
+  /** A case with 10,000 events, its entity recovered after a restart (snapshot + tail). */
+  private void measureRecovery(ServiceProcess caseflow) throws Exception {
+    ApiClient api = new ApiClient(caseflow.baseUrl());
+    api.post(
+        "/cases",
+        "alice",
+        "{\"id\":\"big-case\",\"workflow\":\"due-diligence\",\"subject\":\"BIG\"}");
+    ExecutorService writers = Executors.newFixedThreadPool(8);
+    List<java.util.concurrent.Future<?>> done = new ArrayList<>();
+    for (int w = 0; w < 8; w++) {
+      done.add(
+          writers.submit(
+              () -> {
+                for (int i = 0; i < 10_000 / 8; i++) {
+                  api.post("/cases/big-case/comments", "bob", "{\"text\":\"note " + i + "\"}");
+                }
+              }));
+    }
+    for (var future : done) {
+      future.get();
+    }
+    writers.shutdown();
+    long version = api.get("/cases/big-case", "alice").json().get("version").asLong();
+    List<Double> millis = new ArrayList<>();
+    for (int attempt = 0; attempt < 3; attempt++) {
+      caseflow.kill();
+      ApiClient restarted = caseflow.start().awaitReady();
+      restarted.get("/cases/perf-0", "alice");
+      long start = System.nanoTime();
+      restarted.get("/cases/big-case", "alice");
+      millis.add((System.nanoTime() - start) / 1e6);
+    }
+    report.add("## Recovery of one case with " + version + " events (snapshot every 100)");
+    report.add("");
+    report.add(
+        String.format(
+            Locale.ROOT,
+            "First GET after a restart, which recovers the entity: %s ms (median %.1f ms)",
+            millis.stream()
+                .map(m -> String.format(Locale.ROOT, "%.1f", m))
+                .collect(Collectors.joining(", ")),
+            median(millis)));
+    report.add("");
+  }
+
+  /** Heap used by idle live case entities: activate N of them after a restart and compare. */
+  private void measureHeap(ServiceProcess caseflow) throws Exception {
+    report.add("## Heap per idle live case entity");
+    report.add("");
+    int created = 0;
+    for (int entities : HEAP_ENTITIES) {
+      ApiClient api = new ApiClient(caseflow.baseUrl());
+      parallel(
+          created,
+          entities,
+          i ->
+              api.post(
+                  "/cases",
+                  "alice",
+                  "{\"id\":\"heap-"
+                      + i
+                      + "\",\"workflow\":\"due-diligence\",\"subject\":\"H"
+                      + i
+                      + "\"}"));
+      created = Math.max(created, entities);
+      caseflow.kill();
+      ApiClient restarted = caseflow.start().awaitReady();
+      parallel(0, 100, i -> restarted.get("/cases/heap-" + i, "alice"));
+      long before = heapUsedBytes(caseflow.pid());
+      parallel(100, entities, i -> restarted.get("/cases/heap-" + i, "alice"));
+      long after = heapUsedBytes(caseflow.pid());
+      report.add(
+          String.format(
+              Locale.ROOT,
+              "- %d entities: heap after full GC %d MiB -> %d MiB, %.0f bytes per entity",
+              entities,
+              before >> 20,
+              after >> 20,
+              (after - before) / (double) (entities - 100)));
+      log("heap " + entities + " done");
+    }
+    report.add("");
+  }
+
+  private static long heapUsedBytes(long pid) throws Exception {
+    jcmd(pid, "GC.run");
+    String info = jcmd(pid, "GC.heap_info");
+    Matcher used = Pattern.compile("used (\\d+)K").matcher(info);
+    if (!used.find()) {
+      throw new IllegalStateException("Cannot read heap use from: " + info);
+    }
+    return Long.parseLong(used.group(1)) * 1024;
+  }
+
+  private static String jcmd(long pid, String command) throws Exception {
+    Path java = Path.of(ProcessHandle.current().info().command().orElse("java"));
+    Path jcmd = java.resolveSibling("jcmd");
+    Process process =
+        new ProcessBuilder(jcmd.toString(), Long.toString(pid), command)
+            .redirectErrorStream(true)
+            .start();
+    String output = new String(process.getInputStream().readAllBytes());
+    process.waitFor(60, TimeUnit.SECONDS);
+    return output;
+  }
+
+  /** Time from {@code java -jar} to a ready node on the embedded default, fresh data each time. */
+  private void measureColdStart(Path work) throws Exception {
+    List<Double> seconds = new ArrayList<>();
+    for (int attempt = 0; attempt < 3; attempt++) {
+      Path dataDir = Files.createTempDirectory(work, "cold");
+      try (ServiceProcess service = new ServiceProcess(dataDir, Map.of())) {
+        long start = System.nanoTime();
+        service.start().awaitReady();
+        seconds.add((System.nanoTime() - start) / 1e9);
+      }
+    }
+    report.add("## Cold start to ready on the embedded default (H2, empty data directory)");
+    report.add("");
+    report.add(
+        String.format(
+            Locale.ROOT,
+            "%s s (median %.2f s)",
+            seconds.stream()
+                .map(s -> String.format(Locale.ROOT, "%.2f", s))
+                .collect(Collectors.joining(", ")),
+            median(seconds)));
+  }
+
+  private int baselinePort;
+
+  private Process startBaseline(TestPostgres.Database database) throws Exception {
+    try (ServerSocket socket = new ServerSocket(0)) {
+      baselinePort = socket.getLocalPort();
+    }
+    String java = ProcessHandle.current().info().command().orElse("java");
+    Process process =
+        new ProcessBuilder(
+                java,
+                "-Xmx512m",
+                "-cp",
+                System.getProperty("java.class.path"),
+                BaselineService.class.getName(),
+                Integer.toString(baselinePort),
+                database.url(),
+                database.user(),
+                database.password())
+            .redirectErrorStream(true)
+            .redirectOutput(Path.of("target", "bench", "baseline.log").toFile())
+            .start();
+    ApiClient api = new ApiClient("http://127.0.0.1:" + baselinePort);
+    Instant deadline = Instant.now().plusSeconds(60);
+    while (Instant.now().isBefore(deadline)) {
+      try {
+        api.post("/cases/none/actions/submit", "alice", null);
+        return process;
+      } catch (RuntimeException notYet) {
+        Thread.sleep(250);
+      }
+    }
+    throw new IllegalStateException("baseline did not start; see target/bench/baseline.log");
+  }
+
+  private static void seedCaseflow(ApiClient api, List<String> ids) throws Exception {
+    parallel(
+        0,
+        ids.size(),
+        i ->
+            api.post(
+                "/cases",
+                "alice",
+                "{\"id\":\""
+                    + ids.get(i)
+                    + "\",\"workflow\":\"due-diligence\",\"subject\":\"P"
+                    + i
+                    + "\",\"data\":{\"riskLevel\":\"low\"}}"));
+  }
+
+  private static void seedBaseline(TestPostgres.Database database, List<String> ids)
+      throws Exception {
+    try (Connection connection = database.connect()) {
+      try (PreparedStatement insert =
+          connection.prepareStatement(
+              "INSERT INTO base_cases (id, tenant, state, version, updated_at) VALUES (?, 'acme', 'draft', 1, now())")) {
+        for (String id : ids) {
+          insert.setString(1, id);
+          insert.addBatch();
+        }
+        insert.executeBatch();
+      }
+      try (Statement statement = connection.createStatement()) {
+        statement.execute(
+            "INSERT INTO base_state_counts VALUES ('acme', 'draft', "
+                + ids.size()
+                + "),"
+                + " ('acme', 'in_review', 0), ('acme', 'changes_requested', 0)");
+      }
+    }
+  }
+
+  private static void parallel(int from, int to, java.util.function.IntConsumer task)
+      throws Exception {
+    ExecutorService pool = Executors.newFixedThreadPool(16);
+    try {
+      List<java.util.concurrent.Future<?>> futures = new ArrayList<>();
+      int chunk = Math.max(1, (to - from) / 16 + 1);
+      for (int start = from; start < to; start += chunk) {
+        int first = start;
+        int last = Math.min(to, start + chunk);
+        futures.add(pool.submit(() -> IntStream.range(first, last).forEach(task)));
+      }
+      for (var future : futures) {
+        future.get();
+      }
+    } finally {
+      pool.shutdown();
+    }
+  }
+
+  private static double median(List<Double> values) {
+    double[] sorted = values.stream().mapToDouble(Double::doubleValue).sorted().toArray();
+    return sorted[sorted.length / 2];
+  }
+
+  private static List<Integer> integers(String csv) {
+    return Arrays.stream(csv.split(",")).map(String::trim).map(Integer::parseInt).toList();
+  }
+
+  private static void log(String line) {
+    System.out.println("[bench] " + line);
+  }
+}
