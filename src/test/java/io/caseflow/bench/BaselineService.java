@@ -170,13 +170,13 @@ public final class BaselineService extends AllDirectives {
         // concurrent transitions queue on the hot rows instead of deadlocking.
         String first = transition[0].compareTo(transition[1]) < 0 ? transition[0] : transition[1];
         String second = first.equals(transition[0]) ? transition[1] : transition[0];
-        for (String state : new String[] {first, second}) {
+        for (String counted : new String[] {first, second}) {
           update(
               connection,
               "UPDATE base_state_counts SET cases = cases + ? WHERE tenant = ? AND state = ?",
-              state.equals(transition[0]) ? -1 : 1,
+              counted.equals(transition[0]) ? -1 : 1,
               tenant,
-              state);
+              counted);
         }
         connection.commit();
         return HttpResponse.create()
