@@ -84,3 +84,10 @@ CREATE TABLE read_side_checks (
     report TEXT NOT NULL,
     finished_at TIMESTAMP(6) WITH TIME ZONE NOT NULL
 );
+
+-- One row per projection slice. Every read-side transaction locks its slice's row first, so the
+-- live projection and a repair of the same slice never interleave; the row count also pins the
+-- slice count, which cannot change once events carry slice tags.
+CREATE TABLE read_side_slices (
+    slice INTEGER NOT NULL PRIMARY KEY
+);

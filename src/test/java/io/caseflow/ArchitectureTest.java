@@ -16,6 +16,7 @@ import io.caseflow.cases.CaseEvent;
 import io.caseflow.readside.CaseReadModel;
 import io.caseflow.readside.DeadLetters;
 import io.caseflow.readside.ReadSideRebuild;
+import io.caseflow.readside.ReadSideSlices;
 import io.caseflow.readside.Reconciliation;
 import io.caseflow.readside.Sql;
 import java.sql.Connection;
@@ -87,10 +88,15 @@ class ArchitectureTest {
       noClasses()
           .that()
           .doNotBelongToAnyOf(
-              CaseReadModel.class, DeadLetters.class, Reconciliation.class, ReadSideRebuild.class)
+              CaseReadModel.class,
+              DeadLetters.class,
+              Reconciliation.class,
+              ReadSideRebuild.class,
+              ReadSideSlices.class)
           .should()
           .callMethod(Sql.class, "update", Connection.class, String.class, Object[].class)
           .because(
               "query tables are derived from events by the projection handler alone (its dead"
-                  + " letters, the reconciliation report and the rebuild's reset aside)");
+                  + " letters, the reconciliation report, the slice rows and the rebuild's reset"
+                  + " aside)");
 }

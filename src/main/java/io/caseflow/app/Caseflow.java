@@ -16,6 +16,7 @@ import io.caseflow.readside.ProjectionLag;
 import io.caseflow.readside.ReadSideAdmin;
 import io.caseflow.readside.ReadSideRebuild;
 import io.caseflow.readside.ReadSideSettings;
+import io.caseflow.readside.ReadSideSlices;
 import io.caseflow.readside.Reconciliation;
 import io.caseflow.readside.ReconciliationSchedule;
 import io.caseflow.workflow.WorkflowRegistry;
@@ -111,7 +112,7 @@ public final class Caseflow implements AutoCloseable {
     HttpApi api =
         new HttpApi(
             settings.http(),
-            authenticator(settings.auth()),
+            authenticator(settings),
             new HttpApi.Services(
                 sharding,
                 history,
@@ -140,6 +141,7 @@ public final class Caseflow implements AutoCloseable {
       CaseHistory history,
       Clock clock) {
     ReadSideSettings readSide = settings.readSide();
+    ReadSideSlices.ensure(storage.dataSource(), readSide.slices());
     DeadLetters deadLetters = new DeadLetters(storage.dataSource());
     CaseProjection.init(
         system, READ_JOURNAL, tags, storage.readSideDataSource(), readSide, deadLetters);
@@ -154,14 +156,17 @@ public final class Caseflow implements AutoCloseable {
         new ReadSideRebuild(system, storage.dataSource(), tags, clock));
   }
 
-  private static Authenticator authenticator(CaseflowSettings.Auth auth) {
-    if (!auth.demoTokens()) {
+  private static Authenticator authenticator(CaseflowSettings settings) {
+    if (!settings.demoTokensAccepted()) {
       log.warn(
-          "Demo tokens are off and no other authentication is configured: every request is refused");
+          "Demo tokens are off (caseflow.auth.demo-tokens = {}{}) and no other authentication is"
+              + " configured yet: every request is refused",
+          settings.auth().demoTokens().name().toLowerCase(java.util.Locale.ROOT).replace('_', '-'),
+          settings.db().isEmbedded() ? "" : ", and a database URL is set");
       return Authenticator.none();
     }
     log.warn("Demo tokens are on (caseflow.auth.demo-tokens): for trying Caseflow out only");
-    return Authenticator.demoTokens(auth.demoPrincipals());
+    return Authenticator.demoTokens(settings.auth().demoPrincipals());
   }
 
   /** Ready: a cluster member whose database answers. Read-side lag is reported, not judged. */

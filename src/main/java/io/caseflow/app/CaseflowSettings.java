@@ -41,7 +41,20 @@ public record CaseflowSettings(
     }
   }
 
-  public record Auth(boolean demoTokens, Map<String, Principal> demoPrincipals) {}
+  /** Whether the demo tokens are accepted: always, never, or only on the embedded default. */
+  public enum DemoTokens {
+    TRUE,
+    FALSE,
+    EMBEDDED_ONLY
+  }
+
+  public record Auth(DemoTokens demoTokens, Map<String, Principal> demoPrincipals) {}
+
+  /** Whether demo tokens are accepted with this database. */
+  public boolean demoTokensAccepted() {
+    return auth.demoTokens() == DemoTokens.TRUE
+        || (auth.demoTokens() == DemoTokens.EMBEDDED_ONLY && db.isEmbedded());
+  }
 
   public record Node(String host, int port) {}
 
@@ -67,7 +80,7 @@ public record CaseflowSettings(
             Optional.of(reader.read("workflows-dir", Config::getString))
                 .filter(dir -> !dir.isBlank())
                 .map(Path::of),
-            new Auth(reader.read("auth.demo-tokens", Config::getBoolean), reader.principals()),
+            new Auth(reader.demoTokens("auth.demo-tokens"), reader.principals()),
             new Node(reader.read("cluster.host", Config::getString), reader.port("cluster.port")),
             new ReadSideSettings(
                 reader.positive("read-side.slices", Config::getInt),
@@ -132,6 +145,16 @@ public record CaseflowSettings(
             ROOT + path, "must be a port from 0 to 65535, was " + port);
       }
       return port;
+    }
+
+    DemoTokens demoTokens(String path) {
+      String value = read(path, Config::getString).trim();
+      try {
+        return DemoTokens.valueOf(value.toUpperCase(java.util.Locale.ROOT).replace('-', '_'));
+      } catch (IllegalArgumentException e) {
+        throw new InvalidSettingException(
+            ROOT + path, "must be true, false or embedded-only, was " + value);
+      }
     }
 
     String jdbcUrl(String path) {

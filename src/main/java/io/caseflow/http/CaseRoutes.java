@@ -281,7 +281,8 @@ final class CaseRoutes extends AllDirectives {
             .thenApply(
                 view ->
                     view.map(v -> caseResponse(StatusCodes.OK, v))
-                        .orElseGet(() -> caseNotFound(caseId))));
+                        .orElseGet(() -> caseNotFound(caseId)))
+            .exceptionally(error -> journalUnavailable(caseId, error)));
   }
 
   private Route historyOf(CaseId caseId) {
@@ -292,7 +293,8 @@ final class CaseRoutes extends AllDirectives {
                 events ->
                     events.isEmpty()
                         ? caseNotFound(caseId)
-                        : jsonResponse(events.stream().map(HistoryEntry::of).toList())));
+                        : jsonResponse(events.stream().map(HistoryEntry::of).toList()))
+            .exceptionally(error -> journalUnavailable(caseId, error)));
   }
 
   private Route verify(CaseId caseId) {
@@ -313,7 +315,14 @@ final class CaseRoutes extends AllDirectives {
                     result.put("events", events.size());
                   }
                   return jsonResponse(result);
-                }));
+                })
+            .exceptionally(error -> journalUnavailable(caseId, error)));
+  }
+
+  /** The journal could not be read: storage trouble, answered as retryable. */
+  private HttpResponse journalUnavailable(CaseId caseId, Throwable error) {
+    log.warn("Journal of case {} could not be read: {}", caseId, error.toString());
+    return problems.of(ErrorCode.UNAVAILABLE, Map.of("caseId", caseId.id()));
   }
 
   private HttpResponse caseNotFound(CaseId caseId) {

@@ -34,6 +34,7 @@ final class CaseProjectionHandler
       throws Exception {
     session.withConnection(
         connection -> {
+          readModel.lockSlice(connection, slice);
           for (EventEnvelope<CaseEvent> envelope : envelopes) {
             String persistenceId = envelope.persistenceId();
             long seq = envelope.sequenceNr();
@@ -48,10 +49,14 @@ final class CaseProjectionHandler
               readModel.apply(connection, envelope.event(), slice);
             } catch (Exception e) {
               log.warn("Read side could not apply {}#{}: {}", persistenceId, seq, e.toString());
-              poison.failed(persistenceId, seq, slice, e);
+              if (!TransientFailures.isTransient(e)) {
+                poison.failed(persistenceId, seq, slice, e);
+              }
               throw e;
             }
-            poison.applied(persistenceId, seq);
+            if (poison.applied(persistenceId, seq)) {
+              deadLetters.resolve(connection, persistenceId, seq);
+            }
           }
           return null;
         });

@@ -29,7 +29,12 @@ public final class CaseReadModel {
   private record CaseRow(
       String workflow, String state, long version, String assignee, String data) {}
 
-  /** Applies one event, as the live projection does. */
+  /** Locks a slice for this transaction; the live projection does so once per group. */
+  public void lockSlice(Connection connection, int slice) throws SQLException {
+    ReadSideSlices.lock(connection, slice);
+  }
+
+  /** Applies one event, as the live projection does, under its slice's lock. */
   public void apply(Connection connection, CaseEvent event, int slice) throws SQLException {
     appendAudit(connection, event);
     if (event instanceof CaseOpened opened) {
@@ -72,12 +77,21 @@ public final class CaseReadModel {
   /**
    * Makes a case's rows whole from its complete history, whatever was applied before and in
    * whichever order: missing audit and transition rows are added, and the {@code cases} row is
-   * replaced by the state the history folds to.
+   * replaced by the state the history folds to. Locks the slice first, so the live projection
+   * cannot interleave. Does nothing, and answers false, when the {@code cases} row is already ahead
+   * of the history given (it was read before newer events were applied): a later repair will see
+   * the newer history.
    */
-  public void repair(Connection connection, List<CaseEvent> history, int slice)
+  public boolean repair(Connection connection, List<CaseEvent> history, int slice)
       throws SQLException {
     if (history.isEmpty()) {
-      return;
+      return false;
+    }
+    ReadSideSlices.lock(connection, slice);
+    Active folded = (Active) CaseState.replay(history);
+    Optional<CaseRow> current = lockCase(connection, folded.tenant(), folded.caseId());
+    if (current.isPresent() && current.get().version() > folded.version()) {
+      return false;
     }
     for (CaseEvent event : history) {
       appendAudit(connection, event);
@@ -85,8 +99,7 @@ public final class CaseReadModel {
         insertTransition(connection, performed);
       }
     }
-    Active folded = (Active) CaseState.replay(history);
-    Optional<CaseRow> row = lockCase(connection, folded.tenant(), folded.caseId());
+    Optional<CaseRow> row = current;
     if (row.isEmpty()) {
       insertCase(connection, (CaseOpened) history.get(0), slice);
       row = lockCase(connection, folded.tenant(), folded.caseId());
@@ -110,6 +123,7 @@ public final class CaseReadModel {
         row.orElseThrow().state(),
         folded.state(),
         slice);
+    return true;
   }
 
   private static void appendAudit(Connection connection, CaseEvent event) throws SQLException {
@@ -210,7 +224,10 @@ public final class CaseReadModel {
     }
   }
 
-  /** Each slice owns its counter rows, so no other transaction competes for them. */
+  /**
+   * Each slice owns its counter rows, and every writer of a slice holds its lock, so no other
+   * transaction competes for them.
+   */
   private static void addToCount(
       Connection connection, String tenant, String workflow, String state, int slice, long delta)
       throws SQLException {

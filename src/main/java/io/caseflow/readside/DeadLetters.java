@@ -101,6 +101,15 @@ public final class DeadLetters {
     }
   }
 
+  /** Removes the dead letter of an event that finally applied, in the applying transaction. */
+  void resolve(Connection connection, String persistenceId, long seq) throws SQLException {
+    Sql.update(
+        connection,
+        "DELETE FROM read_side_dead_letters WHERE persistence_id = ? AND seq = ?",
+        persistenceId,
+        seq);
+  }
+
   public List<DeadLetter> all() {
     try (Connection connection = dataSource.getConnection()) {
       return Sql.query(

@@ -4,9 +4,10 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * Counts failed attempts per event for one projection instance. After the configured number of
- * attempts an event is dead-lettered; it is then skipped only when the settings allow it, otherwise
- * the projection keeps retrying it with backoff (and stays visibly stuck).
+ * Counts failed attempts per event for one projection instance (failures of the database itself do
+ * not count: see {@link TransientFailures}). After the configured number of attempts an event is
+ * dead-lettered; it is then skipped only when the settings allow it, otherwise the projection keeps
+ * retrying it with backoff (and stays visibly stuck).
  */
 final class PoisonEvents {
 
@@ -38,8 +39,10 @@ final class PoisonEvents {
     }
   }
 
-  void applied(String persistenceId, long seq) {
-    attempts.remove(key(persistenceId, seq));
+  /** Forgets an event's failures; answers whether it had failed often enough to be recorded. */
+  boolean applied(String persistenceId, long seq) {
+    Integer failed = attempts.remove(key(persistenceId, seq));
+    return failed != null && failed >= maxAttempts;
   }
 
   private static String key(String persistenceId, long seq) {

@@ -15,12 +15,15 @@ public final class PooledJdbcSession implements JdbcSession {
   private final Connection connection;
 
   public PooledJdbcSession(DataSource dataSource) {
+    Connection opened = null;
     try {
-      connection = dataSource.getConnection();
-      connection.setAutoCommit(false);
+      opened = dataSource.getConnection();
+      opened.setAutoCommit(false);
     } catch (SQLException e) {
+      closeQuietly(opened);
       throw new IllegalStateException("No read-side database connection: " + e.getMessage(), e);
     }
+    connection = opened;
   }
 
   @Override
@@ -41,5 +44,15 @@ public final class PooledJdbcSession implements JdbcSession {
   @Override
   public void close() throws SQLException {
     connection.close();
+  }
+
+  private static void closeQuietly(Connection connection) {
+    if (connection != null) {
+      try {
+        connection.close();
+      } catch (SQLException ignored) {
+        // the connection is broken already; the pool replaces it
+      }
+    }
   }
 }

@@ -96,8 +96,9 @@ public final class Reconciliation {
         }
         behind++;
         try {
-          repair(caseId);
-          repaired.add(caseId.entityId());
+          if (repair(caseId)) {
+            repaired.add(caseId.entityId());
+          }
         } catch (Exception e) {
           errors.add(caseId.entityId() + ": " + e);
           log.warn("Could not repair the read side of case {}", caseId, e);
@@ -192,13 +193,15 @@ public final class Reconciliation {
     }
   }
 
-  private void repair(CaseId caseId) throws Exception {
+  /** Answers false when the live projection got ahead meanwhile; the next run looks again. */
+  private boolean repair(CaseId caseId) throws Exception {
     List<CaseEvent> events = history.events(caseId).toCompletableFuture().get(30, TimeUnit.SECONDS);
     try (Connection connection = dataSource.getConnection()) {
       connection.setAutoCommit(false);
       try {
-        readModel.repair(connection, events, tags.sliceOf(caseId));
+        boolean repaired = readModel.repair(connection, events, tags.sliceOf(caseId));
         connection.commit();
+        return repaired;
       } catch (SQLException | RuntimeException e) {
         connection.rollback();
         throw e;

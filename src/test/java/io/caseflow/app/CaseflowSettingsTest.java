@@ -31,6 +31,17 @@ class CaseflowSettingsTest {
   }
 
   @Test
+  void demoTokensAreForTheEmbeddedDefaultUnlessForced() {
+    String postgres = "caseflow.db.url = \"jdbc:postgresql://localhost:5432/caseflow\"\n";
+    assertTrue(settingsWith("").demoTokensAccepted());
+    assertTrue(!settingsWith(postgres).demoTokensAccepted(), "off once a database URL is set");
+    assertTrue(settingsWith(postgres + "caseflow.auth.demo-tokens = true").demoTokensAccepted());
+    assertTrue(!settingsWith("caseflow.auth.demo-tokens = false").demoTokensAccepted());
+    assertRejected(
+        "caseflow.auth.demo-tokens = maybe", "caseflow.auth.demo-tokens", "must be true, false");
+  }
+
+  @Test
   void rejectsPortOutOfRange() {
     assertRejected("caseflow.http.port = 99999", "caseflow.http.port", "must be a port");
   }

@@ -38,6 +38,8 @@ public final class PerformanceHarness {
   private static final Duration WARMUP = Duration.ofSeconds(Long.getLong("bench.warmup", 10));
   private static final List<Integer> LEVELS =
       integers(System.getProperty("bench.levels", "8,32,64"));
+  private static final boolean PROFILE = Boolean.getBoolean("bench.profile");
+  private static final boolean EXTRAS = !"false".equals(System.getProperty("bench.extras"));
   private static final List<Integer> HEAP_ENTITIES =
       integers(System.getProperty("bench.heapEntities", "10000,100000"));
 
@@ -80,12 +82,16 @@ public final class PerformanceHarness {
         log("level " + clients + " done");
       }
       printComparison(rows);
-      measureRecovery(caseflow);
-      measureHeap(caseflow);
+      if (EXTRAS) {
+        measureRecovery(caseflow);
+        measureHeap(caseflow);
+      }
     } finally {
       baseline.destroyForcibly().waitFor(30, TimeUnit.SECONDS);
     }
-    measureColdStart(work);
+    if (EXTRAS) {
+      measureColdStart(work);
+    }
     Files.write(work.resolve("performance.md"), report);
     System.out.println();
     report.forEach(System.out::println);
@@ -94,6 +100,10 @@ public final class PerformanceHarness {
 
   private Row measure(String name, int clients, LoadGenerator load, long pid, ApiClient admin)
       throws Exception {
+    boolean profile = PROFILE && name.equals("caseflow");
+    if (profile) {
+      jcmd(pid, "JFR.start name=bench settings=profile");
+    }
     double cpu0 = ProcessCpu.seconds(pid);
     double pg0 = ProcessCpu.secondsOfAll("postgres");
     List<Double> lags = new ArrayList<>();
@@ -116,6 +126,12 @@ public final class PerformanceHarness {
     LoadGenerator.Result result = load.run(clients, RUN);
     double cpu = ProcessCpu.seconds(pid) - cpu0;
     double pg = ProcessCpu.secondsOfAll("postgres") - pg0;
+    if (profile) {
+      Path recording = Path.of("target", "bench", "caseflow-" + clients + ".jfr").toAbsolutePath();
+      jcmd(pid, "JFR.dump name=bench filename=" + recording);
+      jcmd(pid, "JFR.stop name=bench");
+      log("profile written to " + recording + " (jfr print --events jdk.ExecutionSample)");
+    }
     double lagEnd = 0;
     if (sampler != null) {
       sampler.interrupt();
@@ -134,7 +150,7 @@ public final class PerformanceHarness {
 
   private static double maxLag(ApiClient admin) {
     double max = 0;
-    for (var lag : admin.get("/admin/read-side", "carol").json().get("projections")) {
+    for (var lag : admin.get("/admin/read-side", "oscar").json().get("projections")) {
       max = Math.max(max, lag.get("secondsBehind").asDouble());
     }
     return max;

@@ -87,7 +87,7 @@ public final class ReadSideBenchmark {
 
       long journal = count(database, "event_journal");
       Instant rebuildStart = Instant.now();
-      api.post("/admin/read-side/rebuild", "carol", null);
+      api.post("/admin/read-side/rebuild", "oscar", null);
       while (!"complete".equals(rebuildPhase(api))) {
         Thread.sleep(50);
       }
@@ -137,7 +137,7 @@ public final class ReadSideBenchmark {
 
   private static double maxLagSeconds(ApiClient api) {
     double max = 0;
-    for (JsonNode lag : api.get("/admin/read-side", "carol").json().get("projections")) {
+    for (JsonNode lag : api.get("/admin/read-side", "oscar").json().get("projections")) {
       max = Math.max(max, lag.get("secondsBehind").asDouble());
     }
     return max;
@@ -145,14 +145,14 @@ public final class ReadSideBenchmark {
 
   private static long backlog(ApiClient api) {
     long behind = 0;
-    for (JsonNode lag : api.get("/admin/read-side", "carol").json().get("projections")) {
+    for (JsonNode lag : api.get("/admin/read-side", "oscar").json().get("projections")) {
       behind += lag.get("eventsBehind").asLong();
     }
     return behind;
   }
 
   private static String rebuildPhase(ApiClient api) {
-    return api.get("/admin/read-side", "carol").json().get("rebuild").get("phase").asText();
+    return api.get("/admin/read-side", "oscar").json().get("rebuild").get("phase").asText();
   }
 
   private static long count(TestPostgres.Database database, String table) throws Exception {

@@ -39,6 +39,7 @@ public final class RunningCaseflow implements AutoCloseable {
     overrides.put("caseflow.db.url", database.url());
     overrides.put("caseflow.db.user", database.user());
     overrides.put("caseflow.db.password", database.password());
+    overrides.putIfAbsent("caseflow.auth.demo-tokens", "true");
     return start(overrides);
   }
 

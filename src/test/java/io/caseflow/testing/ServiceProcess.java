@@ -40,7 +40,8 @@ public final class ServiceProcess implements AutoCloseable {
         Map.of(
             "CASEFLOW_DB_URL", database.url(),
             "CASEFLOW_DB_USER", database.user(),
-            "CASEFLOW_DB_PASSWORD", database.password()));
+            "CASEFLOW_DB_PASSWORD", database.password(),
+            "CASEFLOW_DEMO_TOKENS", "true"));
   }
 
   public ServiceProcess start() throws IOException {
