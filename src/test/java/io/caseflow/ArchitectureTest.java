@@ -20,6 +20,7 @@ import io.caseflow.readside.ReadSideSlices;
 import io.caseflow.readside.Reconciliation;
 import io.caseflow.readside.Sql;
 import java.sql.Connection;
+import java.util.List;
 
 @AnalyzeClasses(packages = "io.caseflow", importOptions = ImportOption.DoNotIncludeTests.class)
 class ArchitectureTest {
@@ -95,6 +96,8 @@ class ArchitectureTest {
               ReadSideSlices.class)
           .should()
           .callMethod(Sql.class, "update", Connection.class, String.class, Object[].class)
+          .orShould()
+          .callMethod(Sql.class, "batch", Connection.class, String.class, List.class)
           .because(
               "query tables are derived from events by the projection handler alone (its dead"
                   + " letters, the reconciliation report, the slice rows and the rebuild's reset"

@@ -35,30 +35,56 @@ final class CaseProjectionHandler
     session.withConnection(
         connection -> {
           readModel.lockSlice(connection, slice);
-          for (EventEnvelope<CaseEvent> envelope : envelopes) {
-            String persistenceId = envelope.persistenceId();
-            long seq = envelope.sequenceNr();
-            if (poison.shouldSkip(persistenceId, seq)) {
-              log.error(
-                  "Skipping poison event {}#{} (see read_side_dead_letters)", persistenceId, seq);
-              deadLetters.markSkipped(
-                  connection, persistenceId, seq, slice, poison.attempts(persistenceId, seq));
-              continue;
+          if (envelopes.stream()
+              .anyMatch(e -> poison.isSuspect(e.persistenceId(), e.sequenceNr()))) {
+            applyOneByOne(connection, envelopes);
+            return null;
+          }
+          try {
+            readModel.applyAll(
+                connection, envelopes.stream().map(EventEnvelope::event).toList(), slice);
+          } catch (Exception e) {
+            log.warn(
+                "Read side could not apply a group of {} events: {}",
+                envelopes.size(),
+                e.toString());
+            if (!TransientFailures.isTransient(e)) {
+              envelopes.forEach(
+                  envelope -> poison.suspect(envelope.persistenceId(), envelope.sequenceNr()));
             }
-            try {
-              readModel.apply(connection, envelope.event(), slice);
-            } catch (Exception e) {
-              log.warn("Read side could not apply {}#{}: {}", persistenceId, seq, e.toString());
-              if (!TransientFailures.isTransient(e)) {
-                poison.failed(persistenceId, seq, slice, e);
-              }
-              throw e;
-            }
-            if (poison.applied(persistenceId, seq)) {
-              deadLetters.resolve(connection, persistenceId, seq);
-            }
+            throw e;
           }
           return null;
         });
+  }
+
+  /**
+   * The careful path, taken when a group failed before: event by event, so the one that fails is
+   * found, counted and, past the limit, dead-lettered.
+   */
+  private void applyOneByOne(
+      java.sql.Connection connection, List<EventEnvelope<CaseEvent>> envelopes) throws Exception {
+    for (EventEnvelope<CaseEvent> envelope : envelopes) {
+      String persistenceId = envelope.persistenceId();
+      long seq = envelope.sequenceNr();
+      if (poison.shouldSkip(persistenceId, seq)) {
+        log.error("Skipping poison event {}#{} (see read_side_dead_letters)", persistenceId, seq);
+        deadLetters.markSkipped(
+            connection, persistenceId, seq, slice, poison.attempts(persistenceId, seq));
+        continue;
+      }
+      try {
+        readModel.apply(connection, envelope.event(), slice);
+      } catch (Exception e) {
+        log.warn("Read side could not apply {}#{}: {}", persistenceId, seq, e.toString());
+        if (!TransientFailures.isTransient(e)) {
+          poison.failed(persistenceId, seq, slice, e);
+        }
+        throw e;
+      }
+      if (poison.applied(persistenceId, seq)) {
+        deadLetters.resolve(connection, persistenceId, seq);
+      }
+    }
   }
 }

@@ -10,68 +10,147 @@ import io.caseflow.cases.CaseState;
 import io.caseflow.cases.CaseState.Active;
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
+import java.util.Set;
+import java.util.TreeMap;
 
 /**
  * Derives the query tables from case events: {@code cases}, {@code case_transitions}, {@code
  * audit_log} and {@code state_counts}. It is their only writer and always writes through the
- * connection it is given, so an event and the projection offset commit in one transaction.
+ * connection it is given, so events and the projection offset commit in one transaction.
  *
  * <p>Every statement is idempotent: applying an event twice changes nothing. The {@code cases} row
  * moves only forward ({@code version} below the event's sequence number), and the counters move
  * only when the {@code cases} row did.
+ *
+ * <p>A group of events costs a handful of round trips, not a handful per event: each table's rows
+ * go in one JDBC batch, each case's events are folded in memory into one update, and the counters
+ * move once per state.
  */
 public final class CaseReadModel {
 
-  private record CaseRow(
-      String workflow, String state, long version, String assignee, String data) {}
+  private static final String INSERT_AUDIT =
+      "INSERT INTO audit_log (tenant, case_id, seq, type, actor, at, payload, hash, prev_hash)"
+          + " SELECT ?, ?, ?, ?, ?, ?, ?, ?, ? WHERE NOT EXISTS"
+          + " (SELECT 1 FROM audit_log WHERE tenant = ? AND case_id = ? AND seq = ?)";
+  private static final String INSERT_TRANSITION =
+      "INSERT INTO case_transitions (tenant, case_id, seq, action, from_state, to_state, actor,"
+          + " at, comment) SELECT ?, ?, ?, ?, ?, ?, ?, ?, ? WHERE NOT EXISTS"
+          + " (SELECT 1 FROM case_transitions WHERE tenant = ? AND case_id = ? AND seq = ?)";
+  private static final String INSERT_CASE =
+      "INSERT INTO cases (tenant, id, workflow, workflow_version, subject, title, state,"
+          + " assignee, version, data, created_at, updated_at, last_actor, slice)"
+          + " SELECT ?, ?, ?, ?, ?, ?, ?, NULL, ?, ?, ?, ?, ?, ? WHERE NOT EXISTS"
+          + " (SELECT 1 FROM cases WHERE tenant = ? AND id = ?)";
+  private static final String UPDATE_CASE =
+      "UPDATE cases SET state = ?, assignee = ?, version = ?, data = ?, updated_at = ?,"
+          + " last_actor = ? WHERE tenant = ? AND id = ?";
+
+  private record CaseKey(String tenant, String id) {}
+
+  /** A {@code cases} row as it stands, and as the events of this group move it. */
+  private static final class CaseRow {
+    final String workflow;
+    final String originalState;
+    String state;
+    long version;
+    String assignee;
+    Map<String, Object> data;
+    Instant updatedAt;
+    String lastActor;
+    boolean changed;
+
+    CaseRow(String workflow, String state, long version, String assignee, String data) {
+      this.workflow = workflow;
+      this.originalState = state;
+      this.state = state;
+      this.version = version;
+      this.assignee = assignee;
+      this.data = new HashMap<>(CanonicalJson.parseObject(data));
+    }
+
+    /** Moves the row by one event, unless the row already holds it. */
+    void advance(CaseEvent event) {
+      if (event.seq() <= version) {
+        return;
+      }
+      if (event instanceof ActionPerformed performed) {
+        data.putAll(performed.data());
+        state = performed.to();
+      } else if (event instanceof AssigneeChanged changed) {
+        assignee = changed.assignee();
+      } else if (!(event instanceof CommentAdded)) {
+        throw new IllegalStateException("Unexpected case event " + event.getClass());
+      }
+      version = event.seq();
+      updatedAt = event.at();
+      lastActor = event.actor();
+      changed = true;
+    }
+  }
 
   /** Locks a slice for this transaction; the live projection does so once per group. */
   public void lockSlice(Connection connection, int slice) throws SQLException {
     ReadSideSlices.lock(connection, slice);
   }
 
-  /** Applies one event, as the live projection does, under its slice's lock. */
+  /** Applies one event, under its slice's lock. */
   public void apply(Connection connection, CaseEvent event, int slice) throws SQLException {
-    appendAudit(connection, event);
-    if (event instanceof CaseOpened opened) {
-      insertCase(connection, opened, slice);
-      return;
-    }
-    if (event instanceof ActionPerformed performed) {
-      insertTransition(connection, performed);
-    }
-    Optional<CaseRow> row = lockCase(connection, event.tenant(), event.caseId());
-    if (row.isEmpty() || row.get().version() >= event.seq()) {
-      return;
-    }
-    Map<String, Object> data = new HashMap<>(CanonicalJson.parseObject(row.get().data()));
-    String state = row.get().state();
-    String assignee = row.get().assignee();
-    if (event instanceof ActionPerformed performed) {
-      data.putAll(performed.data());
-      state = performed.to();
-    } else if (event instanceof AssigneeChanged changed) {
-      assignee = changed.assignee();
-    } else if (!(event instanceof CommentAdded)) {
-      throw new IllegalStateException("Unknown case event " + event.getClass());
-    }
-    Sql.update(
+    applyAll(connection, List.of(event), slice);
+  }
+
+  /** Applies a group of events of one slice, in order, under the slice's lock. */
+  public void applyAll(Connection connection, List<CaseEvent> events, int slice)
+      throws SQLException {
+    Sql.batch(connection, INSERT_AUDIT, events.stream().map(CaseReadModel::auditRow).toList());
+    Sql.batch(
         connection,
-        "UPDATE cases SET state = ?, assignee = ?, version = ?, data = ?, updated_at = ?,"
-            + " last_actor = ? WHERE tenant = ? AND id = ?",
-        state,
-        assignee,
-        event.seq(),
-        CanonicalJson.toJson(data),
-        event.at(),
-        event.actor(),
-        event.tenant(),
-        event.caseId());
-    moveCount(connection, event.tenant(), row.get().workflow(), row.get().state(), state, slice);
+        INSERT_TRANSITION,
+        events.stream()
+            .filter(ActionPerformed.class::isInstance)
+            .map(event -> transitionRow((ActionPerformed) event))
+            .toList());
+    Counts counts = new Counts();
+    List<CaseOpened> opened =
+        events.stream().filter(CaseOpened.class::isInstance).map(CaseOpened.class::cast).toList();
+    int[] inserted =
+        Sql.batch(
+            connection, INSERT_CASE, opened.stream().map(event -> caseRow(event, slice)).toList());
+    for (int i = 0; i < inserted.length; i++) {
+      if (inserted[i] == 1) {
+        counts.add(opened.get(i).tenant(), opened.get(i).workflow(), opened.get(i).state(), 1);
+      }
+    }
+    Map<CaseKey, List<CaseEvent>> changes = new LinkedHashMap<>();
+    for (CaseEvent event : events) {
+      if (!(event instanceof CaseOpened)) {
+        changes
+            .computeIfAbsent(new CaseKey(event.tenant(), event.caseId()), key -> new ArrayList<>())
+            .add(event);
+      }
+    }
+    Map<CaseKey, CaseRow> rows = lockCases(connection, changes.keySet());
+    List<Object[]> updates = new ArrayList<>();
+    changes.forEach(
+        (key, caseEvents) -> {
+          CaseRow row = rows.get(key);
+          if (row == null) {
+            return; // opened by an event not applied yet: the reconciliation repairs the case
+          }
+          caseEvents.forEach(row::advance);
+          if (row.changed) {
+            updates.add(updateRow(key, row));
+            counts.move(key.tenant(), row.workflow, row.originalState, row.state);
+          }
+        });
+    Sql.batch(connection, UPDATE_CASE, updates);
+    counts.write(connection, slice);
   }
 
   /**
@@ -89,167 +168,179 @@ public final class CaseReadModel {
     }
     ReadSideSlices.lock(connection, slice);
     Active folded = (Active) CaseState.replay(history);
-    Optional<CaseRow> current = lockCase(connection, folded.tenant(), folded.caseId());
-    if (current.isPresent() && current.get().version() > folded.version()) {
+    CaseKey key = new CaseKey(folded.tenant(), folded.caseId());
+    CaseRow row = lockCases(connection, Set.of(key)).get(key);
+    if (row != null && row.version > folded.version()) {
       return false;
     }
-    for (CaseEvent event : history) {
-      appendAudit(connection, event);
-      if (event instanceof ActionPerformed performed) {
-        insertTransition(connection, performed);
-      }
-    }
-    Optional<CaseRow> row = current;
-    if (row.isEmpty()) {
-      insertCase(connection, (CaseOpened) history.get(0), slice);
-      row = lockCase(connection, folded.tenant(), folded.caseId());
-    }
-    Sql.update(
+    Sql.batch(connection, INSERT_AUDIT, history.stream().map(CaseReadModel::auditRow).toList());
+    Sql.batch(
         connection,
-        "UPDATE cases SET state = ?, assignee = ?, version = ?, data = ?, updated_at = ?,"
-            + " last_actor = ? WHERE tenant = ? AND id = ?",
-        folded.state(),
-        folded.assignee(),
-        folded.version(),
-        CanonicalJson.toJson(folded.data()),
-        folded.updatedAt(),
-        history.get(history.size() - 1).actor(),
-        folded.tenant(),
-        folded.caseId());
-    moveCount(
-        connection,
-        folded.tenant(),
-        folded.workflow(),
-        row.orElseThrow().state(),
-        folded.state(),
-        slice);
+        INSERT_TRANSITION,
+        history.stream()
+            .filter(ActionPerformed.class::isInstance)
+            .map(event -> transitionRow((ActionPerformed) event))
+            .toList());
+    Counts counts = new Counts();
+    if (row == null) {
+      CaseOpened opened = (CaseOpened) history.get(0);
+      Sql.batch(connection, INSERT_CASE, List.<Object[]>of(caseRow(opened, slice)));
+      counts.add(opened.tenant(), opened.workflow(), opened.state(), 1);
+      row = lockCases(connection, Set.of(key)).get(key);
+    }
+    row.state = folded.state();
+    row.assignee = folded.assignee();
+    row.version = folded.version();
+    row.data = new HashMap<>(folded.data());
+    row.updatedAt = folded.updatedAt();
+    row.lastActor = history.get(history.size() - 1).actor();
+    Sql.batch(connection, UPDATE_CASE, List.<Object[]>of(updateRow(key, row)));
+    counts.move(key.tenant(), row.workflow, row.originalState, row.state);
+    counts.write(connection, slice);
     return true;
   }
 
-  private static void appendAudit(Connection connection, CaseEvent event) throws SQLException {
-    Sql.update(
-        connection,
-        "INSERT INTO audit_log (tenant, case_id, seq, type, actor, at, payload, hash, prev_hash)"
-            + " SELECT ?, ?, ?, ?, ?, ?, ?, ?, ? WHERE NOT EXISTS"
-            + " (SELECT 1 FROM audit_log WHERE tenant = ? AND case_id = ? AND seq = ?)",
-        event.tenant(),
-        event.caseId(),
-        event.seq(),
-        CaseEvent.typeName(event),
-        event.actor(),
-        event.at(),
-        CanonicalJson.toJson(event),
-        event.hash(),
-        event.prevHash(),
-        event.tenant(),
-        event.caseId(),
-        event.seq());
+  private static Object[] auditRow(CaseEvent event) {
+    return new Object[] {
+      event.tenant(),
+      event.caseId(),
+      event.seq(),
+      CaseEvent.typeName(event),
+      event.actor(),
+      event.at(),
+      CanonicalJson.toJson(event),
+      event.hash(),
+      event.prevHash(),
+      event.tenant(),
+      event.caseId(),
+      event.seq()
+    };
   }
 
-  private static void insertTransition(Connection connection, ActionPerformed event)
-      throws SQLException {
-    Sql.update(
-        connection,
-        "INSERT INTO case_transitions (tenant, case_id, seq, action, from_state, to_state, actor,"
-            + " at, comment) SELECT ?, ?, ?, ?, ?, ?, ?, ?, ? WHERE NOT EXISTS"
-            + " (SELECT 1 FROM case_transitions WHERE tenant = ? AND case_id = ? AND seq = ?)",
-        event.tenant(),
-        event.caseId(),
-        event.seq(),
-        event.action(),
-        event.from(),
-        event.to(),
-        event.actor(),
-        event.at(),
-        event.comment(),
-        event.tenant(),
-        event.caseId(),
-        event.seq());
+  private static Object[] transitionRow(ActionPerformed event) {
+    return new Object[] {
+      event.tenant(),
+      event.caseId(),
+      event.seq(),
+      event.action(),
+      event.from(),
+      event.to(),
+      event.actor(),
+      event.at(),
+      event.comment(),
+      event.tenant(),
+      event.caseId(),
+      event.seq()
+    };
   }
 
-  private static void insertCase(Connection connection, CaseOpened event, int slice)
+  private static Object[] caseRow(CaseOpened event, int slice) {
+    return new Object[] {
+      event.tenant(),
+      event.caseId(),
+      event.workflow(),
+      event.workflowVersion(),
+      event.subject(),
+      event.title(),
+      event.state(),
+      event.seq(),
+      CanonicalJson.toJson(event.data()),
+      event.at(),
+      event.at(),
+      event.actor(),
+      slice,
+      event.tenant(),
+      event.caseId()
+    };
+  }
+
+  private static Object[] updateRow(CaseKey key, CaseRow row) {
+    return new Object[] {
+      row.state,
+      row.assignee,
+      row.version,
+      CanonicalJson.toJson(row.data),
+      row.updatedAt,
+      row.lastActor,
+      key.tenant(),
+      key.id()
+    };
+  }
+
+  /** Locks and reads the {@code cases} rows of the given cases; absent cases are left out. */
+  private static Map<CaseKey, CaseRow> lockCases(Connection connection, Set<CaseKey> keys)
       throws SQLException {
-    int inserted =
-        Sql.update(
-            connection,
-            "INSERT INTO cases (tenant, id, workflow, workflow_version, subject, title, state,"
-                + " assignee, version, data, created_at, updated_at, last_actor, slice)"
-                + " SELECT ?, ?, ?, ?, ?, ?, ?, NULL, ?, ?, ?, ?, ?, ? WHERE NOT EXISTS"
-                + " (SELECT 1 FROM cases WHERE tenant = ? AND id = ?)",
-            event.tenant(),
-            event.caseId(),
-            event.workflow(),
-            event.workflowVersion(),
-            event.subject(),
-            event.title(),
-            event.state(),
-            event.seq(),
-            CanonicalJson.toJson(event.data()),
-            event.at(),
-            event.at(),
-            event.actor(),
-            slice,
-            event.tenant(),
-            event.caseId());
-    if (inserted == 1) {
-      addToCount(connection, event.tenant(), event.workflow(), event.state(), slice, 1);
+    Map<CaseKey, CaseRow> rows = new HashMap<>();
+    Map<String, List<String>> idsByTenant = new TreeMap<>();
+    keys.forEach(
+        key -> idsByTenant.computeIfAbsent(key.tenant(), t -> new ArrayList<>()).add(key.id()));
+    for (Map.Entry<String, List<String>> tenant : idsByTenant.entrySet()) {
+      List<Object> parameters = new ArrayList<>();
+      parameters.add(tenant.getKey());
+      parameters.addAll(tenant.getValue());
+      String placeholders = String.join(", ", Collections.nCopies(tenant.getValue().size(), "?"));
+      Sql.query(
+          connection,
+          "SELECT id, workflow, state, version, assignee, data FROM cases"
+              + " WHERE tenant = ? AND id IN ("
+              + placeholders
+              + ") FOR UPDATE",
+          row ->
+              rows.put(
+                  new CaseKey(tenant.getKey(), row.getString(1)),
+                  new CaseRow(
+                      row.getString(2),
+                      row.getString(3),
+                      row.getLong(4),
+                      row.getString(5),
+                      row.getString(6))),
+          parameters.toArray());
     }
-  }
-
-  private static Optional<CaseRow> lockCase(Connection connection, String tenant, String id)
-      throws SQLException {
-    return Sql.query(
-            connection,
-            "SELECT workflow, state, version, assignee, data FROM cases"
-                + " WHERE tenant = ? AND id = ? FOR UPDATE",
-            row ->
-                new CaseRow(
-                    row.getString(1),
-                    row.getString(2),
-                    row.getLong(3),
-                    row.getString(4),
-                    row.getString(5)),
-            tenant,
-            id)
-        .stream()
-        .findFirst();
-  }
-
-  private static void moveCount(
-      Connection connection, String tenant, String workflow, String from, String to, int slice)
-      throws SQLException {
-    if (!from.equals(to)) {
-      addToCount(connection, tenant, workflow, from, slice, -1);
-      addToCount(connection, tenant, workflow, to, slice, 1);
-    }
+    return rows;
   }
 
   /**
-   * Each slice owns its counter rows, and every writer of a slice holds its lock, so no other
-   * transaction competes for them.
+   * How a group moves the per-state counters, written once per state at the end. Each slice owns
+   * its counter rows, and every writer of a slice holds its lock, so no other transaction competes
+   * for them.
    */
-  private static void addToCount(
-      Connection connection, String tenant, String workflow, String state, int slice, long delta)
-      throws SQLException {
-    int updated =
-        Sql.update(
-            connection,
-            "UPDATE state_counts SET cases = cases + ?"
-                + " WHERE tenant = ? AND workflow = ? AND state = ? AND slice = ?",
-            delta,
-            tenant,
-            workflow,
-            state,
-            slice);
-    if (updated == 0) {
-      Sql.update(
+  private static final class Counts {
+
+    private final Map<List<String>, Long> deltas = new LinkedHashMap<>();
+
+    void add(String tenant, String workflow, String state, long delta) {
+      deltas.merge(List.of(tenant, workflow, state), delta, Long::sum);
+    }
+
+    void move(String tenant, String workflow, String from, String to) {
+      if (!from.equals(to)) {
+        add(tenant, workflow, from, -1);
+        add(tenant, workflow, to, 1);
+      }
+    }
+
+    void write(Connection connection, int slice) throws SQLException {
+      List<List<String>> keys =
+          deltas.entrySet().stream().filter(e -> e.getValue() != 0).map(Map.Entry::getKey).toList();
+      int[] updated =
+          Sql.batch(
+              connection,
+              "UPDATE state_counts SET cases = cases + ?"
+                  + " WHERE tenant = ? AND workflow = ? AND state = ? AND slice = ?",
+              keys.stream()
+                  .map(k -> new Object[] {deltas.get(k), k.get(0), k.get(1), k.get(2), slice})
+                  .toList());
+      List<Object[]> missing = new ArrayList<>();
+      for (int i = 0; i < updated.length; i++) {
+        if (updated[i] == 0) {
+          List<String> k = keys.get(i);
+          missing.add(new Object[] {k.get(0), k.get(1), k.get(2), slice, deltas.get(k)});
+        }
+      }
+      Sql.batch(
           connection,
           "INSERT INTO state_counts (tenant, workflow, state, slice, cases) VALUES (?, ?, ?, ?, ?)",
-          tenant,
-          workflow,
-          state,
-          slice,
-          delta);
+          missing);
     }
   }
 }

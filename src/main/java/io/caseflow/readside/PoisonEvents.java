@@ -22,6 +22,16 @@ final class PoisonEvents {
     this.deadLetters = deadLetters;
   }
 
+  /** Marks an event of a group that failed: its next groups are applied one event at a time. */
+  void suspect(String persistenceId, long seq) {
+    attempts.putIfAbsent(key(persistenceId, seq), 0);
+  }
+
+  /** Whether an event belongs to a group that failed and has not applied since. */
+  boolean isSuspect(String persistenceId, long seq) {
+    return attempts.containsKey(key(persistenceId, seq));
+  }
+
   /** Whether this event has failed often enough to be skipped. */
   boolean shouldSkip(String persistenceId, long seq) {
     return skip && attempts.getOrDefault(key(persistenceId, seq), 0) >= maxAttempts;

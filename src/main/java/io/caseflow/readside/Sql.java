@@ -28,6 +28,24 @@ public final class Sql {
     }
   }
 
+  /**
+   * Runs one statement for many rows in a single JDBC batch (one round trip); answers each row's
+   * update count.
+   */
+  public static int[] batch(Connection connection, String sql, List<Object[]> rows)
+      throws SQLException {
+    if (rows.isEmpty()) {
+      return new int[0];
+    }
+    try (PreparedStatement statement = connection.prepareStatement(sql)) {
+      for (Object[] row : rows) {
+        bind(statement, row);
+        statement.addBatch();
+      }
+      return statement.executeBatch();
+    }
+  }
+
   public static <T> List<T> query(
       Connection connection, String sql, Row<T> row, Object... parameters) throws SQLException {
     try (PreparedStatement statement = prepare(connection, sql, parameters);
@@ -45,18 +63,22 @@ public final class Sql {
     return value == null ? null : value.toInstant();
   }
 
+  private static void bind(PreparedStatement statement, Object[] parameters) throws SQLException {
+    for (int i = 0; i < parameters.length; i++) {
+      Object value = parameters[i];
+      statement.setObject(
+          i + 1,
+          value instanceof Instant instant
+              ? OffsetDateTime.ofInstant(instant, ZoneOffset.UTC)
+              : value);
+    }
+  }
+
   private static PreparedStatement prepare(Connection connection, String sql, Object... parameters)
       throws SQLException {
     PreparedStatement statement = connection.prepareStatement(sql);
     try {
-      for (int i = 0; i < parameters.length; i++) {
-        Object value = parameters[i];
-        statement.setObject(
-            i + 1,
-            value instanceof Instant instant
-                ? OffsetDateTime.ofInstant(instant, ZoneOffset.UTC)
-                : value);
-      }
+      bind(statement, parameters);
       return statement;
     } catch (SQLException e) {
       statement.close();
