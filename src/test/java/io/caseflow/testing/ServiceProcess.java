@@ -9,7 +9,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
@@ -48,9 +51,15 @@ public final class ServiceProcess implements AutoCloseable {
     Path jar = Path.of(System.getProperty("fatJar", "target/caseflow.jar"));
     assertTrue(Files.isRegularFile(jar), "Build the jar first (mvn package): " + jar);
     String java = ProcessHandle.current().info().command().orElse("java");
+    List<String> command =
+        new ArrayList<>(List.of(java, System.getProperty("service.heap", "-Xmx512m")));
+    String jvmArgs = System.getProperty("service.jvmArgs", "").trim();
+    if (!jvmArgs.isEmpty()) {
+      command.addAll(Arrays.asList(jvmArgs.split("\\s+")));
+    }
+    command.addAll(List.of("-jar", jar.toString()));
     ProcessBuilder builder =
-        new ProcessBuilder(
-                java, System.getProperty("service.heap", "-Xmx512m"), "-jar", jar.toString())
+        new ProcessBuilder(command)
             .redirectErrorStream(true)
             .redirectOutput(
                 ProcessBuilder.Redirect.appendTo(dataDir.resolve("service.log").toFile()));
