@@ -102,7 +102,9 @@ public final class PerformanceHarness {
       throws Exception {
     boolean profile = PROFILE && name.equals("caseflow");
     if (profile) {
-      jcmd(pid, "JFR.start name=bench settings=profile");
+      jcmd(
+          pid,
+          "JFR.start name=bench settings=" + System.getProperty("bench.jfrSettings", "profile"));
     }
     double cpu0 = ProcessCpu.seconds(pid);
     double pg0 = ProcessCpu.secondsOfAll("postgres");
