@@ -29,7 +29,7 @@ import java.util.stream.IntStream;
  * the same closed-loop HTTP load at several concurrency levels; then recovery time of a
  * 10,000-event case, heap per idle live case, and cold start on the embedded default. Prints one
  * table and writes it to {@code target/bench/performance.md}. Reports, never fails on a figure. Run
- * with {@code mvn -B -Pbench verify} (after {@code mvn package}).
+ * with {@code mvn -B -Pbench verify} (it packages the service first).
  */
 public final class PerformanceHarness {
 
