@@ -30,8 +30,8 @@ class ReadSideCrashIT {
     try (ServiceProcess service = ServiceProcess.onPostgres(dataDir, database)) {
       ApiClient api = service.start().awaitReady();
       CompletableFuture<CaseWorkload.Result> interrupted =
-          CompletableFuture.supplyAsync(() -> run(new CaseWorkload(api), 48));
-      Thread.sleep(3_000);
+          CompletableFuture.supplyAsync(() -> run(new CaseWorkload(api), 96));
+      awaitJournalEvents(database, 500);
       service.kill();
       CaseWorkload.Result before = interrupted.get();
       assertTrue(before.actionsAcknowledged() > 0, "the kill came too early to prove anything");
@@ -45,6 +45,16 @@ class ReadSideCrashIT {
       cases.addAll(after.caseIds());
       new ReadSideExpectation(restarted, database, "alice", "acme")
           .awaitExact(cases, Duration.ofSeconds(60));
+    }
+  }
+
+  /** Waits until the load is well under way (journal rows written), so the kill interrupts it. */
+  private static void awaitJournalEvents(TestPostgres.Database database, long events)
+      throws Exception {
+    java.time.Instant deadline = java.time.Instant.now().plusSeconds(60);
+    while (ReadSideExactnessIT.count(database, "event_journal") < events) {
+      assertTrue(java.time.Instant.now().isBefore(deadline), "the load did not get going");
+      Thread.sleep(50);
     }
   }
 
