@@ -29,6 +29,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.BackoffSupervisorStrategy;
 import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.actor.typed.SupervisorStrategy;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
@@ -62,6 +63,11 @@ public final class CaseEntity
       EntityTypeKey.create(CaseCommand.class, "Case");
 
   static final int SNAPSHOT_EVERY = 100;
+
+  /** Immutable, so one instance serves every entity (each live entity costs heap). */
+  private static final BackoffSupervisorStrategy ON_PERSIST_FAILURE =
+      SupervisorStrategy.restartWithBackoff(Duration.ofMillis(200), Duration.ofSeconds(5), 0.2);
+
   static final int MAX_SUBJECT_LENGTH = 200;
   static final int MAX_TITLE_LENGTH = 500;
   static final int MAX_TEXT_LENGTH = 10_000;
@@ -86,9 +92,7 @@ public final class CaseEntity
       Clock clock,
       CaseEventPublisher publisher,
       CaseTags tags) {
-    super(
-        PersistenceId.of(TYPE_KEY.name(), caseId.entityId()),
-        SupervisorStrategy.restartWithBackoff(Duration.ofMillis(200), Duration.ofSeconds(5), 0.2));
+    super(PersistenceId.of(TYPE_KEY.name(), caseId.entityId()), ON_PERSIST_FAILURE);
     this.caseId = caseId;
     this.workflows = workflows;
     this.clock = clock;
