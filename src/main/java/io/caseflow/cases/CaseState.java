@@ -91,7 +91,7 @@ public sealed interface CaseState extends JsonSerializable {
               HashChain.GENESIS,
               Map.of(),
               List.of())
-          .advancedBy(e);
+          .advancedBy(e, e.state(), null, e.data(), Map.of());
     }
 
     @Override
@@ -101,51 +101,27 @@ public sealed interface CaseState extends JsonSerializable {
         merged.putAll(e.data());
         Map<String, String> performers = new HashMap<>(lastPerformers);
         performers.put(e.action(), e.actor());
-        return new Active(
-                caseId,
-                tenant,
-                workflow,
-                workflowVersion,
-                subject,
-                title,
-                e.to(),
-                version,
-                assignee,
-                merged,
-                createdAt,
-                updatedAt,
-                lastHash,
-                performers,
-                recentRequests)
-            .advancedBy(e);
+        return advancedBy(e, e.to(), assignee, merged, performers);
       }
       if (event instanceof AssigneeChanged e) {
-        return new Active(
-                caseId,
-                tenant,
-                workflow,
-                workflowVersion,
-                subject,
-                title,
-                state,
-                version,
-                e.assignee(),
-                data,
-                createdAt,
-                updatedAt,
-                lastHash,
-                lastPerformers,
-                recentRequests)
-            .advancedBy(e);
+        return advancedBy(e, state, e.assignee(), data, lastPerformers);
       }
       if (event instanceof CommentAdded e) {
-        return advancedBy(e);
+        return advancedBy(e, state, assignee, data, lastPerformers);
       }
       throw new IllegalStateException("Case " + caseId + " is already open: " + event);
     }
 
-    /** Every event moves the version, the update time, the chain head and the request window. */
-    private Active advancedBy(CaseEvent e) {
+    /**
+     * The case after an event: what the event changes, plus what every event moves (version, update
+     * time, chain head, request window).
+     */
+    private Active advancedBy(
+        CaseEvent e,
+        String newState,
+        String newAssignee,
+        Map<String, Object> newData,
+        Map<String, String> newPerformers) {
       List<ProcessedRequest> requests = recentRequests;
       if (e.requestKey() != null) {
         requests = new ArrayList<>(recentRequests);
@@ -162,14 +138,14 @@ public sealed interface CaseState extends JsonSerializable {
           workflowVersion,
           subject,
           title,
-          state,
+          newState,
           e.seq(),
-          assignee,
-          data,
+          newAssignee,
+          newData,
           createdAt,
           e.at(),
           e.hash(),
-          lastPerformers,
+          newPerformers,
           requests);
     }
 
