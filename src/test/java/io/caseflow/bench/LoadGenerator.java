@@ -17,40 +17,25 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * request's latency is kept; a case whose request fails leaves the rotation (its state is then
  * unknown), and the failure is counted.
  */
-final class LoadGenerator {
+final class LoadGenerator implements Load {
 
-  record Result(long acknowledged, long errors, double seconds, long[] latenciesNanos) {
+  private String baseUrl;
+  private List<String> caseIds;
 
-    double perSecond() {
-      return acknowledged / seconds;
-    }
-
-    double percentileMillis(double percentile) {
-      if (latenciesNanos.length == 0) {
-        return Double.NaN;
-      }
-      int index =
-          (int)
-              Math.min(
-                  latenciesNanos.length - 1,
-                  Math.ceil(percentile / 100 * latenciesNanos.length) - 1);
-      return latenciesNanos[Math.max(0, index)] / 1_000_000.0;
-    }
-  }
-
-  private final String baseUrl;
-  private final List<String> caseIds;
-
-  LoadGenerator(String baseUrl, List<String> caseIds) {
-    this.baseUrl = baseUrl;
-    this.caseIds = caseIds;
-  }
-
-  /** Each case's next step; shared across runs so a case keeps cycling correctly. */
+  /** Each case's next step. */
   private final java.util.concurrent.ConcurrentHashMap<String, Integer> steps =
       new java.util.concurrent.ConcurrentHashMap<>();
 
-  Result run(int clients, Duration duration) throws Exception {
+  @Override
+  public String name() {
+    return "Java HTTP client in the harness JVM";
+  }
+
+  @Override
+  public Result run(String baseUrl, List<String> caseIds, int clients, Duration duration)
+      throws Exception {
+    this.baseUrl = baseUrl;
+    this.caseIds = caseIds;
     ExecutorService pool = Executors.newFixedThreadPool(clients);
     AtomicBoolean running = new AtomicBoolean(true);
     List<Future<long[]>> results = new ArrayList<>();
@@ -69,7 +54,23 @@ final class LoadGenerator {
     double seconds = (System.nanoTime() - start) / 1e9;
     pool.shutdown();
     long[] all = latencies.stream().flatMapToLong(Arrays::stream).sorted().toArray();
-    return new Result(all.length, Arrays.stream(errors).sum(), seconds, all);
+    return new Result(
+        all.length,
+        Arrays.stream(errors).sum(),
+        seconds,
+        percentileMillis(all, 50),
+        percentileMillis(all, 99),
+        percentileMillis(all, 99.9));
+  }
+
+  private static double percentileMillis(long[] sortedNanos, double percentile) {
+    if (sortedNanos.length == 0) {
+      return Double.NaN;
+    }
+    int index =
+        (int)
+            Math.min(sortedNanos.length - 1, Math.ceil(percentile / 100 * sortedNanos.length) - 1);
+    return sortedNanos[Math.max(0, index)] / 1_000_000.0;
   }
 
   private long[] drive(int client, int clients, AtomicBoolean running, long[] errors) {

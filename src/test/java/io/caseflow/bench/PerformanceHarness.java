@@ -46,7 +46,7 @@ public final class PerformanceHarness {
   private record Row(
       String service,
       int clients,
-      LoadGenerator.Result load,
+      Load.Result load,
       double serviceCpu,
       double postgresCpu,
       double lagMaxSeconds,
@@ -61,7 +61,11 @@ public final class PerformanceHarness {
 
   private void run() throws Exception {
     Path work = Files.createDirectories(Path.of("target", "bench"));
-    List<String> ids = IntStream.range(0, CASES).mapToObj(i -> "perf-" + i).toList();
+    Load load =
+        WrkLoad.available() && !"java".equals(System.getProperty("bench.loader"))
+            ? new WrkLoad()
+            : new LoadGenerator();
+    log("load generator: " + load.name());
     TestPostgres.Database caseflowDb = TestPostgres.newDatabase();
     TestPostgres.Database baselineDb = TestPostgres.newDatabase();
     Path dataDir = Files.createTempDirectory(work, "caseflow");
@@ -69,21 +73,21 @@ public final class PerformanceHarness {
     Process baseline = startBaseline(baselineDb);
     try (ServiceProcess caseflow = ServiceProcess.onPostgres(dataDir, caseflowDb)) {
       ApiClient api = caseflow.start().awaitReady();
-      seedCaseflow(api, ids);
-      seedBaseline(baselineDb, ids);
       String baselineUrl = "http://127.0.0.1:" + baselinePort;
-      LoadGenerator caseflowLoad = new LoadGenerator(caseflow.baseUrl(), ids);
-      LoadGenerator baselineLoad = new LoadGenerator(baselineUrl, ids);
-      caseflowLoad.run(16, WARMUP);
-      baselineLoad.run(16, WARMUP);
-      for (int clients : LEVELS) {
-        rows.add(measure("caseflow", clients, caseflowLoad, caseflow.pid(), api));
-        rows.add(measure("baseline", clients, baselineLoad, baseline.pid(), null));
+      List<String> warmup = seed(api, baselineDb, 0);
+      load.run(caseflow.baseUrl(), warmup, 16, WARMUP);
+      load.run(baselineUrl, warmup, 16, WARMUP);
+      for (int level = 0; level < LEVELS.size(); level++) {
+        int clients = LEVELS.get(level);
+        List<String> cases = seed(api, baselineDb, level + 1);
+        rows.add(
+            measure("caseflow", clients, load, caseflow.baseUrl(), cases, caseflow.pid(), api));
+        rows.add(measure("baseline", clients, load, baselineUrl, cases, baseline.pid(), null));
         log("level " + clients + " done");
       }
-      printComparison(rows);
+      printComparison(rows, load);
       if (EXTRAS) {
-        measureRecovery(caseflow);
+        measureRecovery(caseflow, warmup.get(0));
         measureHeap(caseflow);
       }
     } finally {
@@ -98,7 +102,23 @@ public final class PerformanceHarness {
     System.out.println("\n(written to " + work.resolve("performance.md") + ")");
   }
 
-  private Row measure(String name, int clients, LoadGenerator load, long pid, ApiClient admin)
+  /** A fresh batch of cases, in draft, in both services: every run starts from known states. */
+  private static List<String> seed(ApiClient caseflow, TestPostgres.Database baseline, int run)
+      throws Exception {
+    List<String> ids = IntStream.range(0, CASES).mapToObj(i -> "perf-" + run + "-" + i).toList();
+    seedCaseflow(caseflow, ids);
+    seedBaseline(baseline, ids);
+    return ids;
+  }
+
+  private Row measure(
+      String name,
+      int clients,
+      Load load,
+      String url,
+      List<String> cases,
+      long pid,
+      ApiClient admin)
       throws Exception {
     boolean profile = PROFILE && name.equals("caseflow");
     if (profile) {
@@ -125,7 +145,7 @@ public final class PerformanceHarness {
               });
       sampler.start();
     }
-    LoadGenerator.Result result = load.run(clients, RUN);
+    Load.Result result = load.run(url, cases, clients, RUN);
     double cpu = ProcessCpu.seconds(pid) - cpu0;
     double pg = ProcessCpu.secondsOfAll("postgres") - pg0;
     if (profile) {
@@ -158,7 +178,7 @@ public final class PerformanceHarness {
     return max;
   }
 
-  private void printComparison(List<Row> rows) {
+  private void printComparison(List<Row> rows, Load load) {
     report.add("## Acknowledged actions, Caseflow vs transactional baseline");
     report.add("");
     report.add(
@@ -189,9 +209,9 @@ public final class PerformanceHarness {
               row.service(),
               row.clients(),
               row.load().perSecond(),
-              row.load().percentileMillis(50),
-              row.load().percentileMillis(99),
-              row.load().percentileMillis(99.9),
+              row.load().p50Millis(),
+              row.load().p99Millis(),
+              row.load().p999Millis(),
               row.load().errors(),
               row.service().equals("caseflow")
                   ? String.format(Locale.ROOT, "%.2f", row.lagMaxSeconds())
@@ -209,7 +229,7 @@ public final class PerformanceHarness {
   }
 
   /** A case with 10,000 events, its entity recovered after a restart (snapshot + tail). */
-  private void measureRecovery(ServiceProcess caseflow) throws Exception {
+  private void measureRecovery(ServiceProcess caseflow, String warmCase) throws Exception {
     ApiClient api = new ApiClient(caseflow.baseUrl());
     api.post(
         "/cases",
@@ -235,7 +255,7 @@ public final class PerformanceHarness {
     for (int attempt = 0; attempt < 3; attempt++) {
       caseflow.kill();
       ApiClient restarted = caseflow.start().awaitReady();
-      restarted.get("/cases/perf-0", "alice");
+      restarted.get("/cases/" + warmCase, "alice");
       long start = System.nanoTime();
       restarted.get("/cases/big-case", "alice");
       millis.add((System.nanoTime() - start) / 1e6);
@@ -400,10 +420,12 @@ public final class PerformanceHarness {
       }
       try (Statement statement = connection.createStatement()) {
         statement.execute(
-            "INSERT INTO base_state_counts VALUES ('acme', 'draft', "
+            "INSERT INTO base_state_counts VALUES ('acme', 'draft', 0), ('acme', 'in_review', 0),"
+                + " ('acme', 'changes_requested', 0) ON CONFLICT DO NOTHING");
+        statement.execute(
+            "UPDATE base_state_counts SET cases = cases + "
                 + ids.size()
-                + "),"
-                + " ('acme', 'in_review', 0), ('acme', 'changes_requested', 0)");
+                + " WHERE tenant = 'acme' AND state = 'draft'");
       }
     }
   }
