@@ -184,12 +184,14 @@ public final class PerformanceHarness {
     report.add(
         String.format(
             Locale.ROOT,
-            "%s %d cases, %d s per run after %d s warm-up, closed loop over HTTP, 2 cores shared by"
-                + " load generator, service and PostgreSQL",
+            "%s: %d fresh cases per run, %d s per run after %d s warm-up, closed loop over HTTP"
+                + " (%s); load generator, services and PostgreSQL share the machine's %d cores",
             Instant.now(),
             CASES,
             RUN.toSeconds(),
-            WARMUP.toSeconds()));
+            WARMUP.toSeconds(),
+            load.name(),
+            Runtime.getRuntime().availableProcessors()));
     report.add("");
     report.add(
         "| service | clients | actions/s | p50 ms | p99 ms | p99.9 ms | errors | lag max s | lag end s | service CPU | postgres CPU | ratio |");
