@@ -8,8 +8,6 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import java.util.function.Supplier;
-import org.apache.pekko.http.javadsl.model.ContentTypes;
-import org.apache.pekko.http.javadsl.model.HttpResponse;
 import org.apache.pekko.http.javadsl.model.StatusCode;
 import org.apache.pekko.http.javadsl.model.StatusCodes;
 import org.apache.pekko.http.javadsl.server.AllDirectives;
@@ -59,11 +57,7 @@ final class AdminRoutes extends AllDirectives {
   private Route answer(StatusCode status, Supplier<Object> body) {
     return completeWithFuture(
         CompletableFuture.supplyAsync(body, blocking)
-            .thenApply(
-                result ->
-                    HttpResponse.create()
-                        .withStatus(status)
-                        .withEntity(ContentTypes.APPLICATION_JSON, json.write(result)))
+            .thenApply(result -> json.response(result).withStatus(status))
             .exceptionally(error -> problems.of(ErrorCode.UNAVAILABLE, Map.of())));
   }
 }

@@ -250,10 +250,8 @@ final class CaseRoutes extends AllDirectives {
 
   private HttpResponse caseResponse(StatusCode status, CaseView view) {
     HttpResponse response =
-        HttpResponse.create()
+        json.response(view)
             .withStatus(status)
-            .withEntity(
-                org.apache.pekko.http.javadsl.model.ContentTypes.APPLICATION_JSON, json.write(view))
             .addHeader(HttpHeader.parse("ETag", "\"" + view.version() + "\""))
             .addHeader(
                 HttpHeader.parse(
@@ -293,7 +291,7 @@ final class CaseRoutes extends AllDirectives {
                 events ->
                     events.isEmpty()
                         ? caseNotFound(caseId)
-                        : jsonResponse(events.stream().map(HistoryEntry::of).toList()))
+                        : json.response(events.stream().map(HistoryEntry::of).toList()))
             .exceptionally(error -> journalUnavailable(caseId, error)));
   }
 
@@ -314,7 +312,7 @@ final class CaseRoutes extends AllDirectives {
                   } else {
                     result.put("events", events.size());
                   }
-                  return jsonResponse(result);
+                  return json.response(result);
                 })
             .exceptionally(error -> journalUnavailable(caseId, error)));
   }
@@ -327,12 +325,6 @@ final class CaseRoutes extends AllDirectives {
 
   private HttpResponse caseNotFound(CaseId caseId) {
     return problems.of(ErrorCode.CASE_NOT_FOUND, Map.of("caseId", caseId.id()));
-  }
-
-  private HttpResponse jsonResponse(Object body) {
-    return HttpResponse.create()
-        .withEntity(
-            org.apache.pekko.http.javadsl.model.ContentTypes.APPLICATION_JSON, json.write(body));
   }
 
   /** The optional {@code Idempotency-Key} and {@code If-Match} headers of a change. */

@@ -14,7 +14,6 @@ import java.util.concurrent.Executor;
 import java.util.function.Function;
 import java.util.function.Supplier;
 import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
-import org.apache.pekko.http.javadsl.model.ContentTypes;
 import org.apache.pekko.http.javadsl.model.HttpHeader;
 import org.apache.pekko.http.javadsl.model.HttpResponse;
 import org.apache.pekko.http.javadsl.model.StatusCodes;
@@ -99,7 +98,7 @@ public final class HttpApi extends AllDirectives {
 
   private Route health() {
     return concat(
-        path("alive", () -> get(() -> complete(jsonResponse(Map.of("status", "alive"))))),
+        path("alive", () -> get(() -> complete(json.response(Map.of("status", "alive"))))),
         path(
             "ready",
             () ->
@@ -116,7 +115,7 @@ public final class HttpApi extends AllDirectives {
                                       body.put("status", ready ? "ready" : "not_ready");
                                       body.put("checks", readiness.checks());
                                       body.putAll(readiness.details());
-                                      return jsonResponse(body)
+                                      return json.response(body)
                                           .withStatus(
                                               ready
                                                   ? StatusCodes.OK
@@ -125,7 +124,7 @@ public final class HttpApi extends AllDirectives {
   }
 
   private Route workflows() {
-    return complete(jsonResponse(workflows.all().stream().map(WorkflowView::of).toList()));
+    return complete(json.response(workflows.all().stream().map(WorkflowView::of).toList()));
   }
 
   /** Only the Authorization header counts: tokens in URLs end up in logs and are refused. */
@@ -147,10 +146,6 @@ public final class HttpApi extends AllDirectives {
                               .of(ErrorCode.UNAUTHENTICATED, Map.of())
                               .addHeader(HttpHeader.parse("WWW-Authenticate", "Bearer"))));
         });
-  }
-
-  private HttpResponse jsonResponse(Object body) {
-    return HttpResponse.create().withEntity(ContentTypes.APPLICATION_JSON, json.write(body));
   }
 
   private ExceptionHandler exceptionHandler() {

@@ -13,6 +13,8 @@ import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.type.LogicalType;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
+import org.apache.pekko.http.javadsl.model.ContentTypes;
+import org.apache.pekko.http.javadsl.model.HttpResponse;
 
 /**
  * JSON in and out of the HTTP API. Reading is strict: unknown fields, wrong types (no quiet
@@ -63,6 +65,11 @@ final class Json {
       throw new MalformedRequestException(
           "The request body is not valid JSON: " + e.getOriginalMessage());
     }
+  }
+
+  /** A 200 response with {@code value} as its JSON body. */
+  HttpResponse response(Object value) {
+    return HttpResponse.create().withEntity(ContentTypes.APPLICATION_JSON, write(value));
   }
 
   byte[] write(Object value) {

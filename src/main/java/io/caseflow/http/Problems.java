@@ -5,6 +5,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import org.apache.pekko.http.javadsl.model.ContentType;
 import org.apache.pekko.http.javadsl.model.ContentTypes;
+import org.apache.pekko.http.javadsl.model.HttpCharsets;
 import org.apache.pekko.http.javadsl.model.HttpEntities;
 import org.apache.pekko.http.javadsl.model.HttpResponse;
 import org.apache.pekko.http.javadsl.model.MediaTypes;
@@ -19,8 +20,7 @@ final class Problems {
 
   private static final ContentType PROBLEM_JSON =
       ContentTypes.create(
-          MediaTypes.applicationWithFixedCharset(
-              "problem+json", org.apache.pekko.http.javadsl.model.HttpCharsets.UTF_8));
+          MediaTypes.applicationWithFixedCharset("problem+json", HttpCharsets.UTF_8));
 
   private final MessageCatalog catalog = new MessageCatalog();
   private final Json json;

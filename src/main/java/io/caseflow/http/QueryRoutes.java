@@ -14,7 +14,7 @@ import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
-import org.apache.pekko.http.javadsl.model.ContentTypes;
+import java.util.function.Supplier;
 import org.apache.pekko.http.javadsl.model.HttpHeader;
 import org.apache.pekko.http.javadsl.model.HttpResponse;
 import org.apache.pekko.http.javadsl.server.AllDirectives;
@@ -85,7 +85,7 @@ final class QueryRoutes extends AllDirectives {
   }
 
   /** Waits for the read side to hold the event the caller names, if it names one. */
-  private Route consistent(Principal principal, java.util.function.Supplier<Route> inner) {
+  private Route consistent(Principal principal, Supplier<Route> inner) {
     return parameterOptional(
         "consistentWith",
         parameter ->
@@ -158,10 +158,7 @@ final class QueryRoutes extends AllDirectives {
   private <T> Route answer(Query<T> query) {
     CompletionStage<HttpResponse> response =
         CompletableFuture.supplyAsync(() -> unchecked(query), blocking)
-            .thenApply(
-                result ->
-                    HttpResponse.create()
-                        .withEntity(ContentTypes.APPLICATION_JSON, json.write(result)))
+            .thenApply(json::response)
             .exceptionally(
                 error -> {
                   Throwable cause = error instanceof CompletionException ? error.getCause() : error;

@@ -4,6 +4,7 @@ import io.caseflow.workflow.MakerChecker;
 import io.caseflow.workflow.Workflow;
 import io.caseflow.workflow.WorkflowAction;
 import java.util.Collection;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -54,7 +55,7 @@ record WorkflowView(
         fields,
         workflow.actions().values().stream().map(WorkflowView::actionView).toList(),
         workflow.makerChecker().stream()
-            .sorted(java.util.Comparator.comparing(MakerChecker::checker))
+            .sorted(Comparator.comparing(MakerChecker::checker))
             .map(pair -> new MakerCheckerView(pair.checker(), sorted(pair.makers())))
             .toList());
   }
