@@ -33,6 +33,7 @@ public record CaseflowSettings(
       String user,
       String password,
       int journalPoolSize,
+      int readJournalPoolSize,
       int servicePoolSize,
       Duration connectionTimeout) {
 
@@ -75,6 +76,7 @@ public record CaseflowSettings(
                 reader.read("db.user", Config::getString),
                 reader.read("db.password", Config::getString),
                 reader.positive("db.journal-pool-size", Config::getInt),
+                reader.positive("db.read-journal-pool-size", Config::getInt),
                 reader.positive("db.service-pool-size", Config::getInt),
                 reader.positive("db.connection-timeout", Config::getDuration)),
             Optional.of(reader.read("workflows-dir", Config::getString))

@@ -8,6 +8,8 @@ import com.zaxxer.hikari.pool.HikariPool;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import javax.sql.DataSource;
 import org.flywaydb.core.Flyway;
@@ -107,6 +109,7 @@ public final class Storage implements AutoCloseable {
         db.user().isEmpty() ? "sa" : db.user(),
         db.password(),
         db.journalPoolSize(),
+        db.readJournalPoolSize(),
         db.servicePoolSize(),
         db.connectionTimeout());
   }
@@ -122,25 +125,31 @@ public final class Storage implements AutoCloseable {
   /**
    * Points Pekko's JDBC journal, snapshot store and read journal at this database, and tells the
    * projections its SQL dialect.
+   *
+   * <p>On PostgreSQL the read journal plans its event query afresh on every run. Its cached generic
+   * plan, made while the journal was still small, joins every journal row in range with a scan of
+   * all tag rows; as the journal grew, one query took minutes and stalled a projection until
+   * autovacuum's next ANALYZE (seen in the benchmark). A custom plan sees the actual offsets and
+   * the tables' current size.
    */
   public Config pekkoConfig() {
-    String db = "pekko-persistence-jdbc.shared-databases.slick.";
-    return ConfigFactory.parseMap(
-        Map.of(
-            db + "profile",
-            vendor.slickProfile,
-            db + "db.url",
-            url,
-            db + "db.user",
-            settings.user(),
-            db + "db.password",
-            settings.password(),
-            db + "db.driver",
-            vendor.driver,
-            db + "db.connectionTimeout",
-            settings.connectionTimeout().toMillis(),
-            "pekko.projection.jdbc.dialect",
-            vendor.projectionDialect));
+    Map<String, Object> config = new HashMap<>();
+    config.put("pekko.projection.jdbc.dialect", vendor.projectionDialect);
+    for (String database : List.of("slick", "read-journal")) {
+      String prefix = "pekko-persistence-jdbc.shared-databases." + database + ".";
+      config.put(prefix + "profile", vendor.slickProfile);
+      config.put(prefix + "db.url", url);
+      config.put(prefix + "db.user", settings.user());
+      config.put(prefix + "db.password", settings.password());
+      config.put(prefix + "db.driver", vendor.driver);
+      config.put(prefix + "db.connectionTimeout", settings.connectionTimeout().toMillis());
+    }
+    if (vendor == Vendor.POSTGRESQL) {
+      config.put(
+          "pekko-persistence-jdbc.shared-databases.read-journal.db.properties.options",
+          "-c plan_cache_mode=force_custom_plan");
+    }
+    return ConfigFactory.parseMap(config);
   }
 
   /** The service's own pool: migrations, health, queries, read-side checks. */
