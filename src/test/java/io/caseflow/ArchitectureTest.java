@@ -13,6 +13,9 @@ import com.tngtech.archunit.junit.ArchTest;
 import com.tngtech.archunit.lang.ArchRule;
 import io.caseflow.cases.CaseEntity;
 import io.caseflow.cases.CaseEvent;
+import io.caseflow.notify.WebhookDelivery;
+import io.caseflow.notify.WebhookOutbox;
+import io.caseflow.notify.Webhooks;
 import io.caseflow.readside.CaseReadModel;
 import io.caseflow.readside.DeadLetters;
 import io.caseflow.readside.ReadSideRebuild;
@@ -89,6 +92,9 @@ class ArchitectureTest {
       noClasses()
           .that()
           .doNotBelongToAnyOf(
+              Webhooks.class,
+              WebhookOutbox.class,
+              WebhookDelivery.class,
               CaseReadModel.class,
               DeadLetters.class,
               Reconciliation.class,
@@ -101,5 +107,5 @@ class ArchitectureTest {
           .because(
               "query tables are derived from events by the projection handler alone (its dead"
                   + " letters, the reconciliation report, the slice rows and the rebuild's reset"
-                  + " aside)");
+                  + " aside); the webhook tables belong to notify");
 }

@@ -8,7 +8,11 @@ import io.caseflow.cases.CaseTags;
 import io.caseflow.http.Authenticator;
 import io.caseflow.http.HttpApi;
 import io.caseflow.http.ReadinessCheck;
+import io.caseflow.notify.CaseEventStreams;
 import io.caseflow.notify.CaseEventTopics;
+import io.caseflow.notify.WebhookDelivery;
+import io.caseflow.notify.WebhookOutbox;
+import io.caseflow.notify.Webhooks;
 import io.caseflow.query.CaseQueries;
 import io.caseflow.readside.CaseProjection;
 import io.caseflow.readside.DeadLetters;
@@ -18,7 +22,6 @@ import io.caseflow.readside.ReadSideRebuild;
 import io.caseflow.readside.ReadSideSettings;
 import io.caseflow.readside.ReadSideSlices;
 import io.caseflow.readside.Reconciliation;
-import io.caseflow.readside.ReconciliationSchedule;
 import io.caseflow.workflow.WorkflowRegistry;
 import java.time.Clock;
 import java.time.Duration;
@@ -108,6 +111,7 @@ public final class Caseflow implements AutoCloseable {
 
     CaseHistory history = new CaseHistory(system, READ_JOURNAL);
     ReadSideAdmin readSide = startReadSide(system, settings, storage, tags, history, clock);
+    Webhooks webhooks = startWebhooks(system, settings, storage, tags, clock);
     Executor blocking = system.dispatchers().lookup(DispatcherSelector.blocking());
     HttpApi api =
         new HttpApi(
@@ -120,6 +124,8 @@ public final class Caseflow implements AutoCloseable {
                 new CaseQueries(storage.dataSource()),
                 readSide,
                 () -> readiness(cluster, storage, readSide, blocking),
+                new CaseEventStreams(system, READ_JOURNAL, storage.dataSource()),
+                webhooks,
                 blocking,
                 () -> UUID.randomUUID().toString()));
     ServerBinding binding =
@@ -148,12 +154,35 @@ public final class Caseflow implements AutoCloseable {
     Reconciliation reconciliation =
         new Reconciliation(
             storage.dataSource(), history, tags, deadLetters, readSide.reconcileGrace(), clock);
-    ReconciliationSchedule.init(system, reconciliation, readSide.reconcileInterval());
+    ClusterJob.init(
+        system, "read-side-reconciliation", reconciliation::run, readSide.reconcileInterval());
     return new ReadSideAdmin(
         new ProjectionLag(storage.dataSource(), tags, clock),
         reconciliation,
         deadLetters,
         new ReadSideRebuild(system, storage.dataSource(), tags, clock));
+  }
+
+  /** The outbox projection turns events into deliveries; one node sends them. */
+  private static Webhooks startWebhooks(
+      ActorSystem<Void> system,
+      CaseflowSettings settings,
+      Storage storage,
+      CaseTags tags,
+      Clock clock) {
+    WebhookOutbox.init(
+        system,
+        READ_JOURNAL,
+        tags,
+        storage.readSideDataSource(),
+        settings.readSide().groupSize(),
+        settings.readSide().groupWindow(),
+        clock);
+    WebhookDelivery delivery =
+        new WebhookDelivery(storage.dataSource(), settings.webhooks(), clock);
+    ClusterJob.init(
+        system, "webhook-delivery", delivery::runOnce, settings.webhooks().pollInterval());
+    return new Webhooks(storage.dataSource(), clock);
   }
 
   private static Authenticator authenticator(CaseflowSettings settings) {

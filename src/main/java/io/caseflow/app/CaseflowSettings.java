@@ -4,6 +4,7 @@ import com.typesafe.config.Config;
 import com.typesafe.config.ConfigException;
 import io.caseflow.cases.Principal;
 import io.caseflow.http.HttpSettings;
+import io.caseflow.notify.WebhookSettings;
 import io.caseflow.readside.ReadSideSettings;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -26,7 +27,8 @@ public record CaseflowSettings(
     Optional<Path> workflowsDir,
     Auth auth,
     Node node,
-    ReadSideSettings readSide) {
+    ReadSideSettings readSide,
+    WebhookSettings webhooks) {
 
   public record Db(
       String url,
@@ -69,7 +71,9 @@ public record CaseflowSettings(
                 reader.positive("http.max-body-size", Config::getBytes),
                 reader.positive("http.max-json-depth", Config::getInt),
                 reader.positive("http.ask-timeout", Config::getDuration),
-                reader.positive("http.consistency-timeout", Config::getDuration)),
+                reader.positive("http.consistency-timeout", Config::getDuration),
+                reader.positive("http.event-stream-heartbeat", Config::getDuration),
+                reader.positive("http.event-stream-buffer", Config::getInt)),
             Path.of(reader.read("data-dir", Config::getString)),
             new Db(
                 reader.jdbcUrl("db.url"),
@@ -92,7 +96,14 @@ public record CaseflowSettings(
                 reader.positive("read-side.reconcile-interval", Config::getDuration),
                 reader.positive("read-side.reconcile-grace", Config::getDuration),
                 reader.positive("read-side.poison-attempts", Config::getInt),
-                reader.read("read-side.skip-poison-events", Config::getBoolean)));
+                reader.read("read-side.skip-poison-events", Config::getBoolean)),
+            new WebhookSettings(
+                reader.positive("webhooks.max-attempts", Config::getInt),
+                reader.positive("webhooks.initial-backoff", Config::getDuration),
+                reader.positive("webhooks.max-backoff", Config::getDuration),
+                reader.positive("webhooks.request-timeout", Config::getDuration),
+                reader.positive("webhooks.poll-interval", Config::getDuration),
+                reader.positive("webhooks.batch-size", Config::getInt)));
     reader.rejectUnknown();
     if (settings.db().connectionTimeout().compareTo(settings.http().askTimeout()) >= 0) {
       throw new InvalidSettingException(

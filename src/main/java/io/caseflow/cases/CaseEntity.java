@@ -92,12 +92,17 @@ public final class CaseEntity
       Clock clock,
       CaseEventPublisher publisher,
       CaseTags tags) {
-    super(PersistenceId.of(TYPE_KEY.name(), caseId.entityId()), ON_PERSIST_FAILURE);
+    super(persistenceId(caseId), ON_PERSIST_FAILURE);
     this.caseId = caseId;
     this.workflows = workflows;
     this.clock = clock;
     this.publisher = publisher;
     this.tags = tags.tagsFor(caseId);
+  }
+
+  /** Where the case's events live in the journal. */
+  public static PersistenceId persistenceId(CaseId caseId) {
+    return PersistenceId.of(TYPE_KEY.name(), caseId.entityId());
   }
 
   public static Behavior<CaseCommand> create(

@@ -2,6 +2,7 @@ package io.caseflow.cases;
 
 import io.caseflow.JsonSerializable;
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -34,6 +35,10 @@ public sealed interface CaseEvent extends JsonSerializable {
   CaseEvent withHash(String hash);
 
   /** The name clients and the audit log know an event type by, such as {@code case_opened}. */
+  /** Every {@link #typeName}, as clients name and select event types. */
+  List<String> TYPE_NAMES =
+      List.of("case_opened", "action_performed", "assignee_changed", "comment_added");
+
   static String typeName(CaseEvent event) {
     if (event instanceof CaseOpened) {
       return "case_opened";

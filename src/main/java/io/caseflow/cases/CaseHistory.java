@@ -9,7 +9,6 @@ import java.util.function.Predicate;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.persistence.query.PersistenceQuery;
 import org.apache.pekko.persistence.query.javadsl.CurrentEventsByPersistenceIdQuery;
-import org.apache.pekko.persistence.typed.PersistenceId;
 import org.apache.pekko.stream.javadsl.Sink;
 
 /**
@@ -30,11 +29,18 @@ public final class CaseHistory {
 
   /** Every event of the case in order; empty when the case does not exist. */
   public CompletionStage<List<CaseEvent>> events(CaseId caseId) {
-    String persistenceId = PersistenceId.of(CaseEntity.TYPE_KEY.name(), caseId.entityId()).id();
     return journal
-        .currentEventsByPersistenceId(persistenceId, 0L, Long.MAX_VALUE)
+        .currentEventsByPersistenceId(CaseEntity.persistenceId(caseId).id(), 0L, Long.MAX_VALUE)
         .map(envelope -> (CaseEvent) envelope.event())
         .runWith(Sink.seq(), system);
+  }
+
+  /** Whether the case has any event: it was opened. */
+  public CompletionStage<Boolean> exists(CaseId caseId) {
+    return journal
+        .currentEventsByPersistenceId(CaseEntity.persistenceId(caseId).id(), 1L, 1L)
+        .runWith(Sink.headOption(), system)
+        .thenApply(Optional::isPresent);
   }
 
   /** The case as it was right after the last event at or before {@code instant}. */

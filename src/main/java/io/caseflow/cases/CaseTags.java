@@ -5,13 +5,15 @@ import java.util.Set;
 import java.util.stream.IntStream;
 
 /**
- * Spreads cases over a fixed number of slices; every event of a case carries its slice's tag, and
- * one read-side projection instance consumes each tag. The count must stay fixed once events exist:
- * events keep the tag they were written with.
+ * The tags every case event carries. The slice tag spreads cases over a fixed number of slices, one
+ * read-side projection instance per slice; the count must stay fixed once events exist, since
+ * events keep the tag they were written with. The tenant tag lets a tenant's live event stream read
+ * its events alone from the journal, in journal order.
  */
 public record CaseTags(int slices) {
 
   private static final String PREFIX = "case-slice-";
+  private static final String TENANT_PREFIX = "case-tenant-";
 
   public CaseTags {
     if (slices < 1) {
@@ -24,7 +26,11 @@ public record CaseTags(int slices) {
   }
 
   public Set<String> tagsFor(CaseId caseId) {
-    return Set.of(tag(sliceOf(caseId)));
+    return Set.of(tag(sliceOf(caseId)), tenantTag(caseId.tenant()));
+  }
+
+  public static String tenantTag(String tenant) {
+    return TENANT_PREFIX + tenant;
   }
 
   public static String tag(int slice) {

@@ -11,6 +11,7 @@ import io.caseflow.cases.CaseReply.Replayed;
 import io.caseflow.cases.CaseView;
 import io.caseflow.cases.ErrorCode;
 import io.caseflow.cases.HashChain;
+import io.caseflow.cases.HistoryEntry;
 import io.caseflow.cases.Principal;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -34,10 +35,8 @@ import org.apache.pekko.http.javadsl.model.HttpHeader;
 import org.apache.pekko.http.javadsl.model.HttpResponse;
 import org.apache.pekko.http.javadsl.model.StatusCode;
 import org.apache.pekko.http.javadsl.model.StatusCodes;
-import org.apache.pekko.http.javadsl.server.AllDirectives;
 import org.apache.pekko.http.javadsl.server.PathMatchers;
 import org.apache.pekko.http.javadsl.server.Route;
-import org.apache.pekko.http.javadsl.unmarshalling.Unmarshaller;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -45,7 +44,7 @@ import org.slf4j.LoggerFactory;
  * {@code /cases}: commands go to the case entity through Cluster Sharding and are answered only
  * once it replied; history comes from the journal.
  */
-final class CaseRoutes extends AllDirectives {
+final class CaseRoutes extends JsonBodyDirectives {
 
   private static final Logger log = LoggerFactory.getLogger(CaseRoutes.class);
   private static final Pattern IDEMPOTENCY_KEY = Pattern.compile("[\\x21-\\x7E]{1,255}");
@@ -54,7 +53,6 @@ final class CaseRoutes extends AllDirectives {
   private final ClusterSharding sharding;
   private final CaseHistory history;
   private final Duration askTimeout;
-  private final long maxBodySize;
   private final Supplier<String> newCaseId;
   private final Json json;
   private final Problems problems;
@@ -67,10 +65,10 @@ final class CaseRoutes extends AllDirectives {
       Supplier<String> newCaseId,
       Json json,
       Problems problems) {
+    super(json, maxBodySize);
     this.sharding = sharding;
     this.history = history;
     this.askTimeout = askTimeout;
-    this.maxBodySize = maxBodySize;
     this.newCaseId = newCaseId;
     this.json = json;
     this.problems = problems;
@@ -357,14 +355,5 @@ final class CaseRoutes extends AllDirectives {
           "If-Match must carry one case version as an entity tag, such as \"3\".");
     }
     return Long.parseLong(version.group(1));
-  }
-
-  private <T> Route body(Class<T> type, boolean required, Function<T, Route> inner) {
-    return withSizeLimit(
-        maxBodySize,
-        () ->
-            entity(
-                Unmarshaller.entityToString(),
-                text -> inner.apply(!required && text.isBlank() ? null : json.read(text, type))));
   }
 }

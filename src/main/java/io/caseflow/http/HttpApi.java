@@ -3,6 +3,8 @@ package io.caseflow.http;
 import io.caseflow.cases.CaseHistory;
 import io.caseflow.cases.ErrorCode;
 import io.caseflow.cases.Principal;
+import io.caseflow.notify.CaseEventStreams;
+import io.caseflow.notify.Webhooks;
 import io.caseflow.query.CaseQueries;
 import io.caseflow.readside.ReadSideAdmin;
 import io.caseflow.workflow.WorkflowRegistry;
@@ -45,6 +47,8 @@ public final class HttpApi extends AllDirectives {
   private final CaseRoutes cases;
   private final QueryRoutes queries;
   private final AdminRoutes admin;
+  private final EventRoutes events;
+  private final WebhookRoutes webhooks;
 
   /** What the API serves from; {@code blocking} runs JDBC work off the HTTP threads. */
   public record Services(
@@ -54,6 +58,8 @@ public final class HttpApi extends AllDirectives {
       CaseQueries queries,
       ReadSideAdmin readSide,
       ReadinessCheck readiness,
+      CaseEventStreams eventStreams,
+      Webhooks webhooks,
       Executor blocking,
       Supplier<String> newCaseId) {}
 
@@ -76,6 +82,17 @@ public final class HttpApi extends AllDirectives {
         new QueryRoutes(
             services.queries(), settings.consistencyTimeout(), services.blocking(), json, problems);
     this.admin = new AdminRoutes(services.readSide(), services.blocking(), json, problems);
+    this.events =
+        new EventRoutes(
+            services.eventStreams(),
+            services.history(),
+            new EventRoutes.EventStreamSettings(
+                settings.eventStreamHeartbeat(), settings.eventStreamBuffer()),
+            services.blocking(),
+            problems);
+    this.webhooks =
+        new WebhookRoutes(
+            services.webhooks(), services.blocking(), settings.maxBodySize(), json, problems);
   }
 
   public Route route() {
@@ -90,8 +107,10 @@ public final class HttpApi extends AllDirectives {
                         authenticated(
                             principal ->
                                 concat(
+                                    events.routes(principal),
                                     queries.routes(principal),
                                     cases.routes(principal),
+                                    webhooks.routes(principal),
                                     admin.routes(principal),
                                     path("workflows", () -> get(this::workflows)))))));
   }

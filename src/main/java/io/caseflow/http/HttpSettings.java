@@ -4,7 +4,8 @@ import java.time.Duration;
 
 /**
  * How the HTTP API listens, what it accepts, how long a command waits for its case and a query for
- * the read side to catch up with a consistency token.
+ * the read side to catch up with a consistency token, and how live event streams keep idle
+ * connections open and bound what a slow client holds.
  */
 public record HttpSettings(
     String host,
@@ -12,4 +13,6 @@ public record HttpSettings(
     long maxBodySize,
     int maxJsonDepth,
     Duration askTimeout,
-    Duration consistencyTimeout) {}
+    Duration consistencyTimeout,
+    Duration eventStreamHeartbeat,
+    int eventStreamBuffer) {}

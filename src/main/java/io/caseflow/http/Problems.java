@@ -34,7 +34,13 @@ final class Problems {
       case MALFORMED_REQUEST -> StatusCodes.BAD_REQUEST;
       case UNAUTHENTICATED -> StatusCodes.UNAUTHORIZED;
       case FORBIDDEN, FOUR_EYES_VIOLATION -> StatusCodes.FORBIDDEN;
-      case CASE_NOT_FOUND, UNKNOWN_WORKFLOW, UNKNOWN_ACTION, NOT_FOUND -> StatusCodes.NOT_FOUND;
+      case CASE_NOT_FOUND,
+          UNKNOWN_WORKFLOW,
+          UNKNOWN_ACTION,
+          NOT_FOUND,
+          WEBHOOK_NOT_FOUND,
+          DELIVERY_NOT_FOUND ->
+          StatusCodes.NOT_FOUND;
       case METHOD_NOT_ALLOWED -> StatusCodes.METHOD_NOT_ALLOWED;
       case INVALID_TRANSITION, CASE_ALREADY_EXISTS -> StatusCodes.CONFLICT;
       case VERSION_CONFLICT -> StatusCodes.PRECONDITION_FAILED;

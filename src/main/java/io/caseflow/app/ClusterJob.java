@@ -1,4 +1,4 @@
-package io.caseflow.readside;
+package io.caseflow.app;
 
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
@@ -10,10 +10,10 @@ import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.cluster.sharding.typed.javadsl.ShardedDaemonProcess;
 
 /**
- * Runs the {@link Reconciliation} periodically on exactly one node of the cluster (a sharded daemon
- * process of one), never two runs at once.
+ * Runs a blocking job periodically on exactly one node of the cluster (a sharded daemon process of
+ * one), never two runs at once: the read side's reconciliation, the webhook deliveries.
  */
-public final class ReconciliationSchedule {
+final class ClusterJob {
 
   /** Ticks start a run; a run's end schedules the next tick, so runs never overlap. */
   private enum Signal {
@@ -21,20 +21,16 @@ public final class ReconciliationSchedule {
     RUN_FINISHED
   }
 
-  private ReconciliationSchedule() {}
+  private ClusterJob() {}
 
-  public static void init(ActorSystem<?> system, Reconciliation reconciliation, Duration interval) {
+  static void init(ActorSystem<?> system, String name, Runnable job, Duration interval) {
     Executor blocking = system.dispatchers().lookup(DispatcherSelector.blocking());
     ShardedDaemonProcess.get(system)
-        .init(
-            Signal.class,
-            "read-side-reconciliation",
-            1,
-            instance -> behavior(reconciliation, interval, blocking));
+        .init(Signal.class, name, 1, instance -> behavior(name, job, interval, blocking));
   }
 
   private static Behavior<Signal> behavior(
-      Reconciliation reconciliation, Duration interval, Executor blocking) {
+      String name, Runnable job, Duration interval, Executor blocking) {
     return Behaviors.setup(
         context ->
             Behaviors.withTimers(
@@ -44,10 +40,10 @@ public final class ReconciliationSchedule {
                       signal -> {
                         if (signal == Signal.TICK) {
                           context.pipeToSelf(
-                              CompletableFuture.runAsync(reconciliation::run, blocking),
+                              CompletableFuture.runAsync(job, blocking),
                               (done, error) -> {
                                 if (error != null) {
-                                  context.getLog().warn("Reconciliation failed", error);
+                                  context.getLog().warn("{} failed", name, error);
                                 }
                                 return Signal.RUN_FINISHED;
                               });

@@ -1,6 +1,5 @@
-package io.caseflow.http;
+package io.caseflow.cases;
 
-import io.caseflow.cases.CaseEvent;
 import io.caseflow.cases.CaseEvent.ActionPerformed;
 import io.caseflow.cases.CaseEvent.AssigneeChanged;
 import io.caseflow.cases.CaseEvent.CaseOpened;
@@ -8,8 +7,11 @@ import io.caseflow.cases.CaseEvent.CommentAdded;
 import java.time.Instant;
 import java.util.Map;
 
-/** One event of a case's history as {@code GET /cases/{id}/history} shows it. */
-record HistoryEntry(
+/**
+ * One event of a case as clients see it: in {@code GET /cases/{id}/history}, in live event streams
+ * and in webhook deliveries.
+ */
+public record HistoryEntry(
     long seq,
     String type,
     String actor,
@@ -23,7 +25,7 @@ record HistoryEntry(
     String hash,
     String prevHash) {
 
-  static HistoryEntry of(CaseEvent event) {
+  public static HistoryEntry of(CaseEvent event) {
     if (event instanceof CaseOpened e) {
       return entry(e, null, e.state(), "open", null, null, e.data());
     }
