@@ -13,17 +13,20 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Executor;
 import java.util.function.Function;
 import java.util.regex.Pattern;
 import org.apache.pekko.NotUsed;
-import org.apache.pekko.http.javadsl.marshalling.sse.EventStreamMarshalling;
-import org.apache.pekko.http.javadsl.model.sse.ServerSentEvent;
+import org.apache.pekko.http.javadsl.model.HttpEntities;
+import org.apache.pekko.http.javadsl.model.HttpResponse;
+import org.apache.pekko.http.javadsl.model.MediaTypes;
 import org.apache.pekko.http.javadsl.server.AllDirectives;
 import org.apache.pekko.http.javadsl.server.PathMatchers;
 import org.apache.pekko.http.javadsl.server.Route;
 import org.apache.pekko.stream.OverflowStrategy;
 import org.apache.pekko.stream.javadsl.Source;
+import org.apache.pekko.util.ByteString;
 
 /**
  * Server-sent events: {@code GET /events} (the principal's tenant) and {@code GET
@@ -34,6 +37,7 @@ import org.apache.pekko.stream.javadsl.Source;
 final class EventRoutes extends AllDirectives {
 
   private static final Pattern POSITION = Pattern.compile("\\d{1,18}");
+  private static final ByteString HEARTBEAT = ByteString.fromString(":\n\n");
 
   private final CaseEventStreams streams;
   private final CaseHistory history;
@@ -65,17 +69,19 @@ final class EventRoutes extends AllDirectives {
             id -> get(() -> caseStream(principal, id))));
   }
 
-  /** Without {@code Last-Event-ID} the stream starts at the newest event: new events only. */
+  /**
+   * Without {@code Last-Event-ID} the stream starts at the newest event: new events only. That
+   * position is fixed before the response starts, so whatever is committed after a client sees the
+   * response headers is on its stream.
+   */
   private Route tenantStream(String tenant) {
     return resumeAfter(
         after ->
-            stream(
-                after.isPresent()
-                    ? streams.ofTenant(tenant, after.getAsLong())
-                    : Source.completionStageSource(
-                            CompletableFuture.supplyAsync(
-                                () -> streams.ofTenant(tenant, streams.newestPosition()), blocking))
-                        .mapMaterializedValue(ignored -> NotUsed.getInstance())));
+            after.isPresent()
+                ? stream(streams.ofTenant(tenant, after.getAsLong()))
+                : whenStored(
+                    CompletableFuture.supplyAsync(streams::newestPosition, blocking),
+                    newest -> stream(streams.ofTenant(tenant, newest))));
   }
 
   /** Without {@code Last-Event-ID} the stream starts at the case's first event. */
@@ -86,17 +92,22 @@ final class EventRoutes extends AllDirectives {
     CaseId caseId = new CaseId(principal.tenant(), id);
     return resumeAfter(
         after ->
-            onSuccess(
-                history.exists(caseId).handle((exists, error) -> Optional.ofNullable(exists)),
-                exists -> {
-                  if (exists.isEmpty()) {
-                    return complete(problems.of(ErrorCode.UNAVAILABLE, Map.of()));
-                  }
-                  if (!exists.get()) {
-                    return complete(problems.of(ErrorCode.CASE_NOT_FOUND, Map.of("caseId", id)));
-                  }
-                  return stream(streams.ofCase(caseId, after.orElse(0)));
-                }));
+            whenStored(
+                history.exists(caseId),
+                exists ->
+                    exists
+                        ? stream(streams.ofCase(caseId, after.orElse(0)))
+                        : complete(problems.of(ErrorCode.CASE_NOT_FOUND, Map.of("caseId", id)))));
+  }
+
+  /** Continues with what storage answered, or answers 503 (retryable) when it could not. */
+  private <T> Route whenStored(CompletionStage<T> answer, Function<T, Route> inner) {
+    return onSuccess(
+        answer.handle((value, error) -> Optional.ofNullable(error == null ? value : null)),
+        value ->
+            value
+                .map(inner)
+                .orElseGet(() -> complete(problems.of(ErrorCode.UNAVAILABLE, Map.of()))));
   }
 
   private Route resumeAfter(Function<OptionalLong, Route> inner) {
@@ -115,17 +126,29 @@ final class EventRoutes extends AllDirectives {
         });
   }
 
+  /**
+   * Frames are written here rather than by Pekko's SSE marshaller so that heartbeats are comment
+   * lines, which no client mistakes for an event. Event data is compact JSON: one line.
+   */
   private Route stream(Source<Positioned, NotUsed> events) {
-    Source<ServerSentEvent, NotUsed> sse =
+    Source<ByteString, NotUsed> frames =
         events
-            .map(
-                positioned ->
-                    ServerSentEvent.create(
-                        EventMessage.of(positioned.event()).json(),
-                        CaseEvent.typeName(positioned.event()),
-                        Long.toString(positioned.position())))
+            .map(positioned -> ByteString.fromString(frame(positioned)))
             .buffer(settings.bufferSize(), OverflowStrategy.fail())
-            .keepAlive(settings.heartbeat(), ServerSentEvent::heartbeat);
-    return completeOK(sse, EventStreamMarshalling.toEventStream());
+            .keepAlive(settings.heartbeat(), () -> HEARTBEAT);
+    return complete(
+        HttpResponse.create()
+            .withEntity(
+                HttpEntities.createChunked(MediaTypes.TEXT_EVENT_STREAM.toContentType(), frames)));
+  }
+
+  private static String frame(Positioned positioned) {
+    return "id: "
+        + positioned.position()
+        + "\nevent: "
+        + CaseEvent.typeName(positioned.event())
+        + "\ndata: "
+        + EventMessage.of(positioned.event()).json()
+        + "\n\n";
   }
 }

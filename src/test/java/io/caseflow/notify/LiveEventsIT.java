@@ -1,0 +1,253 @@
+package io.caseflow.notify;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.caseflow.testing.ApiClient;
+import io.caseflow.testing.ApiClient.Response;
+import io.caseflow.testing.RunningCaseflow;
+import io.caseflow.testing.SseStream;
+import io.caseflow.testing.SseStream.Event;
+import io.caseflow.testing.TestPostgres;
+import java.sql.Connection;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.stream.IntStream;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Live event streams against a real node on PostgreSQL: complete and in per-case order, only what
+ * was persisted, resumable without gaps or repeats, and never another tenant's.
+ */
+class LiveEventsIT {
+
+  private static final Duration PATIENCE = Duration.ofSeconds(30);
+  private static final int CASES = 5;
+  private static final int ACTIONS_PER_CASE = 10;
+
+  private static TestPostgres.Database database;
+  private static RunningCaseflow node;
+  private static ApiClient api;
+
+  @BeforeAll
+  static void start() {
+    database = TestPostgres.newDatabase();
+    // An injected persist failure leaves a gap in the journal's ordering; wait 2 s for it, not 20.
+    node =
+        RunningCaseflow.onPostgres(
+            database,
+            Map.of(
+                "jdbc-read-journal.journal-sequence-retrieval.max-tries",
+                10,
+                "caseflow.http.event-stream-heartbeat",
+                "500ms"));
+    api = new ApiClient(node.baseUrl());
+  }
+
+  @AfterAll
+  static void stop() {
+    node.close();
+  }
+
+  @Test
+  void streamsCarryEveryPersistedEventInCaseOrderAndNothingThatFailedToPersist() throws Exception {
+    List<String> cases = openCases("live");
+    try (SseStream tenant = SseStream.open(node.baseUrl(), "/events", "alice", Optional.empty());
+        SseStream oneCase =
+            SseStream.open(node.baseUrl(), "/cases/live-3/events", "bob", Optional.of("1"))) {
+      assertEquals(200, tenant.status());
+      assertEquals(200, oneCase.status());
+
+      List<int[]> plan = plan();
+      for (int i = 0; i < plan.size(); i++) {
+        if (i == plan.size() / 2) {
+          failOnePersist("live-2");
+        }
+        act(cases.get(plan.get(i)[0]), plan.get(i)[1]);
+      }
+
+      List<Event> all = tenant.await(CASES * ACTIONS_PER_CASE, PATIENCE);
+      assertEquals(CASES * ACTIONS_PER_CASE, all.size(), "every action, once: " + all);
+      assertInCaseOrder(all, cases, 2);
+      assertTrue(
+          all.stream().noneMatch(event -> event.data().toString().contains("doomed")),
+          "an event that failed to persist was announced");
+      assertTrue(all.stream().allMatch(event -> event.type().equals("action_performed")));
+
+      List<Event> ofCase = oneCase.await(ACTIONS_PER_CASE, PATIENCE);
+      assertEquals(
+          all.stream().filter(event -> event.caseId().equals("live-3")).map(Event::data).toList(),
+          ofCase.stream().map(Event::data).toList(),
+          "the case stream carries that case's events, the same as the tenant stream");
+      assertEquals(
+          IntStream.rangeClosed(2, ACTIONS_PER_CASE + 1).mapToObj(Long::toString).toList(),
+          ofCase.stream().map(Event::id).toList(),
+          "a case stream's ids are the case's sequence numbers");
+      Thread.sleep(1500);
+      assertTrue(oneCase.heartbeats() > 0, "an idle stream gets heartbeats");
+      assertEquals(ACTIONS_PER_CASE, oneCase.events().size(), "heartbeats are not events");
+    } finally {
+      dropFailure();
+    }
+  }
+
+  @Test
+  void reconnectingWithLastEventIdResumesExactlyAfterIt() throws Exception {
+    List<String> cases = openCases("resume");
+    List<Event> firstPart;
+    try (SseStream first = SseStream.open(node.baseUrl(), "/events", "erin", Optional.empty())) {
+      List<int[]> plan = plan();
+      for (int[] step : plan) {
+        act(cases.get(step[0]), step[1]);
+      }
+      firstPart = first.await(20, PATIENCE).subList(0, 20);
+    }
+    String lastSeen = firstPart.get(19).id();
+    try (SseStream resumed =
+        SseStream.open(node.baseUrl(), "/events", "erin", Optional.of(lastSeen))) {
+      List<Event> rest = resumed.await(30, PATIENCE);
+      Thread.sleep(1000);
+      rest = resumed.events();
+      assertEquals(30, rest.size(), "events 21..50 and nothing else: " + rest);
+      List<Event> all = new ArrayList<>(firstPart);
+      all.addAll(rest);
+      Set<String> ids = new HashSet<>();
+      all.forEach(event -> assertTrue(ids.add(event.id()), "repeated: " + event));
+      assertInCaseOrder(all, cases, 2);
+      assertTrue(
+          rest.stream().allMatch(event -> Long.parseLong(event.id()) > Long.parseLong(lastSeen)));
+    }
+  }
+
+  @Test
+  void anotherTenantSeesNothingOfAcme() throws Exception {
+    try (SseStream globex = SseStream.open(node.baseUrl(), "/events", "dave", Optional.of("0"))) {
+      List<String> acme = openCases("private");
+      act(acme.get(0), 0);
+      SseStream acmeCase =
+          SseStream.open(node.baseUrl(), "/cases/private-1/events", "dave", Optional.empty());
+      assertEquals(404, acmeCase.status(), "another tenant's case stream does not exist");
+      assertEquals("case_not_found", acmeCase.problem().get("code").asText());
+
+      Response own =
+          api.post(
+              "/cases",
+              "dave",
+              "{\"id\":\"globex-sentinel\",\"workflow\":\"due-diligence\",\"subject\":\"G\"}");
+      assertEquals(201, own.status(), own::toString);
+      List<Event> seen =
+          globex.awaitUntil(
+              events -> events.stream().anyMatch(e -> e.caseId().equals("globex-sentinel")),
+              PATIENCE);
+      assertFalse(seen.isEmpty(), "globex's own event arrives");
+      assertTrue(
+          seen.stream().allMatch(event -> event.data().get("tenant").asText().equals("globex")),
+          "only globex events, even replaying from the start of the journal: " + seen);
+    }
+  }
+
+  @Test
+  void badStreamRequestsAreRefusedWithCodes() throws Exception {
+    SseStream unknown =
+        SseStream.open(node.baseUrl(), "/cases/no-such-case/events", "alice", Optional.empty());
+    assertEquals(404, unknown.status());
+    assertEquals("case_not_found", unknown.problem().get("code").asText());
+    SseStream malformed =
+        SseStream.open(node.baseUrl(), "/events", "alice", Optional.of("not-a-position"));
+    assertEquals(400, malformed.status());
+    assertEquals("malformed_request", malformed.problem().get("code").asText());
+    assertEquals(401, api.get("/events", null).status());
+  }
+
+  /** Cases {@code prefix-1..5} of acme, opened before any stream starts. */
+  private static List<String> openCases(String prefix) {
+    List<String> ids = new ArrayList<>();
+    for (int i = 1; i <= CASES; i++) {
+      String id = prefix + "-" + i;
+      Response opened =
+          api.post(
+              "/cases",
+              "alice",
+              "{\"id\":\"" + id + "\",\"workflow\":\"due-diligence\",\"subject\":\"" + id + "\"}");
+      assertEquals(201, opened.status(), opened::toString);
+      ids.add(id);
+    }
+    return ids;
+  }
+
+  /** Ten actions per case, the cases interleaved: {case index, step}. */
+  private static List<int[]> plan() {
+    List<int[]> plan = new ArrayList<>();
+    for (int step = 0; step < ACTIONS_PER_CASE; step++) {
+      for (int c = 0; c < CASES; c++) {
+        plan.add(new int[] {c, step});
+      }
+    }
+    return plan;
+  }
+
+  /** submit, then request_changes and resubmit in turn. */
+  private static void act(String caseId, int step) {
+    Response response =
+        step == 0
+            ? api.post(
+                "/cases/" + caseId + "/actions/submit",
+                "alice",
+                "{\"data\":{\"riskLevel\":\"low\"}}")
+            : step % 2 == 1
+                ? api.post(
+                    "/cases/" + caseId + "/actions/request_changes",
+                    "bob",
+                    "{\"comment\":\"round " + step + "\"}")
+                : api.post("/cases/" + caseId + "/actions/resubmit", "alice", null);
+    assertEquals(200, response.status(), () -> caseId + " step " + step + ": " + response);
+  }
+
+  /** A comment whose insert into the journal fails: the command is answered 503. */
+  private static void failOnePersist(String caseId) throws Exception {
+    try (Connection connection = database.connect();
+        Statement statement = connection.createStatement()) {
+      statement.execute(
+          "CREATE OR REPLACE FUNCTION refuse_doomed() RETURNS trigger AS $$ BEGIN"
+              + " IF position('doomed' in convert_from(NEW.event_payload, 'UTF8')) > 0 THEN"
+              + " RAISE EXCEPTION 'injected persist failure'; END IF; RETURN NEW; END;"
+              + " $$ LANGUAGE plpgsql");
+      statement.execute(
+          "CREATE TRIGGER refuse_doomed BEFORE INSERT ON event_journal"
+              + " FOR EACH ROW EXECUTE FUNCTION refuse_doomed()");
+    }
+    Response failed = api.post("/cases/" + caseId + "/comments", "alice", "{\"text\":\"doomed\"}");
+    assertEquals(503, failed.status(), failed::toString);
+    assertEquals("unavailable", failed.code());
+  }
+
+  private static void dropFailure() throws Exception {
+    try (Connection connection = database.connect();
+        Statement statement = connection.createStatement()) {
+      statement.execute("DROP TRIGGER IF EXISTS refuse_doomed ON event_journal");
+    }
+  }
+
+  /** Each case's events arrive in sequence order, starting at {@code firstSeq}, none missing. */
+  private static void assertInCaseOrder(List<Event> events, List<String> cases, long firstSeq) {
+    Map<String, List<Long>> seqs = new LinkedHashMap<>();
+    cases.forEach(id -> seqs.put(id, new ArrayList<>()));
+    events.forEach(event -> seqs.get(event.caseId()).add(event.seq()));
+    seqs.forEach(
+        (id, seen) ->
+            assertEquals(
+                IntStream.range(0, ACTIONS_PER_CASE).mapToObj(i -> firstSeq + i).toList(),
+                seen,
+                id + " in order"));
+  }
+}
