@@ -117,13 +117,17 @@ public final class SseStream implements AutoCloseable {
   }
 
   @Override
-  public void close() throws InterruptedException {
+  public void close() {
     try {
       body.close();
     } catch (IOException ignored) {
       // Already gone: the point was to drop the connection.
     }
-    reader.join(TimeUnit.SECONDS.toMillis(10));
+    try {
+      reader.join(TimeUnit.SECONDS.toMillis(10));
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
   }
 
   private void read() {

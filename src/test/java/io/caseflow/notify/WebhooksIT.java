@@ -1,0 +1,261 @@
+package io.caseflow.notify;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.caseflow.testing.ApiClient;
+import io.caseflow.testing.ApiClient.Response;
+import io.caseflow.testing.RunningCaseflow;
+import io.caseflow.testing.TestPostgres;
+import io.caseflow.testing.WebhookReceiver;
+import io.caseflow.testing.WebhookReceiver.Behaviour;
+import io.caseflow.testing.WebhookReceiver.Delivery;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Webhooks against a real node on PostgreSQL and a real local HTTP receiver: every committed event
+ * arrives signed and in per-case order despite failures, a receiver that never answers ends in the
+ * dead letters, and a restart loses nothing.
+ */
+class WebhooksIT {
+
+  private static final Duration PATIENCE = Duration.ofSeconds(30);
+  private static final String SECRET = "a-secret-of-32-characters-length";
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  /** Fast retries, so failures play out in seconds; victor administers globex. */
+  private static Map<String, Object> settings() {
+    Map<String, Object> settings = new HashMap<>();
+    settings.put("caseflow.webhooks.max-attempts", 4);
+    settings.put("caseflow.webhooks.initial-backoff", "100ms");
+    settings.put("caseflow.webhooks.max-backoff", "400ms");
+    settings.put("caseflow.webhooks.request-timeout", "1s");
+    settings.put("caseflow.webhooks.poll-interval", "100ms");
+    settings.put("caseflow.auth.demo-principals.victor.tenant", "globex");
+    settings.put("caseflow.auth.demo-principals.victor.roles", List.of("admin"));
+    return settings;
+  }
+
+  @Test
+  void aReceiverFailingAtFirstGetsEveryEventOnceSignedAndInCaseOrder() throws Exception {
+    try (RunningCaseflow node = RunningCaseflow.onPostgres(TestPostgres.newDatabase(), settings());
+        WebhookReceiver receiver = new WebhookReceiver()) {
+      ApiClient api = new ApiClient(node.baseUrl());
+      receiver.failNext(3);
+      subscribe(api, receiver.url(), "[]");
+
+      List<String> expected = new ArrayList<>();
+      for (int i = 1; i <= 3; i++) {
+        String id = "hook-" + i;
+        open(api, "alice", id);
+        assertEquals(
+            200,
+            api.post(
+                    "/cases/" + id + "/actions/submit",
+                    "alice",
+                    "{\"data\":{\"riskLevel\":\"low\"}}")
+                .status());
+        assertEquals(
+            201, api.post("/cases/" + id + "/comments", "bob", "{\"text\":\"ok\"}").status());
+        for (int seq = 1; seq <= 3; seq++) {
+          expected.add("acme:" + id + ":" + seq);
+        }
+      }
+      open(api, "dave", "not-for-acme");
+
+      receiver.awaitUntil(r -> r.acceptedOnce().size() >= expected.size(), PATIENCE);
+      Thread.sleep(1000);
+      List<Delivery> accepted = receiver.acceptedOnce();
+      assertEquals(
+          Set.copyOf(expected),
+          accepted.stream().map(Delivery::eventId).collect(Collectors.toSet()),
+          "every committed acme event, and no other tenant's");
+      assertEquals(expected.size(), accepted.size());
+      assertTrue(receiver.received().size() >= expected.size() + 3, "the failures were retried");
+      for (Delivery delivery : receiver.received()) {
+        assertTrue(delivery.signedWith(SECRET), () -> "bad signature on " + delivery);
+        JsonNode body = JSON.readTree(delivery.body());
+        assertEquals(delivery.eventId(), body.get("eventId").asText());
+        assertEquals(delivery.eventType(), body.get("type").asText());
+      }
+      assertFalse(receiver.received().get(0).signedWith("another-secret-of-32-characters"));
+      assertInCaseOrder(accepted);
+    }
+  }
+
+  @Test
+  void aReceiverThatNeverAnswersEndsInDeadLettersAndIsRedriven() throws Exception {
+    try (RunningCaseflow node = RunningCaseflow.onPostgres(TestPostgres.newDatabase(), settings());
+        WebhookReceiver receiver = new WebhookReceiver()) {
+      ApiClient api = new ApiClient(node.baseUrl());
+      open(api, "alice", "silent-1");
+      receiver.behave(Behaviour.HANG);
+      subscribe(api, receiver.url(), "[\"comment_added\"]");
+      assertEquals(
+          201, api.post("/cases/silent-1/comments", "alice", "{\"text\":\"hello\"}").status());
+
+      JsonNode dead = awaitDeadLetter(api, "acme:silent-1:2");
+      assertEquals(4, dead.get("attempts").asInt(), dead::toString);
+      assertEquals("comment_added", dead.get("eventType").asText());
+      assertTrue(dead.get("lastError").asText().contains("Timeout"), dead::toString);
+      assertTrue(
+          receiver.received().stream().allMatch(d -> d.eventId().equals("acme:silent-1:2")),
+          "only the subscribed event type");
+      assertEquals(
+          0,
+          api.get("/webhooks/dead-letters", "victor").json().size(),
+          "another tenant's dead letters are not listed");
+
+      receiver.behave(Behaviour.ACCEPT);
+      Response foreign =
+          api.post(
+              "/webhooks/dead-letters/" + dead.get("id").asLong() + "/redrive", "victor", null);
+      assertEquals("delivery_not_found", foreign.code(), "another tenant cannot re-drive it");
+      Response redriven =
+          api.post("/webhooks/dead-letters/" + dead.get("id").asLong() + "/redrive", "carol", null);
+      assertEquals(202, redriven.status(), redriven::toString);
+      receiver.awaitUntil(r -> r.acceptedOnce().size() == 1, PATIENCE);
+      assertEquals("acme:silent-1:2", receiver.acceptedOnce().get(0).eventId());
+      assertEquals(0, api.get("/webhooks/dead-letters", "carol").json().size());
+    }
+  }
+
+  @Test
+  void restartingMidDeliveryLosesNothing() throws Exception {
+    TestPostgres.Database database = TestPostgres.newDatabase();
+    try (WebhookReceiver receiver = new WebhookReceiver()) {
+      List<String> expected = new ArrayList<>();
+      try (RunningCaseflow node = RunningCaseflow.onPostgres(database, settings())) {
+        ApiClient api = new ApiClient(node.baseUrl());
+        subscribe(api, receiver.url(), "[]");
+        open(api, "alice", "restart-1");
+        open(api, "alice", "restart-2");
+        expected.addAll(List.of("acme:restart-1:1", "acme:restart-2:1"));
+        receiver.awaitUntil(r -> r.acceptedOnce().size() == 2, PATIENCE);
+
+        receiver.behave(Behaviour.FAIL);
+        for (String id : List.of("restart-1", "restart-2")) {
+          for (int i = 0; i < 3; i++) {
+            assertEquals(
+                201,
+                api.post("/cases/" + id + "/comments", "bob", "{\"text\":\"c" + i + "\"}")
+                    .status());
+            expected.add("acme:" + id + ":" + (i + 2));
+          }
+        }
+        receiver.awaitUntil(r -> r.received().size() >= 4, PATIENCE);
+      }
+      receiver.behave(Behaviour.ACCEPT);
+      try (RunningCaseflow restarted = RunningCaseflow.onPostgres(database, settings())) {
+        receiver.awaitUntil(r -> r.acceptedOnce().size() >= expected.size(), PATIENCE);
+        List<Delivery> accepted = receiver.acceptedOnce();
+        assertEquals(
+            Set.copyOf(expected),
+            accepted.stream().map(Delivery::eventId).collect(Collectors.toSet()));
+        assertInCaseOrder(accepted);
+      }
+    }
+  }
+
+  @Test
+  void subscriptionsAreValidatedAndBelongToOneTenant() throws Exception {
+    try (RunningCaseflow node =
+        RunningCaseflow.onPostgres(TestPostgres.newDatabase(), settings())) {
+      ApiClient api = new ApiClient(node.baseUrl());
+      String valid = "{\"url\":\"http://127.0.0.1:9/hook\",\"secret\":\"" + SECRET + "\"}";
+      assertEquals("forbidden", api.post("/webhooks", "alice", valid).code());
+      assertEquals(
+          "invalid_field",
+          api.post("/webhooks", "carol", "{\"url\":\"ftp://x/y\",\"secret\":\"" + SECRET + "\"}")
+              .code());
+      assertEquals(
+          "invalid_field",
+          api.post("/webhooks", "carol", "{\"url\":\"http://x/y\",\"secret\":\"short\"}").code());
+      assertEquals(
+          "invalid_field",
+          api.post(
+                  "/webhooks",
+                  "carol",
+                  "{\"url\":\"http://x/y\",\"secret\":\"" + SECRET + "\",\"events\":[\"nope\"]}")
+              .code());
+      assertEquals(
+          "missing_field",
+          api.post("/webhooks", "carol", "{\"secret\":\"" + SECRET + "\"}").code());
+      assertEquals("malformed_request", api.post("/webhooks", "carol", "{\"uri\":1}").code());
+
+      Response created = api.post("/webhooks", "carol", valid);
+      assertEquals(201, created.status(), created::toString);
+      String id = created.json().get("id").asText();
+      assertEquals("/webhooks/" + id, created.header("Location").orElseThrow());
+      assertFalse(created.text().contains(SECRET), "the secret is never shown");
+      assertEquals(1, api.get("/webhooks", "carol").json().size());
+      assertEquals(0, api.get("/webhooks", "victor").json().size());
+      assertEquals("webhook_not_found", api.get("/webhooks/" + id, "victor").code());
+      assertEquals(
+          "webhook_not_found", api.request("DELETE", "/webhooks/" + id, "victor").send().code());
+      assertEquals(
+          "delivery_not_found",
+          api.post("/webhooks/dead-letters/42/redrive", "carol", null).code());
+
+      assertEquals(200, api.get("/webhooks/" + id, "carol").status());
+      assertEquals(204, api.request("DELETE", "/webhooks/" + id, "carol").send().status());
+      assertEquals("webhook_not_found", api.get("/webhooks/" + id, "carol").code());
+    }
+  }
+
+  private static void subscribe(ApiClient api, String url, String events) {
+    Response created =
+        api.post(
+            "/webhooks",
+            "carol",
+            "{\"url\":\"" + url + "\",\"secret\":\"" + SECRET + "\",\"events\":" + events + "}");
+    assertEquals(201, created.status(), created::toString);
+  }
+
+  private static void open(ApiClient api, String user, String id) {
+    Response opened =
+        api.post(
+            "/cases",
+            user,
+            "{\"id\":\"" + id + "\",\"workflow\":\"due-diligence\",\"subject\":\"" + id + "\"}");
+    assertEquals(201, opened.status(), opened::toString);
+  }
+
+  private static JsonNode awaitDeadLetter(ApiClient api, String eventId)
+      throws InterruptedException {
+    Instant deadline = Instant.now().plus(PATIENCE);
+    while (Instant.now().isBefore(deadline)) {
+      for (JsonNode dead : api.get("/webhooks/dead-letters", "carol").json()) {
+        if (dead.get("eventId").asText().equals(eventId)) {
+          return dead;
+        }
+      }
+      Thread.sleep(200);
+    }
+    throw new AssertionError(eventId + " not dead-lettered within " + PATIENCE);
+  }
+
+  /** Per case, the events were first accepted in sequence order. */
+  private static void assertInCaseOrder(List<Delivery> accepted) {
+    Map<String, List<Long>> seqs = new LinkedHashMap<>();
+    for (Delivery delivery : accepted) {
+      String[] parts = delivery.eventId().split(":");
+      seqs.computeIfAbsent(parts[1], c -> new ArrayList<>()).add(Long.parseLong(parts[2]));
+    }
+    seqs.forEach(
+        (caseId, order) ->
+            assertEquals(order.stream().sorted().toList(), order, caseId + " in order"));
+  }
+}
