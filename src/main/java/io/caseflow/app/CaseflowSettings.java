@@ -73,7 +73,7 @@ public record CaseflowSettings(
                 reader.positive("http.ask-timeout", Config::getDuration),
                 reader.positive("http.consistency-timeout", Config::getDuration),
                 reader.positive("http.event-stream-heartbeat", Config::getDuration),
-                reader.positive("http.event-stream-buffer", Config::getInt)),
+                reader.positive("http.event-stream-stall-timeout", Config::getDuration)),
             Path.of(reader.read("data-dir", Config::getString)),
             new Db(
                 reader.jdbcUrl("db.url"),

@@ -24,15 +24,18 @@ import org.apache.pekko.http.javadsl.model.MediaTypes;
 import org.apache.pekko.http.javadsl.server.AllDirectives;
 import org.apache.pekko.http.javadsl.server.PathMatchers;
 import org.apache.pekko.http.javadsl.server.Route;
-import org.apache.pekko.stream.OverflowStrategy;
 import org.apache.pekko.stream.javadsl.Source;
 import org.apache.pekko.util.ByteString;
 
 /**
  * Server-sent events: {@code GET /events} (the principal's tenant) and {@code GET
  * /cases/{id}/events} (one case). Each event's SSE id is the position to resume after with {@code
- * Last-Event-ID}; heartbeats keep idle streams open; a client that falls a whole buffer behind is
- * disconnected and resumes from its last id, so it never holds anything up.
+ * Last-Event-ID}; heartbeats keep idle streams open.
+ *
+ * <p>A slow client slows only its own stream: the stream reads the journal in batches (at most
+ * {@code jdbc-read-journal.max-buffer-size} events held, no connection kept between batches) only
+ * as its client takes them. A client that takes nothing for the stall timeout is disconnected and
+ * resumes from its last id.
  */
 final class EventRoutes extends AllDirectives {
 
@@ -45,8 +48,8 @@ final class EventRoutes extends AllDirectives {
   private final Executor blocking;
   private final Problems problems;
 
-  /** How often an idle stream gets a heartbeat, and how far a client may fall behind. */
-  record EventStreamSettings(Duration heartbeat, int bufferSize) {}
+  /** How often an idle stream gets a heartbeat, and how long a client may stall. */
+  record EventStreamSettings(Duration heartbeat, Duration stallTimeout) {}
 
   EventRoutes(
       CaseEventStreams streams,
@@ -134,8 +137,8 @@ final class EventRoutes extends AllDirectives {
     Source<ByteString, NotUsed> frames =
         events
             .map(positioned -> ByteString.fromString(frame(positioned)))
-            .buffer(settings.bufferSize(), OverflowStrategy.fail())
-            .keepAlive(settings.heartbeat(), () -> HEARTBEAT);
+            .keepAlive(settings.heartbeat(), () -> HEARTBEAT)
+            .backpressureTimeout(settings.stallTimeout());
     return complete(
         HttpResponse.create()
             .withEntity(

@@ -87,7 +87,7 @@ public final class HttpApi extends AllDirectives {
             services.eventStreams(),
             services.history(),
             new EventRoutes.EventStreamSettings(
-                settings.eventStreamHeartbeat(), settings.eventStreamBuffer()),
+                settings.eventStreamHeartbeat(), settings.eventStreamStallTimeout()),
             services.blocking(),
             problems);
     this.webhooks =

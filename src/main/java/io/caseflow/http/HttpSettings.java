@@ -5,7 +5,7 @@ import java.time.Duration;
 /**
  * How the HTTP API listens, what it accepts, how long a command waits for its case and a query for
  * the read side to catch up with a consistency token, and how live event streams keep idle
- * connections open and bound what a slow client holds.
+ * connections open and give up on clients that stopped reading.
  */
 public record HttpSettings(
     String host,
@@ -15,4 +15,4 @@ public record HttpSettings(
     Duration askTimeout,
     Duration consistencyTimeout,
     Duration eventStreamHeartbeat,
-    int eventStreamBuffer) {}
+    Duration eventStreamStallTimeout) {}

@@ -10,6 +10,12 @@ import io.caseflow.testing.RunningCaseflow;
 import io.caseflow.testing.SseStream;
 import io.caseflow.testing.SseStream.Event;
 import io.caseflow.testing.TestPostgres;
+import java.io.InputStream;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.net.SocketException;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.Statement;
 import java.time.Duration;
@@ -50,7 +56,12 @@ class LiveEventsIT {
                 "jdbc-read-journal.journal-sequence-retrieval.max-tries",
                 10,
                 "caseflow.http.event-stream-heartbeat",
-                "500ms"));
+                "500ms",
+                "caseflow.http.event-stream-stall-timeout",
+                "2s",
+                // Small kernel buffers, so a client that stops reading stalls its stream soon.
+                "pekko.http.server.socket-options.so-send-buffer-size",
+                "8KiB"));
     api = new ApiClient(node.baseUrl());
   }
 
@@ -157,6 +168,56 @@ class LiveEventsIT {
   }
 
   @Test
+  void aClientThatStopsReadingIsDisconnectedWithoutHoldingAnyoneUp() throws Exception {
+    int comments = 600;
+    open(List.of("slow-1"));
+    try (Socket stalled = new Socket()) {
+      // A tiny receive window: the client's socket fills after a few events.
+      stalled.setReceiveBufferSize(4096);
+      stalled.connect(new InetSocketAddress("127.0.0.1", URI.create(node.baseUrl()).getPort()));
+      stalled
+          .getOutputStream()
+          .write(
+              ("GET /events HTTP/1.1\r\nHost: localhost\r\nAuthorization: Bearer demo-heidi\r\n"
+                      + "Accept: text/event-stream\r\n\r\n")
+                  .getBytes(StandardCharsets.US_ASCII));
+      stalled.getOutputStream().flush();
+      try (SseStream reading =
+          SseStream.open(node.baseUrl(), "/cases/slow-1/events", "alice", Optional.of("1"))) {
+        long started = System.nanoTime();
+        for (int i = 0; i < comments; i++) {
+          assertEquals(
+              201,
+              api.post("/cases/slow-1/comments", "alice", "{\"text\":\"" + "x".repeat(200) + "\"}")
+                  .status());
+        }
+        assertEquals(
+            comments, reading.await(comments, PATIENCE).size(), "a reading client gets all");
+        assertTrue(
+            Duration.ofNanos(System.nanoTime() - started).compareTo(PATIENCE) < 0,
+            "commands went on while a stream was stalled");
+      }
+      Thread.sleep(4000); // twice the stall timeout, without reading
+      stalled.setSoTimeout((int) PATIENCE.toMillis());
+      InputStream in = stalled.getInputStream();
+      byte[] chunk = new byte[8192];
+      long bytes = 0;
+      long deadline = System.nanoTime() + PATIENCE.toNanos();
+      try {
+        int read;
+        while ((read = in.read(chunk)) >= 0) {
+          bytes += read;
+          assertTrue(System.nanoTime() < deadline, "the stalled stream was never closed");
+        }
+      } catch (SocketException reset) {
+        // Closed by the server with data still unsent: a reset instead of an orderly end.
+      }
+      assertTrue(bytes > 0, "the stalled client got the first events");
+      assertTrue(bytes < comments * 200L, "but not all: the server gave up on it");
+    }
+  }
+
+  @Test
   void badStreamRequestsAreRefusedWithCodes() throws Exception {
     SseStream unknown =
         SseStream.open(node.baseUrl(), "/cases/no-such-case/events", "alice", Optional.empty());
@@ -171,16 +232,17 @@ class LiveEventsIT {
 
   /** Cases {@code prefix-1..5} of acme, opened before any stream starts. */
   private static List<String> openCases(String prefix) {
-    List<String> ids = new ArrayList<>();
-    for (int i = 1; i <= CASES; i++) {
-      String id = prefix + "-" + i;
+    return open(IntStream.rangeClosed(1, CASES).mapToObj(i -> prefix + "-" + i).toList());
+  }
+
+  private static List<String> open(List<String> ids) {
+    for (String id : ids) {
       Response opened =
           api.post(
               "/cases",
               "alice",
               "{\"id\":\"" + id + "\",\"workflow\":\"due-diligence\",\"subject\":\"" + id + "\"}");
       assertEquals(201, opened.status(), opened::toString);
-      ids.add(id);
     }
     return ids;
   }
