@@ -99,25 +99,28 @@ public final class WebhookOutbox {
             List<Object[]> deliveries = new ArrayList<>();
             Instant now = clock.instant();
             for (CaseEvent event : events) {
-              for (Target target : targets) {
-                if (target.wants(event)) {
-                  EventMessage message = EventMessage.of(event);
-                  deliveries.add(
-                      new Object[] {
-                        target.id(),
-                        event.tenant(),
-                        event.caseId(),
-                        event.seq(),
-                        message.eventId(),
-                        message.type(),
-                        message.json(),
-                        WebhookDelivery.PENDING,
-                        now,
-                        now,
-                        target.id(),
-                        message.eventId()
-                      });
-                }
+              List<Target> wanting = targets.stream().filter(t -> t.wants(event)).toList();
+              if (wanting.isEmpty()) {
+                continue;
+              }
+              EventMessage message = EventMessage.of(event);
+              String payload = message.json();
+              for (Target target : wanting) {
+                deliveries.add(
+                    new Object[] {
+                      target.id(),
+                      event.tenant(),
+                      event.caseId(),
+                      event.seq(),
+                      message.eventId(),
+                      message.type(),
+                      payload,
+                      WebhookDelivery.PENDING,
+                      now,
+                      now,
+                      target.id(),
+                      message.eventId()
+                    });
               }
             }
             Sql.batch(

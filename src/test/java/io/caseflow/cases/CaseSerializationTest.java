@@ -83,6 +83,10 @@ class CaseSerializationTest {
 
     assertEquals(history, copies);
     assertEquals(java.util.OptionalLong.empty(), HashChain.firstBrokenSeq(copies));
+    assertEquals(
+        CaseEvent.TYPE_NAMES,
+        history.stream().map(CaseEvent::typeName).toList(),
+        "one type name per kind of event, as clients select them");
   }
 
   @Test

@@ -1,0 +1,52 @@
+package io.caseflow.notify;
+
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.time.Clock;
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
+
+class WebhookBackoffTest {
+
+  private final WebhookDelivery delivery =
+      new WebhookDelivery(
+          null,
+          new WebhookSettings(
+              8,
+              Duration.ofSeconds(1),
+              Duration.ofMinutes(10),
+              Duration.ofSeconds(10),
+              Duration.ofMillis(250),
+              32),
+          Clock.systemUTC());
+
+  @Test
+  void waitsDoubleFromTheInitialBackoffJitteredToHalfOrMore() {
+    for (int attempts = 1; attempts <= 6; attempts++) {
+      long full = 1000L << (attempts - 1);
+      for (int sample = 0; sample < 200; sample++) {
+        long wait = delivery.backoff(attempts).toMillis();
+        int attempt = attempts;
+        assertTrue(
+            wait >= full / 2 && wait <= full,
+            () ->
+                "attempt "
+                    + attempt
+                    + " waited "
+                    + wait
+                    + " ms, expected "
+                    + full / 2
+                    + ".."
+                    + full);
+      }
+    }
+  }
+
+  @Test
+  void neverWaitsLongerThanTheMaximumEvenAfterManyAttempts() {
+    for (int attempts : new int[] {10, 20, 31, 64, 1000}) {
+      long wait = delivery.backoff(attempts).toMillis();
+      assertTrue(wait >= 300_000 && wait <= 600_000, "attempt " + attempts + ": " + wait + " ms");
+    }
+  }
+}
