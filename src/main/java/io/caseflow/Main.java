@@ -14,7 +14,10 @@ public final class Main {
 
   public static void main(String[] args) {
     try {
-      Caseflow caseflow = Caseflow.start(ConfigFactory.load());
+      Caseflow caseflow =
+          Caseflow.start(
+              ConfigFactory.parseString("pekko.coordinated-shutdown.exit-jvm = on")
+                  .withFallback(ConfigFactory.load()));
       log.info("Caseflow is serving on port {}", caseflow.httpPort());
     } catch (RuntimeException e) {
       log.debug("Start-up failed", e);

@@ -1,6 +1,7 @@
 package io.caseflow.app;
 
 import com.typesafe.config.Config;
+import com.typesafe.config.ConfigFactory;
 import io.caseflow.cases.CaseEntity;
 import io.caseflow.cases.CaseHistory;
 import io.caseflow.cases.CaseId;
@@ -53,6 +54,7 @@ public final class Caseflow implements AutoCloseable {
 
   private static final Logger log = LoggerFactory.getLogger(Caseflow.class);
   private static final String READ_JOURNAL = "jdbc-read-journal";
+  private static final String SYSTEM_NAME = "caseflow";
   private static final Duration BIND_TIMEOUT = Duration.ofSeconds(30);
 
   private final ActorSystem<Void> system;
@@ -76,7 +78,9 @@ public final class Caseflow implements AutoCloseable {
     try {
       system =
           ActorSystem.create(
-              Behaviors.empty(), "caseflow", storage.pekkoConfig().withFallback(config));
+              Behaviors.empty(),
+              SYSTEM_NAME,
+              storage.pekkoConfig().withFallback(seedNodes(settings.node())).withFallback(config));
     } catch (RuntimeException e) {
       storage.close();
       throw e;
@@ -90,13 +94,23 @@ public final class Caseflow implements AutoCloseable {
     }
   }
 
+  /** Pekko's seed nodes from {@code caseflow.cluster.seed-nodes}; none for a node on its own. */
+  private static Config seedNodes(CaseflowSettings.Node node) {
+    return ConfigFactory.parseMap(
+        Map.of(
+            "pekko.cluster.seed-nodes",
+            node.seedNodes().stream().map(seed -> "pekko://" + SYSTEM_NAME + "@" + seed).toList()));
+  }
+
   private static ServerBinding serve(
       ActorSystem<Void> system,
       CaseflowSettings settings,
       WorkflowRegistry workflows,
       Storage storage) {
     Cluster cluster = Cluster.get(system);
-    cluster.manager().tell(Join.create(cluster.selfMember().address()));
+    if (!settings.node().joinsOthers()) {
+      cluster.manager().tell(Join.create(cluster.selfMember().address()));
+    }
 
     CaseEventTopics topics = new CaseEventTopics(system);
     Clock clock = Clock.systemUTC();

@@ -8,8 +8,10 @@ import io.caseflow.notify.WebhookSettings;
 import io.caseflow.readside.ReadSideSettings;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -59,7 +61,13 @@ public record CaseflowSettings(
         || (auth.demoTokens() == DemoTokens.EMBEDDED_ONLY && db.isEmbedded());
   }
 
-  public record Node(String host, int port) {}
+  /** This node's remoting address and the seed nodes ({@code host:port}) it joins, if any. */
+  public record Node(String host, int port, List<String> seedNodes) {
+
+    public boolean joinsOthers() {
+      return !seedNodes.isEmpty();
+    }
+  }
 
   public static CaseflowSettings from(Config config) {
     Reader reader = new Reader(config);
@@ -87,7 +95,10 @@ public record CaseflowSettings(
                 .filter(dir -> !dir.isBlank())
                 .map(Path::of),
             new Auth(reader.demoTokens("auth.demo-tokens"), reader.principals()),
-            new Node(reader.read("cluster.host", Config::getString), reader.port("cluster.port")),
+            new Node(
+                reader.read("cluster.host", Config::getString),
+                reader.port("cluster.port"),
+                reader.seedNodes("cluster.seed-nodes")),
             new ReadSideSettings(
                 reader.positive("read-side.slices", Config::getInt),
                 reader.positive("read-side.pool-size", Config::getInt),
@@ -105,6 +116,12 @@ public record CaseflowSettings(
                 reader.positive("webhooks.poll-interval", Config::getDuration),
                 reader.positive("webhooks.batch-size", Config::getInt)));
     reader.rejectUnknown();
+    if (settings.node().joinsOthers() && settings.db().isEmbedded()) {
+      throw new InvalidSettingException(
+          "caseflow.cluster.seed-nodes",
+          "needs a shared PostgreSQL database (CASEFLOW_DB_URL): the embedded H2 database belongs"
+              + " to one node, so nodes on it would each keep their own journal");
+    }
     if (settings.db().connectionTimeout().compareTo(settings.http().askTimeout()) >= 0) {
       throw new InvalidSettingException(
           "caseflow.db.connection-timeout",
@@ -158,6 +175,27 @@ public record CaseflowSettings(
             ROOT + path, "must be a port from 0 to 65535, was " + port);
       }
       return port;
+    }
+
+    /** A comma-separated list of {@code host:port}; empty for none. */
+    List<String> seedNodes(String path) {
+      String value = read(path, Config::getString).trim();
+      if (value.isEmpty()) {
+        return List.of();
+      }
+      List<String> seeds = new ArrayList<>();
+      for (String seed : value.split(",")) {
+        String trimmed = seed.trim();
+        int colon = trimmed.lastIndexOf(':');
+        boolean valid = colon > 0 && trimmed.substring(colon + 1).matches("\\d{1,5}");
+        if (!valid || Integer.parseInt(trimmed.substring(colon + 1)) > 65_535) {
+          throw new InvalidSettingException(
+              ROOT + path,
+              "must list host:port addresses separated by commas, was '" + value + "'");
+        }
+        seeds.add(trimmed);
+      }
+      return List.copyOf(seeds);
     }
 
     DemoTokens demoTokens(String path) {

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.typesafe.config.ConfigFactory;
 import io.caseflow.cases.Principal;
+import java.util.List;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
 
@@ -39,6 +40,28 @@ class CaseflowSettingsTest {
     assertTrue(!settingsWith("caseflow.auth.demo-tokens = false").demoTokensAccepted());
     assertRejected(
         "caseflow.auth.demo-tokens = maybe", "caseflow.auth.demo-tokens", "must be true, false");
+  }
+
+  @Test
+  void aClusterNeedsPostgresqlAndWellFormedSeedNodes() {
+    String postgres = "caseflow.db.url = \"jdbc:postgresql://localhost:5432/caseflow\"\n";
+    CaseflowSettings clustered =
+        settingsWith(postgres + "caseflow.cluster.seed-nodes = \"10.0.0.1:2551, node-b:2552\"");
+    assertEquals(List.of("10.0.0.1:2551", "node-b:2552"), clustered.node().seedNodes());
+    assertTrue(clustered.node().joinsOthers());
+    assertTrue(!settingsWith("").node().joinsOthers(), "alone without seeds");
+    assertRejected(
+        "caseflow.cluster.seed-nodes = \"10.0.0.1:2551\"",
+        "caseflow.cluster.seed-nodes",
+        "needs a shared PostgreSQL database");
+    assertRejected(
+        postgres + "caseflow.cluster.seed-nodes = \"10.0.0.1\"",
+        "caseflow.cluster.seed-nodes",
+        "must list host:port");
+    assertRejected(
+        postgres + "caseflow.cluster.seed-nodes = \"a:2551,b:70000\"",
+        "caseflow.cluster.seed-nodes",
+        "must list host:port");
   }
 
   @Test

@@ -1,0 +1,73 @@
+package io.caseflow.testing;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+
+/**
+ * Several Caseflow nodes as separate processes of the packaged jar on one PostgreSQL database,
+ * forming one cluster through the first two nodes as seeds. Each node has its own data directory,
+ * HTTP port and remoting port; everything is removed on close.
+ */
+public final class LocalCluster implements AutoCloseable {
+
+  private final List<ServiceProcess> nodes = new ArrayList<>();
+  private final List<Path> dataDirs = new ArrayList<>();
+
+  private LocalCluster() {}
+
+  /**
+   * Starts {@code size} nodes and waits until each is ready (a member that reaches the database).
+   */
+  public static LocalCluster start(int size, TestPostgres.Database database) throws Exception {
+    LocalCluster cluster = new LocalCluster();
+    try {
+      List<Integer> remotingPorts = new ArrayList<>();
+      for (int i = 0; i < size; i++) {
+        remotingPorts.add(ServiceProcess.freePort());
+      }
+      String seeds =
+          remotingPorts.subList(0, Math.min(2, size)).stream()
+              .map(port -> "127.0.0.1:" + port)
+              .collect(Collectors.joining(","));
+      for (int i = 0; i < size; i++) {
+        Path dataDir = Files.createTempDirectory("caseflow-node-" + i);
+        cluster.dataDirs.add(dataDir);
+        Map<String, String> environment = new HashMap<>();
+        environment.put("CASEFLOW_DB_URL", database.url());
+        environment.put("CASEFLOW_DB_USER", database.user());
+        environment.put("CASEFLOW_DB_PASSWORD", database.password());
+        environment.put("CASEFLOW_DEMO_TOKENS", "true");
+        environment.put("CASEFLOW_NODE_HOST", "127.0.0.1");
+        environment.put("CASEFLOW_NODE_PORT", Integer.toString(remotingPorts.get(i)));
+        environment.put("CASEFLOW_SEED_NODES", seeds);
+        cluster.nodes.add(new ServiceProcess(dataDir, environment).start());
+      }
+      for (ServiceProcess node : cluster.nodes) {
+        node.awaitReady();
+      }
+      return cluster;
+    } catch (Exception | AssertionError e) {
+      cluster.close();
+      throw e;
+    }
+  }
+
+  public ServiceProcess node(int index) {
+    return nodes.get(index);
+  }
+
+  public List<ServiceProcess> nodes() {
+    return List.copyOf(nodes);
+  }
+
+  @Override
+  public void close() {
+    nodes.forEach(ServiceProcess::close);
+    dataDirs.forEach(RunningCaseflow::deleteRecursively);
+  }
+}
