@@ -102,6 +102,26 @@ public final class ServiceProcess implements AutoCloseable {
     process.destroyForcibly().waitFor(30, TimeUnit.SECONDS);
   }
 
+  /** SIGSTOP: the process freezes, as in a long GC pause or a suspended VM. */
+  public void freeze() throws IOException, InterruptedException {
+    signal("STOP");
+  }
+
+  /** SIGCONT: a frozen process runs on, unaware of the time that passed. */
+  public void thaw() throws IOException, InterruptedException {
+    signal("CONT");
+  }
+
+  private void signal(String name) throws IOException, InterruptedException {
+    int exit =
+        new ProcessBuilder("kill", "-" + name, Long.toString(process.pid())).start().waitFor();
+    assertTrue(exit == 0, "kill -" + name + " failed");
+  }
+
+  public boolean isAlive() {
+    return process.isAlive();
+  }
+
   /** Waits for the process to exit by itself and answers its exit code. */
   public int awaitExit(Duration patience) throws InterruptedException {
     assertTrue(

@@ -1,0 +1,227 @@
+package io.caseflow.testing;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.caseflow.testing.ApiClient.Response;
+import java.io.UncheckedIOException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.IntStream;
+
+/**
+ * A steady stream of actions over HTTP spread across a cluster's nodes, one client per case, that
+ * records every acknowledged action. Each action keeps its Idempotency-Key across retries (on any
+ * node still in use) until it is acknowledged, so it is recorded exactly once however often it was
+ * sent; {@code 503} is retried, any other refusal fails the load.
+ */
+public final class ClusterLoad implements AutoCloseable {
+
+  /** One acknowledged action: the case version it produced, and when. */
+  public record Ack(String caseId, long version, long atNanos) {}
+
+  private final List<String> urls;
+  private final List<String> cases;
+  private final Duration giveUp;
+  private final Set<String> inUse = ConcurrentHashMap.newKeySet();
+  private final List<Ack> acks = Collections.synchronizedList(new ArrayList<>());
+  private final AtomicBoolean stop = new AtomicBoolean();
+  private final AtomicInteger failedAttempts = new AtomicInteger();
+  private final ExecutorService clients;
+  private final List<Future<?>> running = new ArrayList<>();
+
+  /** Opens {@code caseCount} cases named {@code prefix-i}, spread over the nodes. */
+  public ClusterLoad(List<String> urls, String prefix, int caseCount, Duration giveUp) {
+    this.urls = List.copyOf(urls);
+    this.cases = IntStream.range(0, caseCount).mapToObj(i -> prefix + "-" + i).toList();
+    this.giveUp = giveUp;
+    this.inUse.addAll(urls);
+    this.clients = Executors.newFixedThreadPool(caseCount);
+    for (int i = 0; i < cases.size(); i++) {
+      Response opened =
+          new ApiClient(urls.get(i % urls.size()))
+              .post(
+                  "/cases",
+                  "alice",
+                  "{\"id\":\""
+                      + cases.get(i)
+                      + "\",\"workflow\":\"due-diligence\",\"subject\":\"S\"}");
+      assertEquals(201, opened.status(), opened::toString);
+    }
+  }
+
+  public List<String> cases() {
+    return cases;
+  }
+
+  public void start() {
+    for (int i = 0; i < cases.size(); i++) {
+      String caseId = cases.get(i);
+      int firstNode = i;
+      running.add(clients.submit(() -> drive(caseId, firstNode)));
+    }
+  }
+
+  /** Clients stop sending to this node (it is about to be killed, frozen, …). */
+  public void avoid(String url) {
+    inUse.remove(url);
+  }
+
+  /** Stops the load and waits for the clients; a client that failed fails this. */
+  public void stop() throws Exception {
+    stop.set(true);
+    for (Future<?> client : running) {
+      client.get();
+    }
+    clients.shutdown();
+  }
+
+  public int acknowledged() {
+    return acks.size();
+  }
+
+  public int failedAttempts() {
+    return failedAttempts.get();
+  }
+
+  /**
+   * How long after {@code sinceNanos} the last case got its first acknowledgement, waiting up to
+   * the give-up time; empty if some case got none.
+   */
+  public java.util.Optional<Duration> awaitEveryCaseAcknowledgedAfter(long sinceNanos)
+      throws InterruptedException {
+    long deadline = sinceNanos + giveUp.toNanos();
+    while (System.nanoTime() < deadline) {
+      Map<String, Long> first = new HashMap<>();
+      synchronized (acks) {
+        for (Ack ack : acks) {
+          if (ack.atNanos() > sinceNanos) {
+            first.merge(ack.caseId(), ack.atNanos(), Math::min);
+          }
+        }
+      }
+      if (first.keySet().containsAll(cases)) {
+        long last = first.values().stream().mapToLong(Long::longValue).max().orElseThrow();
+        return java.util.Optional.of(Duration.ofNanos(last - sinceNanos));
+      }
+      Thread.sleep(200);
+    }
+    return java.util.Optional.empty();
+  }
+
+  /**
+   * Checks every case's journal through {@code api}: sequence numbers contiguous, each event after
+   * the opening one acknowledged action, the hash chain valid. Answers how many acknowledged
+   * actions are missing from the journal (asserted to be none).
+   */
+  public int verifyJournal(ApiClient api) {
+    int lost = 0;
+    for (String caseId : cases) {
+      JsonNode history = api.get("/cases/" + caseId + "/history", "alice").json();
+      Set<Long> seqs = new TreeSet<>();
+      history.forEach(event -> seqs.add(event.get("seq").asLong()));
+      assertEquals(range(1, history.size()), seqs, caseId + ": contiguous sequence numbers");
+      Set<Long> acknowledged = new TreeSet<>();
+      synchronized (acks) {
+        acks.stream()
+            .filter(ack -> ack.caseId().equals(caseId))
+            .forEach(ack -> acknowledged.add(ack.version()));
+      }
+      lost += (int) acknowledged.stream().filter(version -> !seqs.contains(version)).count();
+      assertEquals(
+          range(2, history.size()),
+          acknowledged,
+          caseId + ": every event after the opening is one acknowledged action, once");
+      assertTrue(
+          api.get("/cases/" + caseId + "/history/verify", "alice").json().get("valid").asBoolean(),
+          caseId + ": hash chain verifies");
+    }
+    assertEquals(0, lost, "acknowledged actions missing from the journal");
+    return lost;
+  }
+
+  @Override
+  public void close() {
+    stop.set(true);
+    clients.shutdownNow();
+  }
+
+  private void drive(String caseId, int firstNode) {
+    int node = firstNode;
+    for (int step = 0; !stop.get(); step++) {
+      String key = UUID.randomUUID().toString();
+      long deadline = System.nanoTime() + giveUp.toNanos();
+      while (true) {
+        String url = urls.get(node++ % urls.size());
+        if (!inUse.contains(url)) {
+          continue;
+        }
+        Response response = attempt(new ApiClient(url), caseId, step, key);
+        if (response != null && response.status() == 200) {
+          acks.add(new Ack(caseId, response.json().get("version").asLong(), System.nanoTime()));
+          break;
+        }
+        failedAttempts.incrementAndGet();
+        if (response != null && response.status() != 503) {
+          throw new AssertionError(caseId + ": " + response);
+        }
+        if (System.nanoTime() > deadline) {
+          throw new AssertionError(caseId + " took no command for " + giveUp);
+        }
+        sleep(100);
+      }
+    }
+  }
+
+  /** submit, then request_changes and resubmit in turn; null when the node is unreachable. */
+  private static Response attempt(ApiClient api, String caseId, int step, String key) {
+    String path = "/cases/" + caseId + "/actions/";
+    try {
+      if (step == 0) {
+        return api.request("POST", path + "submit", "alice")
+            .header("Idempotency-Key", key)
+            .body("{\"data\":{\"riskLevel\":\"low\"}}")
+            .send();
+      }
+      return step % 2 == 1
+          ? api.request("POST", path + "request_changes", "bob")
+              .header("Idempotency-Key", key)
+              .body("{\"comment\":\"again\"}")
+              .send()
+          : api.request("POST", path + "resubmit", "alice").header("Idempotency-Key", key).send();
+    } catch (UncheckedIOException unreachable) {
+      return null;
+    }
+  }
+
+  private static Set<Long> range(long from, long toInclusive) {
+    Set<Long> range = new TreeSet<>();
+    for (long i = from; i <= toInclusive; i++) {
+      range.add(i);
+    }
+    return range;
+  }
+
+  private static void sleep(long millis) {
+    try {
+      Thread.sleep(millis);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
+  }
+}
