@@ -80,7 +80,10 @@ public final class Caseflow implements AutoCloseable {
           ActorSystem.create(
               Behaviors.empty(),
               SYSTEM_NAME,
-              storage.pekkoConfig().withFallback(seedNodes(settings.node())).withFallback(config));
+              storage
+                  .pekkoConfig()
+                  .withFallback(clusterConfig(settings.node()))
+                  .withFallback(config));
     } catch (RuntimeException e) {
       storage.close();
       throw e;
@@ -94,10 +97,18 @@ public final class Caseflow implements AutoCloseable {
     }
   }
 
-  /** Pekko's seed nodes from {@code caseflow.cluster.seed-nodes}; none for a node on its own. */
-  private static Config seedNodes(CaseflowSettings.Node node) {
+  /**
+   * This node's remoting address and seed nodes, from the checked settings (set here, not by
+   * substitution in the configuration file, so that settings given over a loaded configuration
+   * count too).
+   */
+  private static Config clusterConfig(CaseflowSettings.Node node) {
     return ConfigFactory.parseMap(
         Map.of(
+            "pekko.remote.artery.canonical.hostname",
+            node.host(),
+            "pekko.remote.artery.canonical.port",
+            node.port(),
             "pekko.cluster.seed-nodes",
             node.seedNodes().stream().map(seed -> "pekko://" + SYSTEM_NAME + "@" + seed).toList()));
   }
