@@ -1,7 +1,9 @@
 package io.caseflow.testing;
 
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -35,7 +37,7 @@ public final class LocalCluster implements AutoCloseable {
               .map(port -> "127.0.0.1:" + port)
               .collect(Collectors.joining(","));
       for (int i = 0; i < size; i++) {
-        Path dataDir = Files.createTempDirectory("caseflow-node-" + i);
+        Path dataDir = Files.createTempDirectory("caseflow-node-" + i + "-");
         cluster.dataDirs.add(dataDir);
         Map<String, String> environment = new HashMap<>();
         environment.put("CASEFLOW_DB_URL", database.url());
@@ -65,9 +67,22 @@ public final class LocalCluster implements AutoCloseable {
     return List.copyOf(nodes);
   }
 
+  /** Stops every node, keeps their logs in {@code target/cluster-logs/}, removes their data. */
   @Override
   public void close() {
     nodes.forEach(ServiceProcess::close);
+    Path logs = Path.of("target", "cluster-logs");
+    for (int i = 0; i < nodes.size(); i++) {
+      try {
+        Files.createDirectories(logs);
+        Files.copy(
+            dataDirs.get(i).resolve("service.log"),
+            logs.resolve(dataDirs.get(i).getFileName() + ".log"),
+            StandardCopyOption.REPLACE_EXISTING);
+      } catch (IOException e) {
+        // No log to keep: the node never started.
+      }
+    }
     dataDirs.forEach(RunningCaseflow::deleteRecursively);
   }
 }
