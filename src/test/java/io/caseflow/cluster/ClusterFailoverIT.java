@@ -62,10 +62,7 @@ class ClusterFailoverIT {
       Thread.sleep(3000);
       load.stop();
 
-      ApiClient survivor = new ApiClient(cluster.node(0).baseUrl());
-      int lost = load.verifyJournal(survivor);
-      new ReadSideExpectation(survivor, database, "alice", "acme")
-          .awaitExact(load.cases(), Duration.ofSeconds(90));
+      int lost = verify(load, cluster.node(0), database);
       System.out.printf(
           "[cluster] SIGKILL: %d acknowledged actions, %d failed attempts retried, lost %d;"
               + " every case took commands again %.1f s after the kill%n",
@@ -96,10 +93,7 @@ class ClusterFailoverIT {
       Thread.sleep(10_000);
       load.stop();
 
-      ApiClient survivor = new ApiClient(cluster.node(0).baseUrl());
-      int lost = load.verifyJournal(survivor);
-      new ReadSideExpectation(survivor, database, "alice", "acme")
-          .awaitExact(load.cases(), Duration.ofSeconds(90));
+      int lost = verify(load, cluster.node(0), database);
       assertFalse(frozen.isAlive(), "the downed node stopped itself once it ran again");
       int refused = count(DUPLICATE_KEY, frozen.output());
       System.out.printf(
@@ -136,10 +130,7 @@ class ClusterFailoverIT {
         assertTrue(node.isAlive(), "no node was restarted");
         assertEquals(200, new ApiClient(node.baseUrl()).get("/health/ready", null).status());
       }
-      ApiClient api = new ApiClient(cluster.node(0).baseUrl());
-      int lost = load.verifyJournal(api);
-      new ReadSideExpectation(api, postgres.database(), "alice", "acme")
-          .awaitExact(load.cases(), Duration.ofSeconds(90));
+      int lost = verify(load, cluster.node(0), postgres.database());
       System.out.printf(
           "[cluster] database outage 20 s: %d acknowledged actions, %d attempts refused with 503"
               + " during it, lost %d; every case took commands again %.1f s after the database"
@@ -147,6 +138,16 @@ class ClusterFailoverIT {
           load.acknowledged(), failedDuring, lost, recovery.toMillis() / 1000.0);
       assertTrue(failedDuring > 0, "the outage was noticed");
     }
+  }
+
+  /** The journal holds every acknowledged action once, intact; the read side matches it. */
+  private static int verify(ClusterLoad load, ServiceProcess node, TestPostgres.Database database)
+      throws Exception {
+    ApiClient api = new ApiClient(node.baseUrl());
+    int lost = load.verifyJournal(api);
+    new ReadSideExpectation(api, database, "alice", "acme")
+        .awaitExact(load.cases(), Duration.ofSeconds(90));
+    return lost;
   }
 
   private static List<String> urls(LocalCluster cluster) {
