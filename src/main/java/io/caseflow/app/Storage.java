@@ -39,6 +39,13 @@ public final class Storage implements AutoCloseable {
     }
   }
 
+  /**
+   * For every PostgreSQL connection: a transaction left open and idle for 10 s is ended by the
+   * server. A node frozen mid-transaction (a long pause, a suspended VM) would otherwise keep its
+   * locks, and the node that took its cases over would wait on them for as long as it stays frozen.
+   */
+  private static final String SESSION_OPTIONS = "-c idle_in_transaction_session_timeout=10000";
+
   private final Vendor vendor;
   private final String url;
   private final CaseflowSettings.Db settings;
@@ -67,6 +74,9 @@ public final class Storage implements AutoCloseable {
     pool.setDriverClassName(vendor.driver);
     pool.setMaximumPoolSize(size);
     pool.setConnectionTimeout(settings.connectionTimeout().toMillis());
+    if (vendor == Vendor.POSTGRESQL) {
+      pool.addDataSourceProperty("options", SESSION_OPTIONS);
+    }
     try {
       return new HikariDataSource(pool);
     } catch (HikariPool.PoolInitializationException e) {
@@ -146,8 +156,10 @@ public final class Storage implements AutoCloseable {
     }
     if (vendor == Vendor.POSTGRESQL) {
       config.put(
+          "pekko-persistence-jdbc.shared-databases.slick.db.properties.options", SESSION_OPTIONS);
+      config.put(
           "pekko-persistence-jdbc.shared-databases.read-journal.db.properties.options",
-          "-c plan_cache_mode=force_custom_plan");
+          SESSION_OPTIONS + " -c plan_cache_mode=force_custom_plan");
     }
     return ConfigFactory.parseMap(config);
   }
