@@ -41,6 +41,7 @@ public final class ClusterLoad implements AutoCloseable {
   private final List<Ack> acks = Collections.synchronizedList(new ArrayList<>());
   private final AtomicBoolean stop = new AtomicBoolean();
   private final AtomicInteger failedAttempts = new AtomicInteger();
+  private final AtomicInteger unavailable = new AtomicInteger();
   private final ExecutorService clients;
   private final List<Future<?>> running = new ArrayList<>();
 
@@ -96,6 +97,11 @@ public final class ClusterLoad implements AutoCloseable {
 
   public int failedAttempts() {
     return failedAttempts.get();
+  }
+
+  /** Attempts a node answered 503: its case was out of reach (moving, or no database). */
+  public int unavailableAnswers() {
+    return unavailable.get();
   }
 
   /**
@@ -176,6 +182,9 @@ public final class ClusterLoad implements AutoCloseable {
           break;
         }
         failedAttempts.incrementAndGet();
+        if (response != null && response.status() == 503) {
+          unavailable.incrementAndGet();
+        }
         if (response != null && response.status() != 503) {
           throw new AssertionError(caseId + ": " + response);
         }
