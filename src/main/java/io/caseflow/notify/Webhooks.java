@@ -2,6 +2,7 @@ package io.caseflow.notify;
 
 import io.caseflow.readside.Sql;
 import java.sql.Connection;
+import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Instant;
@@ -76,18 +77,32 @@ public final class Webhooks {
                 "SELECT "
                     + SUBSCRIPTION_COLUMNS
                     + " FROM webhook_subscriptions WHERE tenant = ? ORDER BY created_at, id",
-                row ->
-                    new Subscription(
-                        row.getString(1),
-                        row.getString(2),
-                        eventTypes(row.getString(3)),
-                        Sql.instant(row, 4),
-                        row.getString(5)),
+                Webhooks::subscription,
                 tenant));
   }
 
   public Optional<Subscription> subscription(String tenant, String id) {
-    return subscriptions(tenant).stream().filter(s -> s.id().equals(id)).findFirst();
+    return withConnection(
+            connection ->
+                Sql.query(
+                    connection,
+                    "SELECT "
+                        + SUBSCRIPTION_COLUMNS
+                        + " FROM webhook_subscriptions WHERE tenant = ? AND id = ?",
+                    Webhooks::subscription,
+                    tenant,
+                    id))
+        .stream()
+        .findFirst();
+  }
+
+  private static Subscription subscription(ResultSet row) throws SQLException {
+    return new Subscription(
+        row.getString(1),
+        row.getString(2),
+        eventTypes(row.getString(3)),
+        Sql.instant(row, 4),
+        row.getString(5));
   }
 
   /** Removes the subscription and its undelivered deliveries; false when there was none. */
