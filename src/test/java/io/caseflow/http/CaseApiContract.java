@@ -498,13 +498,29 @@ abstract class CaseApiContract {
     }
 
     @Test
-    void statsCountCasesPerWorkflowAndState() {
+    void statsCountCasesPerWorkflowAndState() throws InterruptedException {
+      // Earlier tests' cases may still be on their way to the read side: count once it is idle.
+      awaitReadSideIdle();
       long before = draftCount("dave", null);
       String token =
           token(
               api.post(
                   "/cases", "dave", "{\"workflow\":\"due-diligence\",\"subject\":\"GLOBEX-1\"}"));
       assertEquals(before + 1, draftCount("dave", token));
+    }
+
+    private void awaitReadSideIdle() throws InterruptedException {
+      for (int attempt = 0; attempt < 200; attempt++) {
+        boolean idle = true;
+        for (JsonNode projection : api.get("/admin/read-side", "oscar").json().get("projections")) {
+          idle &= projection.get("eventsBehind").asLong() == 0;
+        }
+        if (idle) {
+          return;
+        }
+        Thread.sleep(100);
+      }
+      throw new AssertionError("the read side did not catch up within 20 s");
     }
 
     private long draftCount(String user, String token) {
