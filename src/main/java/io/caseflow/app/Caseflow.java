@@ -26,22 +26,26 @@ import io.caseflow.readside.Reconciliation;
 import io.caseflow.workflow.WorkflowRegistry;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.UUID;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Executor;
+import java.util.concurrent.TimeUnit;
+import org.apache.pekko.actor.BootstrapSetup;
+import org.apache.pekko.actor.setup.ActorSystemSetup;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.DispatcherSelector;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
-import org.apache.pekko.cluster.MemberStatus;
 import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
 import org.apache.pekko.cluster.sharding.typed.javadsl.Entity;
 import org.apache.pekko.cluster.typed.Cluster;
 import org.apache.pekko.cluster.typed.Join;
 import org.apache.pekko.http.javadsl.Http;
 import org.apache.pekko.http.javadsl.ServerBinding;
+import org.apache.pekko.http.javadsl.model.Uri;
+import org.apache.pekko.management.cluster.bootstrap.ClusterBootstrap;
+import org.apache.pekko.management.javadsl.PekkoManagement;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -59,10 +63,12 @@ public final class Caseflow implements AutoCloseable {
 
   private final ActorSystem<Void> system;
   private final ServerBinding binding;
+  private final Uri management;
 
-  private Caseflow(ActorSystem<Void> system, ServerBinding binding) {
+  private Caseflow(ActorSystem<Void> system, ServerBinding binding, Uri management) {
     this.system = system;
     this.binding = binding;
+    this.management = management;
   }
 
   /** Starts a node from configuration (see {@code conf/application.conf}). */
@@ -76,21 +82,22 @@ public final class Caseflow implements AutoCloseable {
     Storage storage = Storage.open(settings);
     ActorSystem<Void> system;
     try {
+      Config pekkoConfig =
+          storage.pekkoConfig().withFallback(clusterConfig(settings.node())).withFallback(config);
       system =
           ActorSystem.create(
               Behaviors.empty(),
               SYSTEM_NAME,
-              storage
-                  .pekkoConfig()
-                  .withFallback(clusterConfig(settings.node()))
-                  .withFallback(config));
+              ActorSystemSetup.create(
+                  BootstrapSetup.create(pekkoConfig), NodeReadiness.managementSetup(storage)));
     } catch (RuntimeException e) {
       storage.close();
       throw e;
     }
     system.getWhenTerminated().thenRun(storage::close);
     try {
-      return new Caseflow(system, serve(system, settings, workflows, storage));
+      Uri management = startManagement(system, settings.node());
+      return new Caseflow(system, serve(system, settings, workflows, storage), management);
     } catch (RuntimeException e) {
       system.terminate();
       throw e;
@@ -98,19 +105,41 @@ public final class Caseflow implements AutoCloseable {
   }
 
   /**
-   * This node's remoting address and seed nodes, from the checked settings (set here, not by
-   * substitution in the configuration file, so that settings given over a loaded configuration
-   * count too).
+   * This node's remoting and management addresses, seed nodes and discovery method, from the
+   * checked settings (set here, not by substitution in the configuration file, so that settings
+   * given over a loaded configuration count too).
    */
   private static Config clusterConfig(CaseflowSettings.Node node) {
-    return ConfigFactory.parseMap(
-        Map.of(
-            "pekko.remote.artery.canonical.hostname",
-            node.host(),
-            "pekko.remote.artery.canonical.port",
-            node.port(),
-            "pekko.cluster.seed-nodes",
-            node.seedNodes().stream().map(seed -> "pekko://" + SYSTEM_NAME + "@" + seed).toList()));
+    Map<String, Object> paths = new HashMap<>();
+    paths.put("pekko.remote.artery.canonical.hostname", node.host());
+    paths.put("pekko.remote.artery.canonical.port", node.port());
+    paths.put(
+        "pekko.cluster.seed-nodes",
+        node.seedNodes().stream().map(seed -> "pekko://" + SYSTEM_NAME + "@" + seed).toList());
+    paths.put("pekko.management.http.hostname", node.host());
+    paths.put("pekko.management.http.port", node.managementPort());
+    node.discoveryMethod()
+        .ifPresent(
+            method ->
+                paths.put(
+                    "pekko.management.cluster.bootstrap.contact-point-discovery.discovery-method",
+                    method));
+    return ConfigFactory.parseMap(paths);
+  }
+
+  /** Health and membership endpoints; with a discovery method, also the cluster bootstrap. */
+  private static Uri startManagement(ActorSystem<Void> system, CaseflowSettings.Node node) {
+    Uri management =
+        PekkoManagement.get(system)
+            .start()
+            .toCompletableFuture()
+            .orTimeout(BIND_TIMEOUT.toSeconds(), TimeUnit.SECONDS)
+            .join();
+    log.info("Pekko Management is serving at {}", management);
+    if (node.discoveryMethod().isPresent()) {
+      ClusterBootstrap.get(system).start();
+    }
+    return management;
   }
 
   private static ServerBinding serve(
@@ -148,7 +177,7 @@ public final class Caseflow implements AutoCloseable {
                 workflows,
                 new CaseQueries(storage.dataSource()),
                 readSide,
-                () -> readiness(cluster, storage, readSide, blocking),
+                readiness(NodeReadiness.of(system.classicSystem(), storage), readSide, blocking),
                 new CaseEventStreams(system, READ_JOURNAL, storage.dataSource()),
                 webhooks,
                 blocking,
@@ -158,7 +187,7 @@ public final class Caseflow implements AutoCloseable {
             .newServerAt(settings.http().host(), settings.http().port())
             .bind(api.route())
             .toCompletableFuture()
-            .orTimeout(BIND_TIMEOUT.toSeconds(), java.util.concurrent.TimeUnit.SECONDS)
+            .orTimeout(BIND_TIMEOUT.toSeconds(), TimeUnit.SECONDS)
             .join();
     binding.addToCoordinatedShutdown(Duration.ofSeconds(10), system);
     return binding;
@@ -223,26 +252,28 @@ public final class Caseflow implements AutoCloseable {
     return Authenticator.demoTokens(settings.auth().demoPrincipals());
   }
 
-  /** Ready: a cluster member whose database answers. Read-side lag is reported, not judged. */
-  private static CompletionStage<ReadinessCheck.Readiness> readiness(
-      Cluster cluster, Storage storage, ReadSideAdmin readSide, Executor blocking) {
-    return CompletableFuture.supplyAsync(
-        () -> {
-          Map<String, Boolean> checks = new LinkedHashMap<>();
-          checks.put("clusterMember", cluster.selfMember().status() == MemberStatus.up());
-          boolean database = storage.isReachable();
-          checks.put("database", database);
-          Map<String, Object> details = new LinkedHashMap<>();
-          if (database) {
-            details.put("readSideLag", readSide.lag());
-          }
-          return new ReadinessCheck.Readiness(checks, details);
-        },
-        blocking);
+  /** The node's readiness checks; read-side lag is reported alongside, not judged. */
+  private static ReadinessCheck readiness(
+      NodeReadiness node, ReadSideAdmin readSide, Executor blocking) {
+    return () ->
+        node.evaluate()
+            .thenApplyAsync(
+                checks -> {
+                  Map<String, Object> details = new LinkedHashMap<>();
+                  if (checks.get("database")) {
+                    details.put("readSideLag", readSide.lag());
+                  }
+                  return new ReadinessCheck.Readiness(checks, details);
+                },
+                blocking);
   }
 
   public int httpPort() {
     return binding.localAddress().getPort();
+  }
+
+  public int managementPort() {
+    return management.port();
   }
 
   public ActorSystem<Void> system() {

@@ -2,6 +2,7 @@ package io.caseflow.app;
 
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigException;
+import com.typesafe.config.ConfigUtil;
 import io.caseflow.cases.Principal;
 import io.caseflow.http.HttpSettings;
 import io.caseflow.notify.WebhookSettings;
@@ -61,11 +62,20 @@ public record CaseflowSettings(
         || (auth.demoTokens() == DemoTokens.EMBEDDED_ONLY && db.isEmbedded());
   }
 
-  /** This node's remoting address and the seed nodes ({@code host:port}) it joins, if any. */
-  public record Node(String host, int port, List<String> seedNodes) {
+  /**
+   * This node's remoting address, its management port, and how it finds the others: the seed nodes
+   * ({@code host:port}) it joins, or a Pekko discovery method for cluster bootstrap (such as {@code
+   * kubernetes-api}). With neither, the node forms a cluster of its own.
+   */
+  public record Node(
+      String host,
+      int port,
+      List<String> seedNodes,
+      int managementPort,
+      Optional<String> discoveryMethod) {
 
     public boolean joinsOthers() {
-      return !seedNodes.isEmpty();
+      return !seedNodes.isEmpty() || discoveryMethod.isPresent();
     }
   }
 
@@ -98,7 +108,9 @@ public record CaseflowSettings(
             new Node(
                 reader.read("cluster.host", Config::getString),
                 reader.port("cluster.port"),
-                reader.seedNodes("cluster.seed-nodes")),
+                reader.seedNodes("cluster.seed-nodes"),
+                reader.port("cluster.management-port"),
+                reader.discoveryMethod("cluster.discovery-method")),
             new ReadSideSettings(
                 reader.positive("read-side.slices", Config::getInt),
                 reader.positive("read-side.pool-size", Config::getInt),
@@ -116,11 +128,22 @@ public record CaseflowSettings(
                 reader.positive("webhooks.poll-interval", Config::getDuration),
                 reader.positive("webhooks.batch-size", Config::getInt)));
     reader.rejectUnknown();
-    if (settings.node().joinsOthers() && settings.db().isEmbedded()) {
+    Node node = settings.node();
+    String joinSetting =
+        node.discoveryMethod().isPresent()
+            ? "caseflow.cluster.discovery-method"
+            : "caseflow.cluster.seed-nodes";
+    if (node.joinsOthers() && settings.db().isEmbedded()) {
       throw new InvalidSettingException(
-          "caseflow.cluster.seed-nodes",
+          joinSetting,
           "needs a shared PostgreSQL database (CASEFLOW_DB_URL): the embedded H2 database belongs"
               + " to one node, so nodes on it would each keep their own journal");
+    }
+    if (!node.seedNodes().isEmpty() && node.discoveryMethod().isPresent()) {
+      throw new InvalidSettingException(
+          "caseflow.cluster.discovery-method",
+          "cannot be used together with caseflow.cluster.seed-nodes: give one way to find the"
+              + " other nodes");
     }
     if (settings.db().connectionTimeout().compareTo(settings.http().askTimeout()) >= 0) {
       throw new InvalidSettingException(
@@ -175,6 +198,22 @@ public record CaseflowSettings(
             ROOT + path, "must be a port from 0 to 65535, was " + port);
       }
       return port;
+    }
+
+    /**
+     * A Pekko discovery method that is configured ({@code pekko.discovery.<name>}); empty for none.
+     */
+    Optional<String> discoveryMethod(String path) {
+      String value = read(path, Config::getString).trim();
+      if (value.isEmpty()) {
+        return Optional.empty();
+      }
+      if (!config.hasPath("pekko.discovery." + ConfigUtil.quoteString(value) + ".class")) {
+        throw new InvalidSettingException(
+            ROOT + path,
+            "names no Pekko discovery method, was '" + value + "' (for example kubernetes-api)");
+      }
+      return Optional.of(value);
     }
 
     /** A comma-separated list of {@code host:port}; empty for none. */

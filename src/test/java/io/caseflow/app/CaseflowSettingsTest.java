@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.typesafe.config.ConfigFactory;
 import io.caseflow.cases.Principal;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
 
@@ -62,6 +63,30 @@ class CaseflowSettingsTest {
         postgres + "caseflow.cluster.seed-nodes = \"a:2551,b:70000\"",
         "caseflow.cluster.seed-nodes",
         "must list host:port");
+  }
+
+  @Test
+  void aClusterMayBootstrapThroughAConfiguredDiscoveryMethod() {
+    String postgres = "caseflow.db.url = \"jdbc:postgresql://localhost:5432/caseflow\"\n";
+    CaseflowSettings kubernetes =
+        settingsWith(postgres + "caseflow.cluster.discovery-method = kubernetes-api");
+    assertEquals(Optional.of("kubernetes-api"), kubernetes.node().discoveryMethod());
+    assertTrue(kubernetes.node().joinsOthers());
+    assertEquals(7626, kubernetes.node().managementPort(), "Pekko Management's default port");
+    assertRejected(
+        "caseflow.cluster.discovery-method = kubernetes-api",
+        "caseflow.cluster.discovery-method",
+        "needs a shared PostgreSQL database");
+    assertRejected(
+        postgres + "caseflow.cluster.discovery-method = consul-maybe",
+        "caseflow.cluster.discovery-method",
+        "names no Pekko discovery method");
+    assertRejected(
+        postgres
+            + "caseflow.cluster.discovery-method = kubernetes-api\n"
+            + "caseflow.cluster.seed-nodes = \"a:2551\"",
+        "caseflow.cluster.discovery-method",
+        "cannot be used together with caseflow.cluster.seed-nodes");
   }
 
   @Test

@@ -38,11 +38,18 @@ class StorageOutageIT {
       Response duringOutage = requestChanges.get();
       assertEquals(503, duringOutage.status(), duringOutage::toString);
       assertEquals("unavailable", duringOutage.code());
-      assertEquals(503, api.get("/health/ready", null).status());
+      Response notReady = api.get("/health/ready", null);
+      assertEquals(503, notReady.status());
+      assertEquals(false, notReady.json().get("checks").get("database").asBoolean());
+      ApiClient management = new ApiClient(node.managementUrl());
+      assertEquals(500, management.get("/ready", null).status(), "management agrees: not ready");
+      assertEquals(200, management.get("/alive", null).status(), "alive: no restart needed");
 
       postgres.start();
       Response retried = retryUntilAnswered(requestChanges, Duration.ofSeconds(60));
       assertEquals(200, retried.status(), retried::toString);
+      assertEquals(200, api.get("/health/ready", null).status());
+      assertEquals(200, management.get("/ready", null).status());
       assertEquals("changes_requested", retried.json().get("state").asText());
 
       var history = api.get("/cases/outage-1/history", "bob").json();

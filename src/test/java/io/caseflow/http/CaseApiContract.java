@@ -10,6 +10,7 @@ import io.caseflow.testing.ApiClient;
 import io.caseflow.testing.ApiClient.Response;
 import io.caseflow.testing.RunningCaseflow;
 import java.time.Instant;
+import java.util.List;
 import java.util.UUID;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -564,7 +565,25 @@ abstract class CaseApiContract {
       assertEquals(200, api.get("/health/alive", null).status());
       Response ready = api.get("/health/ready", null);
       assertEquals(200, ready.status(), ready::toString);
-      assertTrue(ready.json().get("checks").get("database").asBoolean());
+      var checks = ready.json().get("checks");
+      for (String check : List.of("clusterMember", "shardingRegistered", "database")) {
+        assertTrue(checks.get(check).asBoolean(), () -> check + ": " + ready);
+      }
+    }
+
+    @Test
+    void managementPortServesHealthAndMembership() {
+      ApiClient management = new ApiClient(node.managementUrl());
+      assertEquals(200, management.get("/alive", null).status());
+      assertEquals(200, management.get("/ready", null).status());
+      Response members = management.get("/cluster/members", null);
+      assertEquals(200, members.status(), members::toString);
+      assertEquals(1, members.json().get("members").size(), members::toString);
+      assertEquals("Up", members.json().get("members").get(0).get("status").asText());
+      assertEquals(
+          404,
+          api.get("/cluster/members", "oscar").status(),
+          "membership is on the management port only");
     }
   }
 

@@ -53,6 +53,7 @@ public final class RunningCaseflow implements AutoCloseable {
     Map<String, Object> settings = new HashMap<>(overrides);
     settings.put("caseflow.http.interface", "127.0.0.1");
     settings.put("caseflow.http.port", 0);
+    settings.putIfAbsent("caseflow.cluster.management-port", 0);
     settings.put("caseflow.data-dir", dataDir.toString());
     Config config = ConfigFactory.parseMap(settings).withFallback(ConfigFactory.load()).resolve();
     return new RunningCaseflow(Caseflow.start(config), dataDir);
@@ -65,6 +66,11 @@ public final class RunningCaseflow implements AutoCloseable {
 
   public String baseUrl() {
     return "http://127.0.0.1:" + caseflow.httpPort();
+  }
+
+  /** Pekko Management: {@code /alive}, {@code /ready}, {@code /cluster/members}. */
+  public String managementUrl() {
+    return "http://127.0.0.1:" + caseflow.managementPort();
   }
 
   @Override

@@ -28,13 +28,18 @@ public final class ServiceProcess implements AutoCloseable {
   private final Path dataDir;
   private final Map<String, String> environment;
   private final int port;
+  private final int managementPort;
   private Process process;
 
-  /** Prepares (does not start) a service on a free port with the given data directory. */
+  /**
+   * Prepares (does not start) a service on free HTTP and management ports with the given data
+   * directory.
+   */
   public ServiceProcess(Path dataDir, Map<String, String> environment) {
     this.dataDir = dataDir;
     this.environment = new HashMap<>(environment);
     this.port = freePort();
+    this.managementPort = freePort();
   }
 
   public static ServiceProcess onPostgres(Path dataDir, TestPostgres.Database database) {
@@ -65,6 +70,7 @@ public final class ServiceProcess implements AutoCloseable {
                 ProcessBuilder.Redirect.appendTo(dataDir.resolve("service.log").toFile()));
     builder.environment().put("CASEFLOW_HTTP_PORT", Integer.toString(port));
     builder.environment().put("CASEFLOW_HTTP_INTERFACE", "127.0.0.1");
+    builder.environment().put("CASEFLOW_MANAGEMENT_PORT", Integer.toString(managementPort));
     builder.environment().put("CASEFLOW_DATA_DIR", dataDir.toString());
     builder.environment().putAll(environment);
     process = builder.start();
@@ -95,6 +101,11 @@ public final class ServiceProcess implements AutoCloseable {
 
   public String baseUrl() {
     return "http://127.0.0.1:" + port;
+  }
+
+  /** Pekko Management: {@code /alive}, {@code /ready}, {@code /cluster/members}. */
+  public String managementUrl() {
+    return "http://127.0.0.1:" + managementPort;
   }
 
   /** SIGKILL: no shutdown hook, no flush, no goodbye. */
