@@ -22,6 +22,7 @@ import io.caseflow.readside.ReadSideRebuild;
 import io.caseflow.readside.ReadSideSlices;
 import io.caseflow.readside.Reconciliation;
 import io.caseflow.readside.Sql;
+import io.caseflow.saga.SagaStatus;
 import java.sql.Connection;
 import java.util.List;
 
@@ -62,6 +63,7 @@ class ArchitectureTest {
               "io.caseflow.readside..",
               "io.caseflow.query..",
               "io.caseflow.notify..",
+              "io.caseflow.saga..",
               "org.apache.pekko.http..",
               "java.sql..",
               "javax.sql..",
@@ -99,7 +101,8 @@ class ArchitectureTest {
               DeadLetters.class,
               Reconciliation.class,
               ReadSideRebuild.class,
-              ReadSideSlices.class)
+              ReadSideSlices.class,
+              SagaStatus.class)
           .should()
           .callMethod(Sql.class, "update", Connection.class, String.class, Object[].class)
           .orShould()
@@ -107,5 +110,6 @@ class ArchitectureTest {
           .because(
               "query tables are derived from events by the projection handler alone (its dead"
                   + " letters, the reconciliation report, the slice rows and the rebuild's reset"
-                  + " aside); the webhook tables belong to notify");
+                  + " aside); the webhook tables belong to notify, saga_status to the saga"
+                  + " status projection");
 }

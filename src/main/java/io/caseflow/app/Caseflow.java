@@ -23,6 +23,7 @@ import io.caseflow.readside.ReadSideRebuild;
 import io.caseflow.readside.ReadSideSettings;
 import io.caseflow.readside.ReadSideSlices;
 import io.caseflow.readside.Reconciliation;
+import io.caseflow.saga.Sagas;
 import io.caseflow.workflow.WorkflowRegistry;
 import java.time.Clock;
 import java.time.Duration;
@@ -166,6 +167,19 @@ public final class Caseflow implements AutoCloseable {
     CaseHistory history = new CaseHistory(system, READ_JOURNAL);
     ReadSideAdmin readSide = startReadSide(system, settings, storage, tags, history, clock);
     Webhooks webhooks = startWebhooks(system, settings, storage, tags, clock);
+    Sagas sagas =
+        Sagas.start(
+            system,
+            sharding,
+            workflows,
+            clock,
+            settings.sagas(),
+            storage.readSideDataSource(),
+            storage.dataSource(),
+            READ_JOURNAL,
+            settings.http().askTimeout());
+    ClusterJob.init(
+        system, "saga-recovery", sagas::wakeUnfinished, settings.sagas().recoveryInterval());
     Executor blocking = system.dispatchers().lookup(DispatcherSelector.blocking());
     HttpApi api =
         new HttpApi(
@@ -180,6 +194,7 @@ public final class Caseflow implements AutoCloseable {
                 readiness(NodeReadiness.of(system.classicSystem(), storage), readSide, blocking),
                 new CaseEventStreams(system, READ_JOURNAL, storage.dataSource()),
                 webhooks,
+                sagas,
                 blocking,
                 () -> UUID.randomUUID().toString()));
     ServerBinding binding =

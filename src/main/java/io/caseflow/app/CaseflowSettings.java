@@ -7,6 +7,7 @@ import io.caseflow.cases.Principal;
 import io.caseflow.http.HttpSettings;
 import io.caseflow.notify.WebhookSettings;
 import io.caseflow.readside.ReadSideSettings;
+import io.caseflow.saga.SagaSettings;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -31,7 +32,8 @@ public record CaseflowSettings(
     Auth auth,
     Node node,
     ReadSideSettings readSide,
-    WebhookSettings webhooks) {
+    WebhookSettings webhooks,
+    SagaSettings sagas) {
 
   public record Db(
       String url,
@@ -126,7 +128,12 @@ public record CaseflowSettings(
                 reader.positive("webhooks.max-backoff", Config::getDuration),
                 reader.positive("webhooks.request-timeout", Config::getDuration),
                 reader.positive("webhooks.poll-interval", Config::getDuration),
-                reader.positive("webhooks.batch-size", Config::getInt)));
+                reader.positive("webhooks.batch-size", Config::getInt)),
+            new SagaSettings(
+                reader.positive("sagas.step-timeout", Config::getDuration),
+                reader.positive("sagas.recovery-interval", Config::getDuration),
+                reader.positive("sagas.stuck-after", Config::getDuration),
+                reader.read("sagas.halt-after", Config::getString)));
     reader.rejectUnknown();
     Node node = settings.node();
     String joinSetting =

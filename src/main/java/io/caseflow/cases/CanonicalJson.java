@@ -53,7 +53,7 @@ public final class CanonicalJson {
     }
   }
 
-  static String sha256(Map<String, Object> content) {
+  public static String sha256(Map<String, Object> content) {
     try {
       byte[] canonical = MAPPER.writeValueAsString(content).getBytes(StandardCharsets.UTF_8);
       return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(canonical));

@@ -120,4 +120,20 @@ public sealed interface CaseCommand extends JsonSerializable {
   }
 
   record GetCase(Principal principal, ActorRef<CaseReply> replyTo) implements CaseCommand {}
+
+  /**
+   * A merge saga's step on this case. Idempotent per {@code sagaId}: asked again, it writes nothing
+   * and answers the case. {@code otherCaseId} is the case merged into (on the duplicate) or from
+   * (on the primary); {@code expectedVersion} is the primary's version the merge was asked against,
+   * or null; {@code reason} says why a compensation runs.
+   */
+  record ApplyMergeStep(
+      Principal principal,
+      String sagaId,
+      MergeStep step,
+      String otherCaseId,
+      Long expectedVersion,
+      String reason,
+      ActorRef<CaseReply> replyTo)
+      implements CaseCommand {}
 }

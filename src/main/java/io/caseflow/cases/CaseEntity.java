@@ -1,6 +1,7 @@
 package io.caseflow.cases;
 
 import io.caseflow.cases.CaseCommand.AddComment;
+import io.caseflow.cases.CaseCommand.ApplyMergeStep;
 import io.caseflow.cases.CaseCommand.Assign;
 import io.caseflow.cases.CaseCommand.Change;
 import io.caseflow.cases.CaseCommand.GetCase;
@@ -10,11 +11,13 @@ import io.caseflow.cases.CaseEvent.ActionPerformed;
 import io.caseflow.cases.CaseEvent.AssigneeChanged;
 import io.caseflow.cases.CaseEvent.CaseOpened;
 import io.caseflow.cases.CaseEvent.CommentAdded;
+import io.caseflow.cases.CaseEvent.MergeStepRecorded;
 import io.caseflow.cases.CaseReply.Accepted;
 import io.caseflow.cases.CaseReply.Rejected;
 import io.caseflow.cases.CaseReply.Replayed;
 import io.caseflow.cases.CaseState.Active;
 import io.caseflow.cases.CaseState.Empty;
+import io.caseflow.cases.CaseState.MergeLink;
 import io.caseflow.workflow.Workflow;
 import io.caseflow.workflow.WorkflowAction;
 import io.caseflow.workflow.WorkflowRegistry;
@@ -143,7 +146,8 @@ public final class CaseEntity
         .onCommand(GetCase.class, this::get)
         .onCommand(PerformAction.class, this::perform)
         .onCommand(Assign.class, this::assign)
-        .onCommand(AddComment.class, this::comment);
+        .onCommand(AddComment.class, this::comment)
+        .onCommand(ApplyMergeStep.class, this::mergeStep);
     return builder.build();
   }
 
@@ -289,7 +293,7 @@ public final class CaseEntity
     if (precluded.isPresent()) {
       return Effect().reply(command.replyTo(), precluded.get());
     }
-    if (workflowOf(state).isTerminal(state.state())) {
+    if (isClosed(state) || MergeStep.MERGING.equals(state.state())) {
       return reject(command, invalidTransition(state, "assign"));
     }
     if (command.assignee() != null) {
@@ -339,6 +343,89 @@ public final class CaseEntity
                 command.requestKey(),
                 state.lastHash(),
                 null)));
+  }
+
+  /**
+   * A merge saga's step. A step this saga already took, or a compensation with nothing left to
+   * undo, answers the case as it is and writes nothing, so a repeated message changes nothing.
+   */
+  private ReplyEffect<CaseEvent, CaseState> mergeStep(Active state, ApplyMergeStep command) {
+    if (!command.principal().tenant().equals(state.tenant())) {
+      return reject(command, notFound());
+    }
+    String sagaId = command.sagaId();
+    boolean merging = MergeStep.MERGING.equals(state.state());
+    Optional<MergeLink> mark = state.mergeBy(sagaId);
+    boolean holds = mark.filter(link -> !link.reverted()).isPresent() && merging;
+    Optional<MergeLink> mergeIn = state.mergeInBy(sagaId);
+    boolean unchanged =
+        switch (command.step()) {
+          case START -> mark.isPresent();
+          case COMPLETE ->
+              mark.filter(link -> !link.reverted()).isPresent()
+                  && MergeStep.MERGED.equals(state.state());
+          case REVERT_START -> !holds;
+          case RECORD_IN_PRIMARY -> mergeIn.isPresent();
+          case REVERT_RECORD_IN_PRIMARY -> mergeIn.filter(link -> !link.reverted()).isEmpty();
+        };
+    if (unchanged) {
+      return Effect().reply(command.replyTo(), new Accepted(state.view()));
+    }
+    String action = command.step().actionName();
+    boolean refused =
+        switch (command.step()) {
+          case START, RECORD_IN_PRIMARY -> merging || isClosed(state);
+          case COMPLETE -> !holds;
+          case REVERT_START, REVERT_RECORD_IN_PRIMARY -> false;
+        };
+    if (refused) {
+      return reject(command, invalidTransition(state, action));
+    }
+    Long expected = command.expectedVersion();
+    if (command.step() == MergeStep.RECORD_IN_PRIMARY
+        && expected != null
+        && expected != state.version()) {
+      return reject(
+          command,
+          Rejected.of(
+              ErrorCode.VERSION_CONFLICT,
+              "caseId",
+              caseId.id(),
+              "expected",
+              expected.toString(),
+              "actual",
+              Long.toString(state.version())));
+    }
+    String to =
+        switch (command.step()) {
+          case START -> MergeStep.MERGING;
+          case COMPLETE -> MergeStep.MERGED;
+          case REVERT_START -> state.merge().previousState();
+          case RECORD_IN_PRIMARY, REVERT_RECORD_IN_PRIMARY -> state.state();
+        };
+    return persist(
+        command,
+        HashChain.seal(
+            new MergeStepRecorded(
+                caseId.id(),
+                caseId.tenant(),
+                command.principal().userId(),
+                now(),
+                state.version() + 1,
+                sagaId,
+                action,
+                command.otherCaseId(),
+                state.state(),
+                to,
+                command.reason(),
+                null,
+                state.lastHash(),
+                null)));
+  }
+
+  /** Closed for good: in a terminal state of its workflow, or merged into another case. */
+  private boolean isClosed(Active state) {
+    return MergeStep.MERGED.equals(state.state()) || workflowOf(state).isTerminal(state.state());
   }
 
   private ReplyEffect<CaseEvent, CaseState> persist(CaseCommand command, CaseEvent event) {

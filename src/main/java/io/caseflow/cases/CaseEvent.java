@@ -34,11 +34,23 @@ public sealed interface CaseEvent extends JsonSerializable {
 
   CaseEvent withHash(String hash);
 
-  /** The name clients and the audit log know an event type by, such as {@code case_opened}. */
   /** Every {@link #typeName}, as clients name and select event types. */
   List<String> TYPE_NAMES =
-      List.of("case_opened", "action_performed", "assignee_changed", "comment_added");
+      List.of("case_opened", "action_performed", "assignee_changed", "comment_added", "merge_step");
 
+  /** An event that moves a case from one state to another (or records a step in the same one). */
+  sealed interface Transition extends CaseEvent {
+    String action();
+
+    String from();
+
+    String to();
+
+    /** The comment given with the action, or why a merge step happened; may be null. */
+    String comment();
+  }
+
+  /** The name clients and the audit log know an event type by, such as {@code case_opened}. */
   static String typeName(CaseEvent event) {
     if (event instanceof CaseOpened) {
       return "case_opened";
@@ -48,6 +60,9 @@ public sealed interface CaseEvent extends JsonSerializable {
     }
     if (event instanceof AssigneeChanged) {
       return "assignee_changed";
+    }
+    if (event instanceof MergeStepRecorded) {
+      return "merge_step";
     }
     return "comment_added";
   }
@@ -107,7 +122,7 @@ public sealed interface CaseEvent extends JsonSerializable {
       RequestKey requestKey,
       String prevHash,
       String hash)
-      implements CaseEvent {
+      implements Transition {
 
     public ActionPerformed {
       data = Map.copyOf(data);
@@ -167,6 +182,49 @@ public sealed interface CaseEvent extends JsonSerializable {
     @Override
     public CommentAdded withHash(String newHash) {
       return new CommentAdded(caseId, tenant, actor, at, seq, text, requestKey, prevHash, newHash);
+    }
+  }
+
+  /**
+   * A step of a merge saga on this case: {@code action} is the step's name ({@link
+   * MergeStep#actionName()}), {@code otherCaseId} the case merged into or from, {@code comment} why
+   * a compensation ran. Written only by the case itself when a saga asks (never replayed: a step
+   * repeated by the same saga writes nothing).
+   */
+  record MergeStepRecorded(
+      String caseId,
+      String tenant,
+      String actor,
+      Instant at,
+      long seq,
+      String sagaId,
+      String action,
+      String otherCaseId,
+      String from,
+      String to,
+      String comment,
+      RequestKey requestKey,
+      String prevHash,
+      String hash)
+      implements Transition {
+
+    @Override
+    public MergeStepRecorded withHash(String newHash) {
+      return new MergeStepRecorded(
+          caseId,
+          tenant,
+          actor,
+          at,
+          seq,
+          sagaId,
+          action,
+          otherCaseId,
+          from,
+          to,
+          comment,
+          requestKey,
+          prevHash,
+          newHash);
     }
   }
 }

@@ -5,6 +5,7 @@ import io.caseflow.cases.CaseEvent.ActionPerformed;
 import io.caseflow.cases.CaseEvent.AssigneeChanged;
 import io.caseflow.cases.CaseEvent.CaseOpened;
 import io.caseflow.cases.CaseEvent.CommentAdded;
+import io.caseflow.cases.CaseEvent.MergeStepRecorded;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -42,6 +43,12 @@ public sealed interface CaseState extends JsonSerializable {
   /** A request already carried out, remembered so that its retry changes nothing. */
   record ProcessedRequest(String key, String fingerprint, long seq) {}
 
+  /**
+   * A merge saga's mark on this case: the other case, the state to restore on compensation, and
+   * whether the saga was compensated (then a late repeat of its step must not apply again).
+   */
+  record MergeLink(String sagaId, String otherCaseId, String previousState, boolean reverted) {}
+
   record Active(
       String caseId,
       String tenant,
@@ -57,7 +64,9 @@ public sealed interface CaseState extends JsonSerializable {
       Instant updatedAt,
       String lastHash,
       Map<String, String> lastPerformers,
-      List<ProcessedRequest> recentRequests)
+      List<ProcessedRequest> recentRequests,
+      MergeLink merge,
+      Map<String, MergeLink> mergedIn)
       implements CaseState {
 
     /**
@@ -72,6 +81,8 @@ public sealed interface CaseState extends JsonSerializable {
       data = Map.copyOf(data);
       lastPerformers = Map.copyOf(lastPerformers);
       recentRequests = List.copyOf(recentRequests);
+      // absent from snapshots taken before merges existed
+      mergedIn = mergedIn == null ? Map.of() : Map.copyOf(mergedIn);
     }
 
     static Active openedBy(CaseOpened e) {
@@ -90,7 +101,9 @@ public sealed interface CaseState extends JsonSerializable {
               e.at(),
               HashChain.GENESIS,
               Map.of(),
-              List.of())
+              List.of(),
+              null,
+              Map.of())
           .advancedBy(e, e.state(), null, e.data(), Map.of());
     }
 
@@ -108,6 +121,9 @@ public sealed interface CaseState extends JsonSerializable {
       }
       if (event instanceof CommentAdded e) {
         return advancedBy(e, state, assignee, data, lastPerformers);
+      }
+      if (event instanceof MergeStepRecorded e) {
+        return advancedBy(e, e.to(), assignee, data, lastPerformers).merged(e);
       }
       throw new IllegalStateException("Case " + caseId + " is already open: " + event);
     }
@@ -146,7 +162,52 @@ public sealed interface CaseState extends JsonSerializable {
           e.at(),
           e.hash(),
           newPerformers,
-          requests);
+          requests,
+          merge,
+          mergedIn);
+    }
+
+    /** What a merge step changes besides the state: the link to the merge saga. */
+    private Active merged(MergeStepRecorded e) {
+      MergeLink link = merge;
+      Map<String, MergeLink> in = new HashMap<>(mergedIn);
+      MergeLink made = new MergeLink(e.sagaId(), e.otherCaseId(), e.from(), false);
+      MergeLink undone = new MergeLink(e.sagaId(), e.otherCaseId(), e.from(), true);
+      switch (MergeStep.fromActionName(e.action())) {
+        case START -> link = made;
+        case REVERT_START -> link = undone;
+        case RECORD_IN_PRIMARY -> in.put(e.sagaId(), made);
+        case REVERT_RECORD_IN_PRIMARY -> in.put(e.sagaId(), undone);
+        case COMPLETE -> {}
+      }
+      return new Active(
+          caseId,
+          tenant,
+          workflow,
+          workflowVersion,
+          subject,
+          title,
+          state,
+          version,
+          assignee,
+          data,
+          createdAt,
+          updatedAt,
+          lastHash,
+          lastPerformers,
+          recentRequests,
+          link,
+          in);
+    }
+
+    /** This saga's mark on the case as its duplicate, if it made one. */
+    public Optional<MergeLink> mergeBy(String sagaId) {
+      return Optional.ofNullable(merge).filter(link -> link.sagaId().equals(sagaId));
+    }
+
+    /** This saga's record of a case merged into this one, if it made one. */
+    public Optional<MergeLink> mergeInBy(String sagaId) {
+      return Optional.ofNullable(mergedIn.get(sagaId));
     }
 
     public Optional<ProcessedRequest> processed(String idempotencyKey) {
@@ -166,7 +227,10 @@ public sealed interface CaseState extends JsonSerializable {
           assignee,
           data,
           createdAt,
-          updatedAt);
+          updatedAt,
+          MergeStep.MERGING.equals(state) || MergeStep.MERGED.equals(state)
+              ? merge.otherCaseId()
+              : null);
     }
   }
 }

@@ -4,7 +4,11 @@ import io.caseflow.JsonSerializable;
 import java.time.Instant;
 import java.util.Map;
 
-/** A case as clients see it (API.md's case body). */
+/**
+ * A case as clients see it (API.md's case body). {@code mergedInto} names the case a merge saga is
+ * merging this one into (state {@code merging}) or merged it into (state {@code merged}); null
+ * otherwise.
+ */
 public record CaseView(
     String id,
     String tenant,
@@ -17,5 +21,6 @@ public record CaseView(
     String assignee,
     Map<String, Object> data,
     Instant createdAt,
-    Instant updatedAt)
+    Instant updatedAt,
+    String mergedInto)
     implements JsonSerializable {}

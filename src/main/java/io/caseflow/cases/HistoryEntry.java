@@ -4,6 +4,7 @@ import io.caseflow.cases.CaseEvent.ActionPerformed;
 import io.caseflow.cases.CaseEvent.AssigneeChanged;
 import io.caseflow.cases.CaseEvent.CaseOpened;
 import io.caseflow.cases.CaseEvent.CommentAdded;
+import io.caseflow.cases.CaseEvent.MergeStepRecorded;
 import java.time.Instant;
 import java.util.Map;
 
@@ -34,6 +35,16 @@ public record HistoryEntry(
     }
     if (event instanceof AssigneeChanged e) {
       return entry(e, null, null, "assign", null, e.assignee(), Map.of());
+    }
+    if (event instanceof MergeStepRecorded e) {
+      return entry(
+          e,
+          e.from(),
+          e.to(),
+          e.action(),
+          e.comment(),
+          null,
+          Map.of("sagaId", e.sagaId(), "otherCaseId", e.otherCaseId()));
     }
     CommentAdded e = (CommentAdded) event;
     return entry(e, null, null, "comment", e.text(), null, Map.of());

@@ -3,6 +3,7 @@ package io.caseflow.http;
 import io.caseflow.cases.ErrorCode;
 import io.caseflow.cases.Principal;
 import io.caseflow.readside.ReadSideAdmin;
+import io.caseflow.saga.Sagas;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
@@ -13,7 +14,10 @@ import org.apache.pekko.http.javadsl.model.StatusCodes;
 import org.apache.pekko.http.javadsl.server.AllDirectives;
 import org.apache.pekko.http.javadsl.server.Route;
 
-/** {@code /admin/read-side}: the read side's health and its rebuild, for operators only. */
+/**
+ * {@code /admin/read-side}: the read side's health and its rebuild; {@code /admin/sagas}: the
+ * unfinished sagas of every tenant, the stuck ones marked. For operators only.
+ */
 final class AdminRoutes extends AllDirectives {
 
   /**
@@ -23,12 +27,15 @@ final class AdminRoutes extends AllDirectives {
   static final String OPERATOR_ROLE = "operator";
 
   private final ReadSideAdmin readSide;
+  private final Sagas sagas;
   private final Executor blocking;
   private final Json json;
   private final Problems problems;
 
-  AdminRoutes(ReadSideAdmin readSide, Executor blocking, Json json, Problems problems) {
+  AdminRoutes(
+      ReadSideAdmin readSide, Sagas sagas, Executor blocking, Json json, Problems problems) {
     this.readSide = readSide;
+    this.sagas = sagas;
     this.blocking = blocking;
     this.json = json;
     this.problems = problems;
@@ -43,14 +50,19 @@ final class AdminRoutes extends AllDirectives {
                 problems.of(
                     ErrorCode.FORBIDDEN, Map.of("action", "administer", "roles", OPERATOR_ROLE)));
           }
-          return pathPrefix(
-              "read-side",
-              () ->
-                  concat(
-                      pathEnd(() -> get(() -> answer(StatusCodes.OK, readSide::status))),
-                      path(
-                          "rebuild",
-                          () -> post(() -> answer(StatusCodes.ACCEPTED, readSide::startRebuild)))));
+          return concat(
+              pathPrefix(
+                  "read-side",
+                  () ->
+                      concat(
+                          pathEnd(() -> get(() -> answer(StatusCodes.OK, readSide::status))),
+                          path(
+                              "rebuild",
+                              () ->
+                                  post(
+                                      () ->
+                                          answer(StatusCodes.ACCEPTED, readSide::startRebuild))))),
+              path("sagas", () -> get(() -> answer(StatusCodes.OK, sagas::unfinished))));
         });
   }
 

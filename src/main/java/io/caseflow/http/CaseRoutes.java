@@ -13,22 +13,20 @@ import io.caseflow.cases.ErrorCode;
 import io.caseflow.cases.HashChain;
 import io.caseflow.cases.HistoryEntry;
 import io.caseflow.cases.Principal;
+import io.caseflow.saga.Sagas;
+import io.caseflow.saga.SubjectClaim.OpenRequest;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
-import java.util.function.BiFunction;
 import java.util.function.Function;
 import java.util.function.Supplier;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
 import org.apache.pekko.http.javadsl.model.HttpHeader;
@@ -47,10 +45,9 @@ import org.slf4j.LoggerFactory;
 final class CaseRoutes extends JsonBodyDirectives {
 
   private static final Logger log = LoggerFactory.getLogger(CaseRoutes.class);
-  private static final Pattern IDEMPOTENCY_KEY = Pattern.compile("[\\x21-\\x7E]{1,255}");
-  private static final Pattern VERSION_TAG = Pattern.compile("(?:W/)?\"?(\\d{1,18})\"?");
 
   private final ClusterSharding sharding;
+  private final Sagas sagas;
   private final CaseHistory history;
   private final Duration askTimeout;
   private final Supplier<String> newCaseId;
@@ -59,6 +56,7 @@ final class CaseRoutes extends JsonBodyDirectives {
 
   CaseRoutes(
       ClusterSharding sharding,
+      Sagas sagas,
       CaseHistory history,
       Duration askTimeout,
       long maxBodySize,
@@ -67,6 +65,7 @@ final class CaseRoutes extends JsonBodyDirectives {
       Problems problems) {
     super(json, maxBodySize);
     this.sharding = sharding;
+    this.sagas = sagas;
     this.history = history;
     this.askTimeout = askTimeout;
     this.newCaseId = newCaseId;
@@ -187,17 +186,18 @@ final class CaseRoutes extends JsonBodyDirectives {
                                 "field", "id",
                                 "reason", "must be 1 to 64 letters, digits, '.', '_' or '-'")));
                   }
-                  return ask(
-                      new CaseId(principal.tenant(), id),
-                      replyTo ->
-                          new CaseCommand.OpenCase(
+                  CaseId caseId = new CaseId(principal.tenant(), id);
+                  return answer(
+                      caseId,
+                      sagas.open(
+                          new OpenRequest(
+                              id,
                               principal,
                               body.workflow(),
                               body.subject(),
                               body.title(),
                               body.data(),
-                              key,
-                              replyTo),
+                              key)),
                       StatusCodes.CREATED);
                 }));
   }
@@ -216,11 +216,19 @@ final class CaseRoutes extends JsonBodyDirectives {
 
   private Route ask(
       CaseId caseId, Function<ActorRef<CaseReply>, CaseCommand> command, StatusCode success) {
-    CompletionStage<HttpResponse> response =
+    return answer(
+        caseId,
         sharding
             .entityRefFor(CaseEntity.TYPE_KEY, caseId.entityId())
-            .<CaseReply>ask(command::apply, askTimeout)
-            .thenCompose(reply -> respond(caseId, reply, success))
+            .<CaseReply>ask(command::apply, askTimeout),
+        success);
+  }
+
+  /** Answers with the case's reply once it came, or {@code unavailable} when none came. */
+  private Route answer(CaseId caseId, CompletionStage<CaseReply> reply, StatusCode success) {
+    CompletionStage<HttpResponse> response =
+        reply
+            .thenCompose(answer -> respond(caseId, answer, success))
             .exceptionally(
                 error -> {
                   log.warn("Case {} did not answer: {}", caseId, error.toString());
@@ -326,34 +334,4 @@ final class CaseRoutes extends JsonBodyDirectives {
   }
 
   /** The optional {@code Idempotency-Key} and {@code If-Match} headers of a change. */
-  private Route commandHeaders(BiFunction<String, Long, Route> inner) {
-    return optionalHeaderValueByName(
-        "Idempotency-Key",
-        key ->
-            optionalHeaderValueByName(
-                "If-Match", ifMatch -> inner.apply(idempotencyKey(key), expectedVersion(ifMatch))));
-  }
-
-  private static String idempotencyKey(Optional<String> header) {
-    if (header.isEmpty()) {
-      return null;
-    }
-    if (!IDEMPOTENCY_KEY.matcher(header.get()).matches()) {
-      throw new MalformedRequestException(
-          "Idempotency-Key must be 1 to 255 visible ASCII characters.");
-    }
-    return header.get();
-  }
-
-  private static Long expectedVersion(Optional<String> header) {
-    if (header.isEmpty() || header.get().trim().equals("*")) {
-      return null;
-    }
-    Matcher version = VERSION_TAG.matcher(header.get().trim());
-    if (!version.matches()) {
-      throw new MalformedRequestException(
-          "If-Match must carry one case version as an entity tag, such as \"3\".");
-    }
-    return Long.parseLong(version.group(1));
-  }
 }

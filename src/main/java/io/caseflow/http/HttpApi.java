@@ -7,6 +7,7 @@ import io.caseflow.notify.CaseEventStreams;
 import io.caseflow.notify.Webhooks;
 import io.caseflow.query.CaseQueries;
 import io.caseflow.readside.ReadSideAdmin;
+import io.caseflow.saga.Sagas;
 import io.caseflow.workflow.WorkflowRegistry;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -49,6 +50,7 @@ public final class HttpApi extends AllDirectives {
   private final AdminRoutes admin;
   private final EventRoutes events;
   private final WebhookRoutes webhooks;
+  private final SagaRoutes sagas;
 
   /** What the API serves from; {@code blocking} runs JDBC work off the HTTP threads. */
   public record Services(
@@ -60,6 +62,7 @@ public final class HttpApi extends AllDirectives {
       ReadinessCheck readiness,
       CaseEventStreams eventStreams,
       Webhooks webhooks,
+      Sagas sagas,
       Executor blocking,
       Supplier<String> newCaseId) {}
 
@@ -72,6 +75,7 @@ public final class HttpApi extends AllDirectives {
     this.cases =
         new CaseRoutes(
             services.sharding(),
+            services.sagas(),
             services.history(),
             settings.askTimeout(),
             settings.maxBodySize(),
@@ -81,7 +85,9 @@ public final class HttpApi extends AllDirectives {
     this.queries =
         new QueryRoutes(
             services.queries(), settings.consistencyTimeout(), services.blocking(), json, problems);
-    this.admin = new AdminRoutes(services.readSide(), services.blocking(), json, problems);
+    this.admin =
+        new AdminRoutes(services.readSide(), services.sagas(), services.blocking(), json, problems);
+    this.sagas = new SagaRoutes(services.sagas(), settings.maxBodySize(), json, problems);
     this.events =
         new EventRoutes(
             services.eventStreams(),
@@ -109,6 +115,7 @@ public final class HttpApi extends AllDirectives {
                                 concat(
                                     events.routes(principal),
                                     queries.routes(principal),
+                                    sagas.routes(principal),
                                     cases.routes(principal),
                                     webhooks.routes(principal),
                                     admin.routes(principal),

@@ -17,4 +17,7 @@ final class RequestBodies {
   record Assign(@JsonProperty(required = true) String assignee) {}
 
   record AddComment(String text) {}
+
+  /** {@code intoVersion}: the primary's version the merge is meant for; absent for any. */
+  record Merge(@JsonProperty(required = true) String into, Long intoVersion) {}
 }

@@ -6,6 +6,7 @@ import io.caseflow.cases.CaseEvent.ActionPerformed;
 import io.caseflow.cases.CaseEvent.AssigneeChanged;
 import io.caseflow.cases.CaseEvent.CaseOpened;
 import io.caseflow.cases.CaseEvent.CommentAdded;
+import io.caseflow.cases.CaseEvent.Transition;
 import io.caseflow.cases.CaseState;
 import io.caseflow.cases.CaseState.Active;
 import java.sql.Connection;
@@ -82,7 +83,9 @@ public final class CaseReadModel {
       }
       if (event instanceof ActionPerformed performed) {
         data.putAll(performed.data());
-        state = performed.to();
+      }
+      if (event instanceof Transition transition) {
+        state = transition.to();
       } else if (event instanceof AssigneeChanged changed) {
         assignee = changed.assignee();
       } else if (!(event instanceof CommentAdded)) {
@@ -113,8 +116,8 @@ public final class CaseReadModel {
         connection,
         INSERT_TRANSITION,
         events.stream()
-            .filter(ActionPerformed.class::isInstance)
-            .map(event -> transitionRow((ActionPerformed) event))
+            .filter(Transition.class::isInstance)
+            .map(event -> transitionRow((Transition) event))
             .toList());
     Counts counts = new Counts();
     List<CaseOpened> opened =
@@ -178,8 +181,8 @@ public final class CaseReadModel {
         connection,
         INSERT_TRANSITION,
         history.stream()
-            .filter(ActionPerformed.class::isInstance)
-            .map(event -> transitionRow((ActionPerformed) event))
+            .filter(Transition.class::isInstance)
+            .map(event -> transitionRow((Transition) event))
             .toList());
     Counts counts = new Counts();
     if (row == null) {
@@ -217,7 +220,7 @@ public final class CaseReadModel {
     };
   }
 
-  private static Object[] transitionRow(ActionPerformed event) {
+  private static Object[] transitionRow(Transition event) {
     return new Object[] {
       event.tenant(),
       event.caseId(),

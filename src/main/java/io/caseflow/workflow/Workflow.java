@@ -11,7 +11,8 @@ import java.util.stream.Collectors;
 /**
  * One version of a declared workflow: the states a case moves through and the actions that move it.
  * Definitions are immutable; a new version is a new definition, and a case keeps following the
- * version it was opened with. Fields and actions keep their declaration order.
+ * version it was opened with. Fields and actions keep their declaration order. With {@code
+ * uniqueOpenPerSubject}, a tenant may have only one open case of this workflow per subject.
  */
 public record Workflow(
     String name,
@@ -23,7 +24,14 @@ public record Workflow(
     Set<String> openRoles,
     Map<String, FieldSpec> fields,
     Map<String, WorkflowAction> actions,
-    List<MakerChecker> makerChecker) {
+    List<MakerChecker> makerChecker,
+    boolean uniqueOpenPerSubject) {
+
+  /** The state of a case a merge saga holds as its duplicate; no workflow may declare it. */
+  public static final String MERGING_STATE = "merging";
+
+  /** The terminal state of a case merged into another; no workflow may declare it. */
+  public static final String MERGED_STATE = "merged";
 
   public Workflow {
     states = List.copyOf(states);

@@ -28,6 +28,7 @@ final class WorkflowParser {
           "terminal-states",
           "roles",
           "open-roles",
+          "unique-open-per-subject",
           "fields",
           "actions",
           "maker-checker");
@@ -99,7 +100,8 @@ final class WorkflowParser {
         config.hasPath("open-roles") ? uniqueList("the definition", config, "open-roles") : roles,
         fields,
         actions,
-        makerChecker);
+        makerChecker,
+        config.hasPath("unique-open-per-subject") && config.getBoolean("unique-open-per-subject"));
   }
 
   private WorkflowAction readAction(Config action) {

@@ -63,6 +63,11 @@ final class WorkflowValidator {
         problems.add("terminal state '" + terminal + "' is not a declared state");
       }
     }
+    for (String reserved : List.of(Workflow.MERGING_STATE, Workflow.MERGED_STATE)) {
+      if (states.contains(reserved)) {
+        problems.add("state '" + reserved + "' is reserved for case merges");
+      }
+    }
   }
 
   private void checkAction(WorkflowAction action) {

@@ -11,9 +11,9 @@ import org.apache.pekko.actor.ActorSystem;
 import org.junit.jupiter.api.Test;
 
 /**
- * {@code conf/application.conf} turns off Pekko's refusal of mixed module versions because
- * pekko-discovery is older than the rest. Pekko's own check must find that module and no other, so
- * the setting hides nothing else; once it finds none, the setting can go.
+ * {@code reference.conf} turns off Pekko's refusal of mixed module versions because pekko-discovery
+ * is older than the rest. Pekko's own check must find that module and no other, so the setting
+ * hides nothing else; once it finds none, the setting can go.
  */
 class MixedVersionsTest {
 
@@ -34,7 +34,7 @@ class MixedVersionsTest {
                             .withFallback(ConfigFactory.defaultReference()))
                     .terminate(),
             "no module is mixed any more: drop pekko.fail-mixed-versions = off from"
-                + " conf/application.conf");
+                + " src/main/resources/reference.conf");
     Matcher groups = GROUP.matcher(refused.getMessage());
     List<String> modulesNotOnPekkosVersion = new java.util.ArrayList<>();
     String pekkoVersion = org.apache.pekko.Version.current();

@@ -403,8 +403,8 @@ public final class PerformanceHarness {
                 "alice",
                 "{\"id\":\""
                     + ids.get(i)
-                    + "\",\"workflow\":\"due-diligence\",\"subject\":\"P"
-                    + i
+                    + "\",\"workflow\":\"due-diligence\",\"subject\":\""
+                    + ids.get(i)
                     + "\",\"data\":{\"riskLevel\":\"low\"}}"));
   }
 

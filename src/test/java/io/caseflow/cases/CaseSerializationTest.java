@@ -8,6 +8,7 @@ import io.caseflow.cases.CaseEvent.ActionPerformed;
 import io.caseflow.cases.CaseEvent.AssigneeChanged;
 import io.caseflow.cases.CaseEvent.CaseOpened;
 import io.caseflow.cases.CaseEvent.CommentAdded;
+import io.caseflow.cases.CaseEvent.MergeStepRecorded;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -78,7 +79,25 @@ class CaseSerializationTest {
             new CommentAdded(
                 "c-1", "acme", "bob", AT, 4, "looks fine", null, assigned.hash(), null));
 
-    List<CaseEvent> history = List.of(opened, performed, assigned, commented);
+    MergeStepRecorded merging =
+        HashChain.seal(
+            new MergeStepRecorded(
+                "c-1",
+                "acme",
+                "bob",
+                AT,
+                5,
+                "saga-1",
+                MergeStep.START.actionName(),
+                "c-2",
+                "in_review",
+                MergeStep.MERGING,
+                null,
+                null,
+                commented.hash(),
+                null));
+
+    List<CaseEvent> history = List.of(opened, performed, assigned, commented, merging);
     List<CaseEvent> copies = history.stream().map(this::roundTrip).toList();
 
     assertEquals(history, copies);
@@ -99,7 +118,9 @@ class CaseSerializationTest {
             new CaseCommand.PerformAction(ALICE, "submit", null, Map.of(), null, null, replyTo),
             new CaseCommand.Assign(ALICE, null, null, null, replyTo),
             new CaseCommand.AddComment(ALICE, "text", 2L, "k", replyTo),
-            new CaseCommand.GetCase(ALICE, replyTo))
+            new CaseCommand.GetCase(ALICE, replyTo),
+            new CaseCommand.ApplyMergeStep(
+                ALICE, "saga-1", MergeStep.RECORD_IN_PRIMARY, "c-2", 4L, null, replyTo))
         .forEach(command -> assertEquals(command, roundTrip(command)));
   }
 
@@ -118,7 +139,8 @@ class CaseSerializationTest {
             null,
             Map.of("riskLevel", "low"),
             AT,
-            AT);
+            AT,
+            null);
     List.of(
             new CaseReply.Accepted(view),
             new CaseReply.Replayed(4),
@@ -145,7 +167,9 @@ class CaseSerializationTest {
             AT,
             "cd".repeat(32),
             Map.of("submit", "alice"),
-            List.of(new CaseState.ProcessedRequest("k", "ef".repeat(32), 2)));
+            List.of(new CaseState.ProcessedRequest("k", "ef".repeat(32), 2)),
+            new CaseState.MergeLink("saga-2", "c-9", "draft", true),
+            Map.of("saga-1", new CaseState.MergeLink("saga-1", "c-2", "in_review", false)));
     assertEquals(state, roundTrip(state));
   }
 

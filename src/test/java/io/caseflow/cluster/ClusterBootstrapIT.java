@@ -53,8 +53,8 @@ class ClusterBootstrapIT {
       }
       for (RunningCaseflow node : nodes) {
         awaitMembers(new ApiClient(node.managementUrl()), 3);
-        Response ready = new ApiClient(node.baseUrl()).get("/health/ready", null);
-        assertEquals(200, ready.status(), ready::toString);
+        // a member becomes ready once its case shard region has registered, shortly after Up
+        awaitStatus(new ApiClient(node.baseUrl()), "/health/ready", 200);
         assertEquals(200, new ApiClient(node.managementUrl()).get("/ready", null).status());
       }
 
@@ -97,6 +97,17 @@ class ClusterBootstrapIT {
       Thread.sleep(500);
     }
     throw new AssertionError("no cluster of " + count + " Up members within 90 s: " + members);
+  }
+
+  private static void awaitStatus(ApiClient api, String path, int status)
+      throws InterruptedException {
+    Instant deadline = Instant.now().plusSeconds(30);
+    Response response = api.get(path, null);
+    while (response.status() != status && Instant.now().isBefore(deadline)) {
+      Thread.sleep(250);
+      response = api.get(path, null);
+    }
+    assertEquals(status, response.status(), response::toString);
   }
 
   private static long upMembers(JsonNode members) {

@@ -54,7 +54,11 @@ class ShardHandOverIT {
                 .post(
                     "/cases",
                     "alice",
-                    "{\"id\":\"" + id + "\",\"workflow\":\"due-diligence\",\"subject\":\"S\"}")
+                    "{\"id\":\""
+                        + id
+                        + "\",\"workflow\":\"due-diligence\",\"subject\":\""
+                        + id
+                        + "\"}")
                 .status());
         assertEquals(
             200,

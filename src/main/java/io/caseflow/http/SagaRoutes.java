@@ -1,0 +1,137 @@
+package io.caseflow.http;
+
+import io.caseflow.cases.CaseId;
+import io.caseflow.cases.ErrorCode;
+import io.caseflow.cases.Principal;
+import io.caseflow.saga.MergeSaga;
+import io.caseflow.saga.Sagas;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletionStage;
+import org.apache.pekko.http.javadsl.model.HttpHeader;
+import org.apache.pekko.http.javadsl.model.HttpResponse;
+import org.apache.pekko.http.javadsl.model.StatusCodes;
+import org.apache.pekko.http.javadsl.server.PathMatchers;
+import org.apache.pekko.http.javadsl.server.Route;
+
+/**
+ * {@code POST /cases/{id}/merge} starts a merge saga and answers once it finished (or, when it
+ * takes longer than the ask timeout, {@code 202} with where to follow it); {@code GET /sagas/{id}}
+ * shows a saga's steps and compensations.
+ */
+final class SagaRoutes extends JsonBodyDirectives {
+
+  static final Set<String> MERGE_ROLES = Set.of("reviewer", "admin");
+
+  private final Sagas sagas;
+  private final Json json;
+  private final Problems problems;
+
+  SagaRoutes(Sagas sagas, long maxBodySize, Json json, Problems problems) {
+    super(json, maxBodySize);
+    this.sagas = sagas;
+    this.json = json;
+    this.problems = problems;
+  }
+
+  Route routes(Principal principal) {
+    return concat(
+        path(
+            PathMatchers.segment("cases").slash(PathMatchers.segment()).slash("merge"),
+            id -> post(() -> merge(principal, id))),
+        path(
+            PathMatchers.segment("sagas").slash(PathMatchers.segment()),
+            id -> get(() -> saga(principal, id))));
+  }
+
+  private Route merge(Principal principal, String id) {
+    if (!principal.hasAnyRole(MERGE_ROLES)) {
+      return complete(
+          problems.of(ErrorCode.FORBIDDEN, Map.of("action", "merge", "roles", "admin, reviewer")));
+    }
+    if (!CaseId.isValid(id)) {
+      return complete(problems.of(ErrorCode.CASE_NOT_FOUND, Map.of("caseId", id)));
+    }
+    return commandHeaders(
+        (key, ignoredVersion) ->
+            body(
+                RequestBodies.Merge.class,
+                true,
+                body -> {
+                  if (!CaseId.isValid(body.into()) || body.into().equals(id)) {
+                    return complete(
+                        problems.of(
+                            ErrorCode.INVALID_FIELD,
+                            Map.of("field", "into", "reason", "must name another case")));
+                  }
+                  CaseId duplicate = new CaseId(principal.tenant(), id);
+                  String sagaId = Sagas.mergeSagaId(duplicate, key);
+                  MergeSaga.Request request =
+                      new MergeSaga.Request(
+                          principal.tenant(), id, body.into(), principal, body.intoVersion());
+                  return completeWithFuture(
+                      merged(sagaId, request, key, sagas.merge(sagaId, request)));
+                }));
+  }
+
+  private CompletionStage<HttpResponse> merged(
+      String sagaId,
+      MergeSaga.Request request,
+      String key,
+      CompletionStage<MergeSaga.View> finished) {
+    return finished
+        .thenApply(
+            view -> {
+              if (!view.duplicate().equals(request.duplicate())
+                  || !view.primary().equals(request.primary())) {
+                return problems.of(ErrorCode.IDEMPOTENCY_KEY_REUSED, Map.of("key", key));
+              }
+              if (view.status() == MergeSaga.Status.COMPLETED) {
+                return sagaResponse(view);
+              }
+              return refused(view);
+            })
+        .exceptionally(
+            stillRunning ->
+                json.response(Map.of("id", sagaId, "status", "running"))
+                    .withStatus(StatusCodes.ACCEPTED)
+                    .addHeader(HttpHeader.parse("Location", "/sagas/" + sagaId)));
+  }
+
+  /**
+   * A duplicate that does not exist (or is another tenant's) is a missing case; any other refusal
+   * is {@code merge_refused}, the duplicate restored.
+   */
+  private HttpResponse refused(MergeSaga.View view) {
+    MergeSaga.Refusal refusal = view.refusal();
+    if (refusal.step().equals(view.steps().get(0).step())
+        && refusal.code().equals(ErrorCode.CASE_NOT_FOUND.code())) {
+      return problems.of(ErrorCode.CASE_NOT_FOUND, Map.of("caseId", view.duplicate()));
+    }
+    Map<String, String> args = new LinkedHashMap<>();
+    args.put("caseId", view.duplicate());
+    args.put("primary", view.primary());
+    args.put("sagaId", view.id());
+    args.put("step", refusal.step());
+    args.put("reason", refusal.code());
+    return problems.of(ErrorCode.MERGE_REFUSED, args);
+  }
+
+  private Route saga(Principal principal, String id) {
+    return completeWithFuture(
+        sagas
+            .merge(id)
+            .thenApply(
+                view ->
+                    view.filter(found -> found.tenant().equals(principal.tenant()))
+                        .map(this::sagaResponse)
+                        .orElseGet(
+                            () -> problems.of(ErrorCode.SAGA_NOT_FOUND, Map.of("sagaId", id))))
+            .exceptionally(error -> problems.of(ErrorCode.UNAVAILABLE, Map.of())));
+  }
+
+  private HttpResponse sagaResponse(MergeSaga.View view) {
+    return json.response(view);
+  }
+}

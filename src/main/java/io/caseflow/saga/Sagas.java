@@ -1,0 +1,148 @@
+package io.caseflow.saga;
+
+import io.caseflow.cases.CanonicalJson;
+import io.caseflow.cases.CaseEntity;
+import io.caseflow.cases.CaseId;
+import io.caseflow.cases.CaseReply;
+import io.caseflow.saga.SubjectClaim.OpenRequest;
+import io.caseflow.workflow.Workflow;
+import io.caseflow.workflow.WorkflowRegistry;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.CompletionStage;
+import javax.sql.DataSource;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
+import org.apache.pekko.cluster.sharding.typed.javadsl.Entity;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Cross-case coordination: opening cases of workflows with one open case per subject (through
+ * {@link SubjectClaim}), merging cases ({@link MergeSaga}), and keeping unfinished sagas moving
+ * after a crash ({@link #wakeUnfinished}).
+ */
+public final class Sagas {
+
+  private static final Logger log = LoggerFactory.getLogger(Sagas.class);
+
+  private final ClusterSharding sharding;
+  private final WorkflowRegistry workflows;
+  private final SagaStatus status;
+  private final Duration askTimeout;
+
+  private Sagas(
+      ClusterSharding sharding,
+      WorkflowRegistry workflows,
+      SagaStatus status,
+      Duration askTimeout) {
+    this.sharding = sharding;
+    this.workflows = workflows;
+    this.status = status;
+    this.askTimeout = askTimeout;
+  }
+
+  /** Starts the saga entities' sharding and the saga status projection on this node. */
+  public static Sagas start(
+      ActorSystem<?> system,
+      ClusterSharding sharding,
+      WorkflowRegistry workflows,
+      Clock clock,
+      SagaSettings settings,
+      DataSource projectionDataSource,
+      DataSource queryDataSource,
+      String readJournalPluginId,
+      Duration askTimeout) {
+    SagaContext context =
+        new SagaContext(
+            sharding, workflows, clock, settings, new FaultInjection(settings.haltAfter()));
+    sharding.init(
+        Entity.of(
+            SubjectClaim.TYPE_KEY, entity -> SubjectClaim.create(entity.getEntityId(), context)));
+    sharding.init(
+        Entity.of(MergeSaga.TYPE_KEY, entity -> MergeSaga.create(entity.getEntityId(), context)));
+    SagaStatus.init(system, readJournalPluginId, projectionDataSource);
+    return new Sagas(
+        sharding,
+        workflows,
+        new SagaStatus(queryDataSource, clock, settings.stuckAfter()),
+        askTimeout);
+  }
+
+  /**
+   * Opens a case: through the subject's claim when its workflow allows one open case per subject,
+   * straight to the case otherwise (and when the workflow is unknown, for the case to refuse).
+   */
+  public CompletionStage<CaseReply> open(OpenRequest request) {
+    boolean unique =
+        request.subject() != null
+            && !request.subject().isBlank()
+            && workflows
+                .latest(request.workflow())
+                .map(Workflow::uniqueOpenPerSubject)
+                .orElse(false);
+    if (!unique) {
+      return sharding
+          .entityRefFor(CaseEntity.TYPE_KEY, request.id().entityId())
+          .ask((ActorRef<CaseReply> replyTo) -> request.command(replyTo), askTimeout);
+    }
+    String claim =
+        SubjectClaim.entityId(request.principal().tenant(), request.workflow(), request.subject());
+    return sharding
+        .entityRefFor(SubjectClaim.TYPE_KEY, claim)
+        .ask(replyTo -> new SubjectClaim.Open(request, replyTo), askTimeout);
+  }
+
+  /**
+   * Starts (or, for the same id, looks up) a merge saga and answers its view once it finished;
+   * fails with a timeout when it takes longer than the ask timeout (it goes on regardless).
+   */
+  public CompletionStage<MergeSaga.View> merge(String sagaId, MergeSaga.Request request) {
+    return sharding
+        .entityRefFor(MergeSaga.TYPE_KEY, sagaId)
+        .ask(replyTo -> new MergeSaga.Start(request, replyTo), askTimeout);
+  }
+
+  public CompletionStage<Optional<MergeSaga.View>> merge(String sagaId) {
+    return sharding.entityRefFor(MergeSaga.TYPE_KEY, sagaId).ask(MergeSaga.Get::new, askTimeout);
+  }
+
+  /**
+   * A merge saga's id: derived from the request's idempotency key, so that a retried request finds
+   * the saga it started, or random without one.
+   */
+  public static String mergeSagaId(CaseId duplicate, String idempotencyKey) {
+    if (idempotencyKey == null) {
+      return UUID.randomUUID().toString();
+    }
+    return CanonicalJson.sha256(
+            Map.of("tenant", duplicate.tenant(), "case", duplicate.id(), "key", idempotencyKey))
+        .substring(0, 32);
+  }
+
+  /** Every unfinished saga, the stuck ones marked (for operators). */
+  public List<SagaStatus.Row> unfinished() {
+    return status.unfinished();
+  }
+
+  /**
+   * Wakes every unfinished saga: a woken saga entity recovers and takes its next step, so a saga
+   * whose node crashed mid-way goes on (run periodically on one node).
+   */
+  public void wakeUnfinished() {
+    for (SagaStatus.Row row : status.unfinished()) {
+      String entityId = SagaStatus.entityIdOf(row.sagaId());
+      if (row.kind().equals("merge")) {
+        sharding.entityRefFor(MergeSaga.TYPE_KEY, entityId).tell(new MergeSaga.Resume());
+      } else {
+        sharding.entityRefFor(SubjectClaim.TYPE_KEY, entityId).tell(new SubjectClaim.Resume());
+      }
+      log.debug("Woke saga {} ({})", row.sagaId(), row.status());
+    }
+  }
+}

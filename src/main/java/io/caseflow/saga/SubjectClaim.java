@@ -1,0 +1,339 @@
+package io.caseflow.saga;
+
+import io.caseflow.JsonSerializable;
+import io.caseflow.cases.CanonicalJson;
+import io.caseflow.cases.CaseCommand;
+import io.caseflow.cases.CaseEntity;
+import io.caseflow.cases.CaseId;
+import io.caseflow.cases.CaseReply;
+import io.caseflow.cases.CaseReply.Accepted;
+import io.caseflow.cases.CaseReply.Rejected;
+import io.caseflow.cases.CaseReply.Replayed;
+import io.caseflow.cases.ErrorCode;
+import io.caseflow.cases.MergeStep;
+import io.caseflow.cases.Principal;
+import io.caseflow.workflow.WorkflowRegistry;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.Behavior;
+import org.apache.pekko.actor.typed.javadsl.ActorContext;
+import org.apache.pekko.actor.typed.javadsl.Behaviors;
+import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
+import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
+import org.apache.pekko.cluster.sharding.typed.javadsl.EntityTypeKey;
+import org.apache.pekko.persistence.typed.PersistenceId;
+import org.apache.pekko.persistence.typed.RecoveryCompleted;
+import org.apache.pekko.persistence.typed.javadsl.CommandHandler;
+import org.apache.pekko.persistence.typed.javadsl.Effect;
+import org.apache.pekko.persistence.typed.javadsl.EventHandler;
+import org.apache.pekko.persistence.typed.javadsl.EventSourcedBehavior;
+import org.apache.pekko.persistence.typed.javadsl.SignalHandler;
+
+/**
+ * The claim on one subject of one workflow in one tenant, for workflows that allow a single open
+ * case per subject. Opening such a case is a small saga run by this entity: the claim is persisted
+ * first ({@link Claimed}), then the case is opened; its answer confirms the claim ({@link
+ * Confirmed}) or, when the case refuses to open, releases it ({@link Released}). A claim still
+ * pending after a crash is driven again when the entity wakes (the saga recovery job wakes it), and
+ * the open is idempotent (it carries an idempotency key), so a claim ends confirmed with its case
+ * open or released, never dangling.
+ *
+ * <p>A held claim is released when its case is closed (a terminal state, or merged into another
+ * case). The case does not report that; the claim finds out when another open for the subject asks,
+ * by asking the case, so no message can be lost on the way.
+ */
+public final class SubjectClaim
+    extends EventSourcedBehavior<SubjectClaim.Command, SubjectClaim.Event, SubjectClaim.State> {
+
+  public static final EntityTypeKey<Command> TYPE_KEY =
+      EntityTypeKey.create(Command.class, "SubjectClaim");
+
+  private static final Duration RETRY_AFTER = Duration.ofSeconds(1);
+
+  /** The open a claim is for, kept in the claim's events so it can be driven again. */
+  public record OpenRequest(
+      String caseId,
+      Principal principal,
+      String workflow,
+      String subject,
+      String title,
+      Map<String, Object> data,
+      String idempotencyKey) {
+
+    public OpenRequest {
+      data = data == null ? Map.of() : Map.copyOf(data);
+    }
+
+    CaseCommand.OpenCase command(ActorRef<CaseReply> replyTo) {
+      return new CaseCommand.OpenCase(
+          principal, workflow, subject, title, data, idempotencyKey, replyTo);
+    }
+
+    CaseId id() {
+      return new CaseId(principal.tenant(), caseId);
+    }
+  }
+
+  public sealed interface Command extends JsonSerializable {}
+
+  /** Open the case of {@code request} if the subject is free; answered as the case answers. */
+  public record Open(OpenRequest request, ActorRef<CaseReply> replyTo) implements Command {}
+
+  /** Drive a pending claim again (sent by the saga recovery job; a no-op otherwise). */
+  public record Resume() implements Command {}
+
+  private record OpenAnswered(String caseId, CaseReply reply) implements Command {}
+
+  private record HolderAnswered(String holder, CaseReply reply, Open waiting) implements Command {}
+
+  public sealed interface Event extends JsonSerializable {
+    Instant at();
+  }
+
+  public record Claimed(OpenRequest request, Instant at) implements Event {}
+
+  public record Confirmed(String caseId, Instant at) implements Event {}
+
+  /** {@code reason}: the code the case refused to open with, or {@code case_closed}. */
+  public record Released(String caseId, String reason, Instant at) implements Event {}
+
+  /**
+   * Free ({@code holder} null), pending ({@code pending} set: claimed, case not yet open) or held
+   * by an open case.
+   */
+  public record State(String holder, OpenRequest pending) implements JsonSerializable {
+
+    static State free() {
+      return new State(null, null);
+    }
+
+    State apply(Event event) {
+      if (event instanceof Claimed claimed) {
+        return new State(claimed.request().caseId(), claimed.request());
+      }
+      if (event instanceof Confirmed confirmed) {
+        return new State(confirmed.caseId(), null);
+      }
+      return free();
+    }
+  }
+
+  /** Where the claim on a subject lives: readable tenant and workflow, the subject hashed. */
+  public static String entityId(String tenant, String workflow, String subject) {
+    return tenant + "/" + workflow + "/" + CanonicalJson.sha256(Map.of("subject", subject));
+  }
+
+  private final ActorContext<Command> context;
+  private final TimerScheduler<Command> timers;
+  private final ClusterSharding sharding;
+  private final WorkflowRegistry workflows;
+  private final Clock clock;
+  private final Duration askTimeout;
+  private final FaultInjection faults;
+  private final Set<String> tags;
+
+  /**
+   * Callers waiting for the pending open's outcome (in memory: a crash answers them by timeout).
+   */
+  private final List<ActorRef<CaseReply>> waiting = new ArrayList<>();
+
+  private SubjectClaim(
+      String entityId,
+      ActorContext<Command> context,
+      TimerScheduler<Command> timers,
+      SagaContext saga) {
+    super(PersistenceId.of(TYPE_KEY.name(), entityId));
+    this.context = context;
+    this.timers = timers;
+    this.sharding = saga.sharding();
+    this.workflows = saga.workflows();
+    this.clock = saga.clock();
+    this.askTimeout = saga.settings().stepTimeout();
+    this.faults = saga.faults();
+    this.tags = Set.of(SagaStatus.TAG);
+  }
+
+  static Behavior<Command> create(String entityId, SagaContext saga) {
+    return Behaviors.setup(
+        context ->
+            Behaviors.withTimers(timers -> new SubjectClaim(entityId, context, timers, saga)));
+  }
+
+  @Override
+  public State emptyState() {
+    return State.free();
+  }
+
+  @Override
+  public Set<String> tagsFor(Event event) {
+    return tags;
+  }
+
+  @Override
+  public CommandHandler<Command, Event, State> commandHandler() {
+    return newCommandHandlerBuilder()
+        .forAnyState()
+        .onCommand(Open.class, this::open)
+        .onCommand(OpenAnswered.class, this::openAnswered)
+        .onCommand(HolderAnswered.class, this::holderAnswered)
+        .onCommand(Resume.class, (state, resume) -> resume(state))
+        .build();
+  }
+
+  @Override
+  public EventHandler<State, Event> eventHandler() {
+    return newEventHandlerBuilder().forAnyState().onAnyEvent(State::apply);
+  }
+
+  @Override
+  public SignalHandler<State> signalHandler() {
+    return newSignalHandlerBuilder()
+        .onSignal(RecoveryCompleted.instance(), this::drivePending)
+        .build();
+  }
+
+  private Effect<Event, State> open(State state, Open open) {
+    OpenRequest request = open.request();
+    if (state.holder() == null) {
+      return claim(List.of(), request, open.replyTo());
+    }
+    if (state.pending() != null) {
+      if (state.holder().equals(request.caseId())) {
+        waiting.add(open.replyTo());
+        return Effect().none();
+      }
+      open.replyTo().tell(alreadyOpen(state.holder()));
+      return Effect().none();
+    }
+    if (state.holder().equals(request.caseId())) {
+      // held by this very case: it answers a repeated open itself (replayed or already exists)
+      caseRef(request.id()).tell(request.command(open.replyTo()));
+      return Effect().none();
+    }
+    context.pipeToSelf(
+        caseRef(new CaseId(request.principal().tenant(), state.holder()))
+            .ask(
+                (ActorRef<CaseReply> replyTo) ->
+                    new CaseCommand.GetCase(request.principal(), replyTo),
+                askTimeout),
+        (reply, failure) -> new HolderAnswered(state.holder(), reply, open));
+    return Effect().none();
+  }
+
+  /** Persists the claim (after releasing a closed holder's), then opens the case. */
+  private Effect<Event, State> claim(
+      List<Event> before, OpenRequest request, ActorRef<CaseReply> replyTo) {
+    OpenRequest keyed =
+        request.idempotencyKey() != null
+            ? request
+            : new OpenRequest(
+                request.caseId(),
+                request.principal(),
+                request.workflow(),
+                request.subject(),
+                request.title(),
+                request.data(),
+                "subject-claim-" + UUID.randomUUID());
+    List<Event> events = new ArrayList<>(before);
+    events.add(new Claimed(keyed, clock.instant()));
+    waiting.add(replyTo);
+    return Effect()
+        .persist(events)
+        .thenRun(
+            claimed -> {
+              faults.reached(FaultInjection.SUBJECT_CLAIMED);
+              drive(claimed.pending());
+            });
+  }
+
+  private Effect<Event, State> holderAnswered(State state, HolderAnswered answer) {
+    Open open = answer.waiting();
+    if (!answer.holder().equals(state.holder()) || state.pending() != null) {
+      return open(state, open); // the claim changed meanwhile: decide afresh
+    }
+    if (answer.reply() instanceof Accepted accepted && !isClosed(accepted)) {
+      open.replyTo().tell(alreadyOpen(state.holder()));
+      return Effect().none();
+    }
+    if (answer.reply() instanceof Accepted
+        || answer.reply() instanceof Rejected rejected
+            && rejected.code() == ErrorCode.CASE_NOT_FOUND) {
+      return claim(
+          List.of(new Released(state.holder(), "case_closed", clock.instant())),
+          open.request(),
+          open.replyTo());
+    }
+    open.replyTo().tell(Rejected.of(ErrorCode.UNAVAILABLE, "caseId", open.request().caseId()));
+    return Effect().none();
+  }
+
+  private boolean isClosed(Accepted holder) {
+    String caseState = holder.view().state();
+    return MergeStep.MERGED.equals(caseState)
+        || workflows
+            .version(holder.view().workflow(), holder.view().workflowVersion())
+            .map(workflow -> workflow.isTerminal(caseState))
+            .orElse(false);
+  }
+
+  private Effect<Event, State> openAnswered(State state, OpenAnswered answer) {
+    OpenRequest pending = state.pending();
+    if (pending == null || !pending.caseId().equals(answer.caseId())) {
+      return Effect().none();
+    }
+    CaseReply reply = answer.reply();
+    if (reply instanceof Accepted || reply instanceof Replayed) {
+      return Effect()
+          .persist(new Confirmed(pending.caseId(), clock.instant()))
+          .thenRun(confirmed -> answerWaiting(reply));
+    }
+    if (reply == null || ((Rejected) reply).code() == ErrorCode.UNAVAILABLE) {
+      timers.startSingleTimer(new Resume(), RETRY_AFTER);
+      answerWaiting(Rejected.of(ErrorCode.UNAVAILABLE, "caseId", pending.caseId()));
+      return Effect().none();
+    }
+    Rejected refused = (Rejected) reply;
+    return Effect()
+        .persist(new Released(pending.caseId(), refused.code().code(), clock.instant()))
+        .thenRun(released -> answerWaiting(refused));
+  }
+
+  private Effect<Event, State> resume(State state) {
+    drivePending(state);
+    return Effect().none();
+  }
+
+  private void drivePending(State state) {
+    if (state.pending() != null) {
+      drive(state.pending());
+    }
+  }
+
+  private void drive(OpenRequest request) {
+    context.pipeToSelf(
+        caseRef(request.id())
+            .ask((ActorRef<CaseReply> replyTo) -> request.command(replyTo), askTimeout),
+        (reply, failure) -> new OpenAnswered(request.caseId(), failure == null ? reply : null));
+  }
+
+  private void answerWaiting(CaseReply reply) {
+    waiting.forEach(caller -> caller.tell(reply));
+    waiting.clear();
+  }
+
+  private org.apache.pekko.cluster.sharding.typed.javadsl.EntityRef<CaseCommand> caseRef(
+      CaseId id) {
+    return sharding.entityRefFor(CaseEntity.TYPE_KEY, id.entityId());
+  }
+
+  private static Rejected alreadyOpen(String holder) {
+    return Rejected.of(ErrorCode.SUBJECT_ALREADY_OPEN, "openCaseId", holder);
+  }
+}
