@@ -21,6 +21,7 @@ import io.caseflow.cases.CaseEvent.ActionPerformed;
 import io.caseflow.cases.CaseEvent.AssigneeChanged;
 import io.caseflow.cases.CaseEvent.CaseOpened;
 import io.caseflow.cases.CaseEvent.CommentAdded;
+import io.caseflow.cases.CaseEvent.MergeStepRecorded;
 import io.caseflow.cases.CaseReply.Accepted;
 import io.caseflow.cases.CaseReply.Rejected;
 import io.caseflow.cases.CaseReply.Replayed;
@@ -408,6 +409,80 @@ class CaseEntityTest {
     assertEquals(before, recovered);
     assertEquals(CaseState.replay(journal()), recovered);
     assertEquals(152, ((Active) recovered).version());
+  }
+
+  @Test
+  void mergeStepsAreIdempotentPerSagaAndACompensationRepeatedChangesNothing() {
+    submitted();
+    var locked = mergeStep("saga-1", MergeStep.START);
+    MergeStepRecorded started = locked.eventOfType(MergeStepRecorded.class);
+    assertEquals("in_review", started.from());
+    assertEquals(MergeStep.MERGING, started.to());
+    assertEquals("c-2", locked.replyOfType(Accepted.class).view().mergedInto());
+    assertTrue(mergeStep("saga-1", MergeStep.START).hasNoEvents(), "a repeated step");
+    assertRejected(perform(BOB, "approve", null, Map.of()), ErrorCode.INVALID_TRANSITION); // locked
+    assertEquals(
+        ErrorCode.INVALID_TRANSITION,
+        mergeStep("saga-2", MergeStep.START).replyOfType(Rejected.class).code(),
+        "one merge at a time");
+
+    var reverted = mergeStep("saga-1", MergeStep.REVERT_START);
+    assertEquals("in_review", reverted.eventOfType(MergeStepRecorded.class).to());
+    assertTrue(mergeStep("saga-1", MergeStep.REVERT_START).hasNoEvents(), "a repeated undo");
+    assertTrue(
+        mergeStep("saga-1", MergeStep.START).hasNoEvents(),
+        "a late repeat of the undone step does not lock the case again");
+    assertEquals(
+        ErrorCode.INVALID_TRANSITION,
+        mergeStep("saga-1", MergeStep.COMPLETE).replyOfType(Rejected.class).code(),
+        "an undone merge cannot complete");
+    assertEquals(4, journal().size());
+    assertEquals("in_review", ((Active) kase.getState()).state());
+  }
+
+  @Test
+  void theDuplicateClosesOnlyUnderItsOwnSagaAndThePrimaryRecordsEachMergeOnce() {
+    submitted();
+    mergeStep("saga-1", MergeStep.START);
+    assertEquals(
+        MergeStep.MERGED,
+        mergeStep("saga-1", MergeStep.COMPLETE).eventOfType(MergeStepRecorded.class).to());
+    assertTrue(mergeStep("saga-1", MergeStep.COMPLETE).hasNoEvents());
+    assertTrue(mergeStep("saga-1", MergeStep.REVERT_START).hasNoEvents(), "nothing left to undo");
+    assertRejected(
+        kase.<CaseReply>runCommand(
+            replyTo -> new CaseCommand.Assign(CAROL, "bob", null, null, replyTo)),
+        ErrorCode.INVALID_TRANSITION);
+
+    kase.clear();
+    submitted();
+    var recorded = mergeStep("saga-3", MergeStep.RECORD_IN_PRIMARY);
+    MergeStepRecorded mergedIn = recorded.eventOfType(MergeStepRecorded.class);
+    assertEquals(mergedIn.from(), mergedIn.to(), "the primary stays where it is");
+    assertTrue(mergeStep("saga-3", MergeStep.RECORD_IN_PRIMARY).hasNoEvents());
+    assertEquals(
+        ErrorCode.VERSION_CONFLICT,
+        kase.<CaseReply>runCommand(
+                replyTo ->
+                    new CaseCommand.ApplyMergeStep(
+                        BOB, "saga-4", MergeStep.RECORD_IN_PRIMARY, "c-9", 1L, null, replyTo))
+            .replyOfType(Rejected.class)
+            .code());
+    assertEquals(
+        ErrorCode.CASE_NOT_FOUND,
+        kase.<CaseReply>runCommand(
+                replyTo ->
+                    new CaseCommand.ApplyMergeStep(
+                        DAVE, "saga-5", MergeStep.RECORD_IN_PRIMARY, "c-9", null, null, replyTo))
+            .replyOfType(Rejected.class)
+            .code(),
+        "another tenant's case does not exist for it");
+  }
+
+  private CommandResultWithReply<CaseCommand, CaseEvent, CaseState, CaseReply> mergeStep(
+      String sagaId, MergeStep step) {
+    return kase.<CaseReply>runCommand(
+        replyTo -> new CaseCommand.ApplyMergeStep(BOB, sagaId, step, "c-2", null, null, replyTo));
   }
 
   private List<CaseEvent> journal() {

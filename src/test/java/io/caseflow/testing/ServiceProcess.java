@@ -29,6 +29,7 @@ public final class ServiceProcess implements AutoCloseable {
   private final Map<String, String> environment;
   private final int port;
   private final int managementPort;
+  private final List<String> jvmArgs = new ArrayList<>();
   private Process process;
 
   /**
@@ -52,16 +53,29 @@ public final class ServiceProcess implements AutoCloseable {
             "CASEFLOW_DEMO_TOKENS", "true"));
   }
 
+  /** Adds a JVM argument (such as {@code -Dcaseflow.…=…}) for the next start. */
+  public ServiceProcess withJvmArg(String argument) {
+    jvmArgs.add(argument);
+    return this;
+  }
+
+  /** Drops the JVM arguments given with {@link #withJvmArg}, for the next start. */
+  public ServiceProcess withoutJvmArgs() {
+    jvmArgs.clear();
+    return this;
+  }
+
   public ServiceProcess start() throws IOException {
     Path jar = Path.of(System.getProperty("fatJar", "target/caseflow.jar"));
     assertTrue(Files.isRegularFile(jar), "Build the jar first (mvn package): " + jar);
     String java = ProcessHandle.current().info().command().orElse("java");
     List<String> command =
         new ArrayList<>(List.of(java, System.getProperty("service.heap", "-Xmx512m")));
-    String jvmArgs = System.getProperty("service.jvmArgs", "").trim();
-    if (!jvmArgs.isEmpty()) {
-      command.addAll(Arrays.asList(jvmArgs.split("\\s+")));
+    String propertyJvmArgs = System.getProperty("service.jvmArgs", "").trim();
+    if (!propertyJvmArgs.isEmpty()) {
+      command.addAll(Arrays.asList(propertyJvmArgs.split("\\s+")));
     }
+    command.addAll(jvmArgs);
     command.addAll(List.of("-jar", jar.toString()));
     ProcessBuilder builder =
         new ProcessBuilder(command)
