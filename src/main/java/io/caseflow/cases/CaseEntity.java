@@ -385,16 +385,7 @@ public final class CaseEntity
     if (command.step() == MergeStep.RECORD_IN_PRIMARY
         && expected != null
         && expected != state.version()) {
-      return reject(
-          command,
-          Rejected.of(
-              ErrorCode.VERSION_CONFLICT,
-              "caseId",
-              caseId.id(),
-              "expected",
-              expected.toString(),
-              "actual",
-              Long.toString(state.version())));
+      return reject(command, versionConflict(expected, state));
     }
     String to =
         switch (command.step()) {
@@ -462,15 +453,7 @@ public final class CaseEntity
       return repeated;
     }
     if (expectedVersion != null && expectedVersion != state.version()) {
-      return Optional.of(
-          Rejected.of(
-              ErrorCode.VERSION_CONFLICT,
-              "caseId",
-              caseId.id(),
-              "expected",
-              expectedVersion.toString(),
-              "actual",
-              Long.toString(state.version())));
+      return Optional.of(versionConflict(expectedVersion, state));
     }
     return Optional.empty();
   }
@@ -522,6 +505,17 @@ public final class CaseEntity
   /** Microseconds: what every store (PostgreSQL included) keeps, so all views agree. */
   private Instant now() {
     return clock.instant().truncatedTo(ChronoUnit.MICROS);
+  }
+
+  private Rejected versionConflict(long expected, Active state) {
+    return Rejected.of(
+        ErrorCode.VERSION_CONFLICT,
+        "caseId",
+        caseId.id(),
+        "expected",
+        Long.toString(expected),
+        "actual",
+        Long.toString(state.version()));
   }
 
   private Rejected invalidTransition(Active state, String action) {

@@ -123,7 +123,7 @@ public sealed interface CaseState extends JsonSerializable {
         return advancedBy(e, state, assignee, data, lastPerformers);
       }
       if (event instanceof MergeStepRecorded e) {
-        return advancedBy(e, e.to(), assignee, data, lastPerformers).merged(e);
+        return merged(e);
       }
       throw new IllegalStateException("Case " + caseId + " is already open: " + event);
     }
@@ -138,6 +138,17 @@ public sealed interface CaseState extends JsonSerializable {
         String newAssignee,
         Map<String, Object> newData,
         Map<String, String> newPerformers) {
+      return advancedBy(e, newState, newAssignee, newData, newPerformers, merge, mergedIn);
+    }
+
+    private Active advancedBy(
+        CaseEvent e,
+        String newState,
+        String newAssignee,
+        Map<String, Object> newData,
+        Map<String, String> newPerformers,
+        MergeLink newMerge,
+        Map<String, MergeLink> newMergedIn) {
       List<ProcessedRequest> requests = recentRequests;
       if (e.requestKey() != null) {
         requests = new ArrayList<>(recentRequests);
@@ -163,11 +174,11 @@ public sealed interface CaseState extends JsonSerializable {
           e.hash(),
           newPerformers,
           requests,
-          merge,
-          mergedIn);
+          newMerge,
+          newMergedIn);
     }
 
-    /** What a merge step changes besides the state: the link to the merge saga. */
+    /** A merge step moves the state and the case's links to merge sagas. */
     private Active merged(MergeStepRecorded e) {
       MergeLink link = merge;
       Map<String, MergeLink> in = new HashMap<>(mergedIn);
@@ -180,24 +191,7 @@ public sealed interface CaseState extends JsonSerializable {
         case REVERT_RECORD_IN_PRIMARY -> in.put(e.sagaId(), undone);
         case COMPLETE -> {}
       }
-      return new Active(
-          caseId,
-          tenant,
-          workflow,
-          workflowVersion,
-          subject,
-          title,
-          state,
-          version,
-          assignee,
-          data,
-          createdAt,
-          updatedAt,
-          lastHash,
-          lastPerformers,
-          recentRequests,
-          link,
-          in);
+      return advancedBy(e, e.to(), assignee, data, lastPerformers, link, in);
     }
 
     /** This saga's mark on the case as its duplicate, if it made one. */

@@ -353,6 +353,22 @@ abstract class CaseApiContract {
     }
 
     /** Waits until the read side holds the write that answered {@code response}. */
+    /** A case of {@code subject} opened and closed again, once the read side has it. */
+    private void openWithdrawn(String subject) {
+      String id = newId();
+      Response opened =
+          api.post(
+              "/cases",
+              "alice",
+              "{\"id\":\""
+                  + id
+                  + "\",\"workflow\":\"due-diligence\",\"subject\":\""
+                  + subject
+                  + "\"}");
+      assertEquals(201, opened.status(), opened::toString);
+      awaitRead(act(id, "withdraw", "alice"));
+    }
+
     private void awaitRead(Response response) {
       Response waited = api.get("/stats?consistentWith=" + token(response), "alice");
       assertEquals(200, waited.status(), waited::toString);
@@ -411,16 +427,7 @@ abstract class CaseApiContract {
       String subject = "PAGED-" + UUID.randomUUID();
       for (int i = 0; i < 5; i++) {
         // one open case per subject: each is withdrawn (closed) before the next opens
-        String id = newId();
-        api.post(
-            "/cases",
-            "alice",
-            "{\"id\":\""
-                + id
-                + "\",\"workflow\":\"due-diligence\",\"subject\":\""
-                + subject
-                + "\"}");
-        awaitRead(act(id, "withdraw", "alice"));
+        openWithdrawn(subject);
       }
       String query = "/cases?subject=" + subject + "&limit=2";
       java.util.List<String> seen = new java.util.ArrayList<>();
@@ -452,16 +459,7 @@ abstract class CaseApiContract {
     @Test
     void filtersByStateAssigneeAndWorkflow() {
       String subject = "FILTER-" + UUID.randomUUID();
-      String withdrawn = newId();
-      api.post(
-          "/cases",
-          "alice",
-          "{\"id\":\""
-              + withdrawn
-              + "\",\"workflow\":\"due-diligence\",\"subject\":\""
-              + subject
-              + "\"}");
-      awaitRead(act(withdrawn, "withdraw", "alice"));
+      openWithdrawn(subject);
       String id = newId();
       api.post(
           "/cases",

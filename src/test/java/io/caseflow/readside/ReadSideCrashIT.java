@@ -52,7 +52,7 @@ class ReadSideCrashIT {
   private static void awaitJournalEvents(TestPostgres.Database database, long events)
       throws Exception {
     java.time.Instant deadline = java.time.Instant.now().plusSeconds(60);
-    while (ReadSideExactnessIT.count(database, "event_journal") < events) {
+    while (ReadSideExactnessIT.count(database, ReadSideExactnessIT.CASE_EVENTS) < events) {
       assertTrue(java.time.Instant.now().isBefore(deadline), "the load did not get going");
       Thread.sleep(50);
     }
