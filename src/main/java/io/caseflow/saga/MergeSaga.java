@@ -12,6 +12,7 @@ import io.caseflow.cases.Principal;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -307,9 +308,7 @@ public final class MergeSaga
       return Effect().none();
     }
     waiting.add(start.replyTo());
-    return Effect()
-        .persist(new MergeRequested(start.request(), clock.instant()))
-        .thenRun(this::driveNext);
+    return Effect().persist(new MergeRequested(start.request(), now())).thenRun(this::driveNext);
   }
 
   private Effect<Event, State> stepAnswered(State state, StepAnswered answer) {
@@ -329,17 +328,14 @@ public final class MergeSaga
         return Effect().none();
       }
       return Effect()
-          .persist(new StepRefused(step, rejected.code().code(), rejected.args(), clock.instant()))
+          .persist(new StepRefused(step, rejected.code().code(), rejected.args(), now()))
           .thenRun(this::driveNext);
     }
     if (reply == null || reply instanceof Rejected) {
       timers.startSingleTimer(new Resume(), RETRY_AFTER);
       return Effect().none();
     }
-    Event done =
-        compensation
-            ? new CompensationDone(step, clock.instant())
-            : new StepDone(step, clock.instant());
+    Event done = compensation ? new CompensationDone(step, now()) : new StepDone(step, now());
     return Effect()
         .persist(done)
         .thenRun(
@@ -357,7 +353,7 @@ public final class MergeSaga
     }
     Status end = state.status() == Status.RUNNING ? Status.COMPLETED : Status.COMPENSATED;
     return Effect()
-        .persist(new Finished(end, clock.instant()))
+        .persist(new Finished(end, now()))
         .thenRun(
             finished -> {
               waiting.forEach(caller -> caller.tell(finished.view(sagaId)));
@@ -405,5 +401,10 @@ public final class MergeSaga
       case RECORD_IN_PRIMARY, REVERT_RECORD_IN_PRIMARY -> request.primary();
       case START, COMPLETE, REVERT_START -> request.duplicate();
     };
+  }
+
+  /** Microseconds, as the cases keep time, so that every store holds the same instant. */
+  private Instant now() {
+    return clock.instant().truncatedTo(ChronoUnit.MICROS);
   }
 }

@@ -16,6 +16,7 @@ import io.caseflow.workflow.WorkflowRegistry;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -242,7 +243,7 @@ public final class SubjectClaim
                 request.data(),
                 "subject-claim-" + UUID.randomUUID());
     List<Event> events = new ArrayList<>(before);
-    events.add(new Claimed(keyed, clock.instant()));
+    events.add(new Claimed(keyed, now()));
     waiting.add(replyTo);
     return Effect()
         .persist(events)
@@ -266,7 +267,7 @@ public final class SubjectClaim
         || answer.reply() instanceof Rejected rejected
             && rejected.code() == ErrorCode.CASE_NOT_FOUND) {
       return claim(
-          List.of(new Released(state.holder(), "case_closed", clock.instant())),
+          List.of(new Released(state.holder(), "case_closed", now())),
           open.request(),
           open.replyTo());
     }
@@ -291,7 +292,7 @@ public final class SubjectClaim
     CaseReply reply = answer.reply();
     if (reply instanceof Accepted || reply instanceof Replayed) {
       return Effect()
-          .persist(new Confirmed(pending.caseId(), clock.instant()))
+          .persist(new Confirmed(pending.caseId(), now()))
           .thenRun(confirmed -> answerWaiting(reply));
     }
     if (reply == null || ((Rejected) reply).code() == ErrorCode.UNAVAILABLE) {
@@ -301,7 +302,7 @@ public final class SubjectClaim
     }
     Rejected refused = (Rejected) reply;
     return Effect()
-        .persist(new Released(pending.caseId(), refused.code().code(), clock.instant()))
+        .persist(new Released(pending.caseId(), refused.code().code(), now()))
         .thenRun(released -> answerWaiting(refused));
   }
 
@@ -335,5 +336,10 @@ public final class SubjectClaim
 
   private static Rejected alreadyOpen(String holder) {
     return Rejected.of(ErrorCode.SUBJECT_ALREADY_OPEN, "openCaseId", holder);
+  }
+
+  /** Microseconds, as the cases keep time, so that every store holds the same instant. */
+  private Instant now() {
+    return clock.instant().truncatedTo(ChronoUnit.MICROS);
   }
 }

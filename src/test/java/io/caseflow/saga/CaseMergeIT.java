@@ -13,6 +13,8 @@ import io.caseflow.testing.ServiceProcess;
 import io.caseflow.testing.TestPostgres;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -158,6 +160,71 @@ class CaseMergeIT {
     assertEquals(List.of("open", "submit", "merge_started", "merge_completed"), actions(duplicate));
     Response otherTarget = mergeWithKey(duplicate, submittedCase(), key);
     assertEquals("idempotency_key_reused", otherTarget.code(), otherTarget::toString);
+  }
+
+  /**
+   * A primary that cannot write (its journal inserts refused) answers {@code unavailable}: the saga
+   * keeps asking, the request answers 202, operators see the saga stuck, and once the primary can
+   * write again the saga completes by itself.
+   */
+  @Test
+  void aSagaThatCannotGoOnIsListedAsStuckAndFinishesOnceItCan() throws Exception {
+    node.close();
+    node =
+        RunningCaseflow.onPostgres(
+            database,
+            java.util.Map.of(
+                "caseflow.sagas.stuck-after", "2s", "caseflow.http.ask-timeout", "4s"));
+    api = new ApiClient(node.baseUrl());
+    String duplicate = submittedCase();
+    String primary = submittedCase();
+    try (Connection connection = database.connect();
+        Statement statement = connection.createStatement()) {
+      statement.execute(
+          "CREATE FUNCTION refuse_primary() RETURNS trigger AS $$ BEGIN"
+              + " IF NEW.persistence_id = 'Case|acme:"
+              + primary
+              + "' THEN RAISE EXCEPTION 'injected: the primary cannot write'; END IF;"
+              + " RETURN NEW; END; $$ LANGUAGE plpgsql");
+      statement.execute(
+          "CREATE TRIGGER refuse_primary BEFORE INSERT ON event_journal"
+              + " FOR EACH ROW EXECUTE FUNCTION refuse_primary()");
+    }
+
+    Response pending = merge(duplicate, primary, "bob", null);
+    assertEquals(202, pending.status(), pending::toString);
+    String location = pending.header("Location").orElseThrow();
+    JsonNode stuck = awaitStuckSaga();
+    assertEquals("MergeSaga|" + pending.json().get("id").asText(), stuck.get("sagaId").asText());
+    assertEquals("running", stuck.get("status").asText());
+    assertEquals("acme", stuck.get("tenant").asText());
+    JsonNode running = api.get(location, "bob").json();
+    assertEquals("RUNNING", running.get("status").asText());
+    assertEquals(List.of("merge_started"), steps(running.get("steps")));
+    assertEquals("merging", api.get("/cases/" + duplicate, "alice").json().get("state").asText());
+
+    try (Connection connection = database.connect();
+        Statement statement = connection.createStatement()) {
+      statement.execute("DROP TRIGGER refuse_primary ON event_journal");
+    }
+    awaitState(duplicate, "merged");
+    assertEquals(
+        "COMPLETED", awaitSagaFinished(pending.json().get("id").asText()).get("status").asText());
+    assertEquals(List.of("open", "submit", "merged_in"), actions(primary));
+    SubjectUniquenessIT.assertNoUnfinishedSagas(api);
+    assertAuditTrailsIntact(duplicate, primary);
+  }
+
+  private JsonNode awaitStuckSaga() throws InterruptedException {
+    for (int attempt = 0; attempt < 120; attempt++) {
+      for (JsonNode saga : api.get("/admin/sagas", "oscar").json()) {
+        if (saga.get("stuck").asBoolean()) {
+          return saga;
+        }
+      }
+      Thread.sleep(250);
+    }
+    throw new AssertionError("no saga listed as stuck within 30 s");
   }
 
   @Test
