@@ -9,15 +9,12 @@ import io.caseflow.cases.CaseReply.Rejected;
 import io.caseflow.cases.ErrorCode;
 import io.caseflow.cases.MergeStep;
 import io.caseflow.cases.Principal;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.actor.typed.javadsl.ActorContext;
@@ -26,12 +23,8 @@ import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
 import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
 import org.apache.pekko.cluster.sharding.typed.javadsl.EntityTypeKey;
 import org.apache.pekko.persistence.typed.PersistenceId;
-import org.apache.pekko.persistence.typed.RecoveryCompleted;
 import org.apache.pekko.persistence.typed.javadsl.CommandHandler;
 import org.apache.pekko.persistence.typed.javadsl.Effect;
-import org.apache.pekko.persistence.typed.javadsl.EventHandler;
-import org.apache.pekko.persistence.typed.javadsl.EventSourcedBehavior;
-import org.apache.pekko.persistence.typed.javadsl.SignalHandler;
 
 /**
  * Merges a duplicate case into a primary one, as a saga whose every step and compensation is an
@@ -48,7 +41,7 @@ import org.apache.pekko.persistence.typed.javadsl.SignalHandler;
  * its last persisted step when it wakes (the saga recovery job wakes it).
  */
 public final class MergeSaga
-    extends EventSourcedBehavior<MergeSaga.Command, MergeSaga.Event, MergeSaga.State> {
+    extends SagaEntity<MergeSaga.Command, MergeSaga.Event, MergeSaga.State> {
 
   public static final EntityTypeKey<Command> TYPE_KEY =
       EntityTypeKey.create(Command.class, "MergeSaga");
@@ -225,10 +218,8 @@ public final class MergeSaga
   private final ActorContext<Command> context;
   private final TimerScheduler<Command> timers;
   private final ClusterSharding sharding;
-  private final Clock clock;
   private final Duration askTimeout;
   private final FaultInjection faults;
-  private final Set<String> tags = Set.of(SagaStatus.TAG);
 
   /** Callers waiting for the saga to finish (in memory: a crash answers them by timeout). */
   private final List<ActorRef<View>> waiting = new ArrayList<>();
@@ -238,12 +229,11 @@ public final class MergeSaga
       ActorContext<Command> context,
       TimerScheduler<Command> timers,
       SagaContext saga) {
-    super(PersistenceId.of(TYPE_KEY.name(), sagaId));
+    super(PersistenceId.of(TYPE_KEY.name(), sagaId), saga.clock());
     this.sagaId = sagaId;
     this.context = context;
     this.timers = timers;
     this.sharding = saga.sharding();
-    this.clock = saga.clock();
     this.askTimeout = saga.settings().stepTimeout();
     this.faults = saga.faults();
   }
@@ -259,8 +249,13 @@ public final class MergeSaga
   }
 
   @Override
-  public Set<String> tagsFor(Event event) {
-    return tags;
+  State applied(State state, Event event) {
+    return state.apply(event);
+  }
+
+  @Override
+  void resume(State state) {
+    driveNext(state);
   }
 
   @Override
@@ -283,18 +278,6 @@ public final class MergeSaga
             })
         .onCommand(StepAnswered.class, this::stepAnswered)
         .onCommand(Finish.class, (state, finish) -> finish(state))
-        .build();
-  }
-
-  @Override
-  public EventHandler<State, Event> eventHandler() {
-    return newEventHandlerBuilder().forAnyState().onAnyEvent(State::apply);
-  }
-
-  @Override
-  public SignalHandler<State> signalHandler() {
-    return newSignalHandlerBuilder()
-        .onSignal(RecoveryCompleted.instance(), this::driveNext)
         .build();
   }
 
@@ -401,10 +384,5 @@ public final class MergeSaga
       case RECORD_IN_PRIMARY, REVERT_RECORD_IN_PRIMARY -> request.primary();
       case START, COMPLETE, REVERT_START -> request.duplicate();
     };
-  }
-
-  /** Microseconds, as the cases keep time, so that every store holds the same instant. */
-  private Instant now() {
-    return clock.instant().truncatedTo(ChronoUnit.MICROS);
   }
 }

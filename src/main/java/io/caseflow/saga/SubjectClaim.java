@@ -13,14 +13,11 @@ import io.caseflow.cases.ErrorCode;
 import io.caseflow.cases.MergeStep;
 import io.caseflow.cases.Principal;
 import io.caseflow.workflow.WorkflowRegistry;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.UUID;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
@@ -30,12 +27,8 @@ import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
 import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
 import org.apache.pekko.cluster.sharding.typed.javadsl.EntityTypeKey;
 import org.apache.pekko.persistence.typed.PersistenceId;
-import org.apache.pekko.persistence.typed.RecoveryCompleted;
 import org.apache.pekko.persistence.typed.javadsl.CommandHandler;
 import org.apache.pekko.persistence.typed.javadsl.Effect;
-import org.apache.pekko.persistence.typed.javadsl.EventHandler;
-import org.apache.pekko.persistence.typed.javadsl.EventSourcedBehavior;
-import org.apache.pekko.persistence.typed.javadsl.SignalHandler;
 
 /**
  * The claim on one subject of one workflow in one tenant, for workflows that allow a single open
@@ -51,7 +44,7 @@ import org.apache.pekko.persistence.typed.javadsl.SignalHandler;
  * by asking the case, so no message can be lost on the way.
  */
 public final class SubjectClaim
-    extends EventSourcedBehavior<SubjectClaim.Command, SubjectClaim.Event, SubjectClaim.State> {
+    extends SagaEntity<SubjectClaim.Command, SubjectClaim.Event, SubjectClaim.State> {
 
   public static final EntityTypeKey<Command> TYPE_KEY =
       EntityTypeKey.create(Command.class, "SubjectClaim");
@@ -135,10 +128,8 @@ public final class SubjectClaim
   private final TimerScheduler<Command> timers;
   private final ClusterSharding sharding;
   private final WorkflowRegistry workflows;
-  private final Clock clock;
   private final Duration askTimeout;
   private final FaultInjection faults;
-  private final Set<String> tags;
 
   /**
    * Callers waiting for the pending open's outcome (in memory: a crash answers them by timeout).
@@ -150,15 +141,13 @@ public final class SubjectClaim
       ActorContext<Command> context,
       TimerScheduler<Command> timers,
       SagaContext saga) {
-    super(PersistenceId.of(TYPE_KEY.name(), entityId));
+    super(PersistenceId.of(TYPE_KEY.name(), entityId), saga.clock());
     this.context = context;
     this.timers = timers;
     this.sharding = saga.sharding();
     this.workflows = saga.workflows();
-    this.clock = saga.clock();
     this.askTimeout = saga.settings().stepTimeout();
     this.faults = saga.faults();
-    this.tags = Set.of(SagaStatus.TAG);
   }
 
   static Behavior<Command> create(String entityId, SagaContext saga) {
@@ -173,8 +162,13 @@ public final class SubjectClaim
   }
 
   @Override
-  public Set<String> tagsFor(Event event) {
-    return tags;
+  State applied(State state, Event event) {
+    return state.apply(event);
+  }
+
+  @Override
+  void resume(State state) {
+    drivePending(state);
   }
 
   @Override
@@ -184,19 +178,12 @@ public final class SubjectClaim
         .onCommand(Open.class, this::open)
         .onCommand(OpenAnswered.class, this::openAnswered)
         .onCommand(HolderAnswered.class, this::holderAnswered)
-        .onCommand(Resume.class, (state, resume) -> resume(state))
-        .build();
-  }
-
-  @Override
-  public EventHandler<State, Event> eventHandler() {
-    return newEventHandlerBuilder().forAnyState().onAnyEvent(State::apply);
-  }
-
-  @Override
-  public SignalHandler<State> signalHandler() {
-    return newSignalHandlerBuilder()
-        .onSignal(RecoveryCompleted.instance(), this::drivePending)
+        .onCommand(
+            Resume.class,
+            (state, resume) -> {
+              drivePending(state);
+              return Effect().none();
+            })
         .build();
   }
 
@@ -306,11 +293,6 @@ public final class SubjectClaim
         .thenRun(released -> answerWaiting(refused));
   }
 
-  private Effect<Event, State> resume(State state) {
-    drivePending(state);
-    return Effect().none();
-  }
-
   private void drivePending(State state) {
     if (state.pending() != null) {
       drive(state.pending());
@@ -336,10 +318,5 @@ public final class SubjectClaim
 
   private static Rejected alreadyOpen(String holder) {
     return Rejected.of(ErrorCode.SUBJECT_ALREADY_OPEN, "openCaseId", holder);
-  }
-
-  /** Microseconds, as the cases keep time, so that every store holds the same instant. */
-  private Instant now() {
-    return clock.instant().truncatedTo(ChronoUnit.MICROS);
   }
 }
