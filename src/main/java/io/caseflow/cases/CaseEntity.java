@@ -71,7 +71,7 @@ public final class CaseEntity
   private static final BackoffSupervisorStrategy ON_PERSIST_FAILURE =
       SupervisorStrategy.restartWithBackoff(Duration.ofMillis(200), Duration.ofSeconds(5), 0.2);
 
-  static final int MAX_SUBJECT_LENGTH = 200;
+  public static final int MAX_SUBJECT_LENGTH = 200;
   static final int MAX_TITLE_LENGTH = 500;
   static final int MAX_TEXT_LENGTH = 10_000;
   static final int MAX_ASSIGNEE_LENGTH = 100;
@@ -360,7 +360,7 @@ public final class CaseEntity
     Optional<MergeLink> mergeIn = state.mergeInBy(sagaId);
     boolean unchanged =
         switch (command.step()) {
-          case START -> mark.isPresent();
+          case START -> mark.isPresent() || state.mergeReverted(sagaId);
           case COMPLETE ->
               mark.filter(link -> !link.reverted()).isPresent()
                   && MergeStep.MERGED.equals(state.state());

@@ -9,9 +9,11 @@ import io.caseflow.cases.CaseEvent.MergeStepRecorded;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 /** What a case is now: nothing yet, or an open case. Folding a history yields it (pure). */
 public sealed interface CaseState extends JsonSerializable {
@@ -66,7 +68,8 @@ public sealed interface CaseState extends JsonSerializable {
       Map<String, String> lastPerformers,
       List<ProcessedRequest> recentRequests,
       MergeLink merge,
-      Map<String, MergeLink> mergedIn)
+      Map<String, MergeLink> mergedIn,
+      Set<String> revertedMerges)
       implements CaseState {
 
     /**
@@ -83,6 +86,7 @@ public sealed interface CaseState extends JsonSerializable {
       recentRequests = List.copyOf(recentRequests);
       // absent from snapshots taken before merges existed
       mergedIn = mergedIn == null ? Map.of() : Map.copyOf(mergedIn);
+      revertedMerges = revertedMerges == null ? Set.of() : Set.copyOf(revertedMerges);
     }
 
     static Active openedBy(CaseOpened e) {
@@ -103,7 +107,8 @@ public sealed interface CaseState extends JsonSerializable {
               Map.of(),
               List.of(),
               null,
-              Map.of())
+              Map.of(),
+              Set.of())
           .advancedBy(e, e.state(), null, e.data(), Map.of());
     }
 
@@ -138,7 +143,8 @@ public sealed interface CaseState extends JsonSerializable {
         String newAssignee,
         Map<String, Object> newData,
         Map<String, String> newPerformers) {
-      return advancedBy(e, newState, newAssignee, newData, newPerformers, merge, mergedIn);
+      return advancedBy(
+          e, newState, newAssignee, newData, newPerformers, merge, mergedIn, revertedMerges);
     }
 
     private Active advancedBy(
@@ -148,7 +154,8 @@ public sealed interface CaseState extends JsonSerializable {
         Map<String, Object> newData,
         Map<String, String> newPerformers,
         MergeLink newMerge,
-        Map<String, MergeLink> newMergedIn) {
+        Map<String, MergeLink> newMergedIn,
+        Set<String> newRevertedMerges) {
       List<ProcessedRequest> requests = recentRequests;
       if (e.requestKey() != null) {
         requests = new ArrayList<>(recentRequests);
@@ -175,28 +182,39 @@ public sealed interface CaseState extends JsonSerializable {
           newPerformers,
           requests,
           newMerge,
-          newMergedIn);
+          newMergedIn,
+          newRevertedMerges);
     }
 
     /** A merge step moves the state and the case's links to merge sagas. */
     private Active merged(MergeStepRecorded e) {
       MergeLink link = merge;
       Map<String, MergeLink> in = new HashMap<>(mergedIn);
+      Set<String> reverted = revertedMerges;
       MergeLink made = new MergeLink(e.sagaId(), e.otherCaseId(), e.from(), false);
       MergeLink undone = new MergeLink(e.sagaId(), e.otherCaseId(), e.from(), true);
       switch (MergeStep.fromActionName(e.action())) {
         case START -> link = made;
-        case REVERT_START -> link = undone;
+        case REVERT_START -> {
+          link = undone;
+          reverted = new HashSet<>(revertedMerges);
+          reverted.add(e.sagaId());
+        }
         case RECORD_IN_PRIMARY -> in.put(e.sagaId(), made);
         case REVERT_RECORD_IN_PRIMARY -> in.put(e.sagaId(), undone);
         case COMPLETE -> {}
       }
-      return advancedBy(e, e.to(), assignee, data, lastPerformers, link, in);
+      return advancedBy(e, e.to(), assignee, data, lastPerformers, link, in, reverted);
     }
 
-    /** This saga's mark on the case as its duplicate, if it made one. */
+    /** This saga's mark on the case as its duplicate, if it made the latest one. */
     public Optional<MergeLink> mergeBy(String sagaId) {
       return Optional.ofNullable(merge).filter(link -> link.sagaId().equals(sagaId));
+    }
+
+    /** Whether this saga once held the case as its duplicate and was compensated. */
+    public boolean mergeReverted(String sagaId) {
+      return revertedMerges.contains(sagaId);
     }
 
     /** This saga's record of a case merged into this one, if it made one. */

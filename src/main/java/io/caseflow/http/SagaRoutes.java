@@ -8,7 +8,9 @@ import io.caseflow.saga.Sagas;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.TimeoutException;
 import org.apache.pekko.http.javadsl.model.HttpHeader;
 import org.apache.pekko.http.javadsl.model.HttpResponse;
 import org.apache.pekko.http.javadsl.model.StatusCodes;
@@ -93,10 +95,21 @@ final class SagaRoutes extends JsonBodyDirectives {
               return refused(view);
             })
         .exceptionally(
-            stillRunning ->
-                json.response(Map.of("id", sagaId, "status", "running"))
-                    .withStatus(StatusCodes.ACCEPTED)
-                    .addHeader(HttpHeader.parse("Location", "/sagas/" + sagaId)));
+            failure ->
+                isTimeout(failure)
+                    ? json.response(Map.of("id", sagaId, "status", "running"))
+                        .withStatus(StatusCodes.ACCEPTED)
+                        .addHeader(HttpHeader.parse("Location", "/sagas/" + sagaId))
+                    : problems.of(ErrorCode.UNAVAILABLE, Map.of("caseId", request.duplicate())));
+  }
+
+  /**
+   * The saga did not finish within the ask timeout; it goes on. Any other failure (the saga could
+   * not be reached or could not record its start) is unavailable: retry with the same key.
+   */
+  private static boolean isTimeout(Throwable failure) {
+    Throwable cause = failure instanceof CompletionException ? failure.getCause() : failure;
+    return cause instanceof TimeoutException;
   }
 
   /**

@@ -76,7 +76,10 @@ public final class MergeSaga
   /** Starts the saga, or (same id) answers it as it is; the answer comes once it finished. */
   public record Start(Request request, ActorRef<View> replyTo) implements Command {}
 
-  public record Get(ActorRef<Optional<View>> replyTo) implements Command {}
+  public record Get(ActorRef<Found> replyTo) implements Command {}
+
+  /** The answer to {@link Get}: the saga, or null when there is none (crosses nodes as JSON). */
+  public record Found(View view) implements JsonSerializable {}
 
   /** Drive the saga on (sent by the saga recovery job; a no-op for a finished one). */
   public record Resume() implements Command {}
@@ -266,8 +269,7 @@ public final class MergeSaga
         .onCommand(
             Get.class,
             (state, get) -> {
-              get.replyTo()
-                  .tell(state.exists() ? Optional.of(state.view(sagaId)) : Optional.empty());
+              get.replyTo().tell(new Found(state.exists() ? state.view(sagaId) : null));
               return Effect().none();
             })
         .onCommand(

@@ -101,9 +101,17 @@ public final class SagaStatus {
     }
   }
 
+  private static final int SUMMARY_LENGTH = 1000;
+
   /** What an event changes in its saga's row. */
-  private record Change(
-      String kind, String tenant, String status, String summary, boolean starts) {}
+  private record Change(String kind, String tenant, String status, String summary, boolean starts) {
+
+    Change {
+      if (summary != null && summary.length() > SUMMARY_LENGTH) {
+        summary = summary.substring(0, SUMMARY_LENGTH - 1) + "…";
+      }
+    }
+  }
 
   private static Optional<Change> changeOf(Object event) {
     if (event instanceof MergeSaga.MergeRequested requested) {

@@ -82,6 +82,7 @@ public final class Sagas {
     boolean unique =
         request.subject() != null
             && !request.subject().isBlank()
+            && request.subject().length() <= CaseEntity.MAX_SUBJECT_LENGTH
             && workflows
                 .latest(request.workflow())
                 .map(Workflow::uniqueOpenPerSubject)
@@ -109,7 +110,10 @@ public final class Sagas {
   }
 
   public CompletionStage<Optional<MergeSaga.View>> merge(String sagaId) {
-    return sharding.entityRefFor(MergeSaga.TYPE_KEY, sagaId).ask(MergeSaga.Get::new, askTimeout);
+    return sharding
+        .entityRefFor(MergeSaga.TYPE_KEY, sagaId)
+        .ask(MergeSaga.Get::new, askTimeout)
+        .thenApply(found -> Optional.ofNullable(found.view()));
   }
 
   /**

@@ -83,7 +83,12 @@ public final class SubjectClaim
   /** Drive a pending claim again (sent by the saga recovery job; a no-op otherwise). */
   public record Resume() implements Command {}
 
-  private record OpenAnswered(String caseId, CaseReply reply) implements Command {}
+  /** The case's answer to the open of the claim made with {@code key}. */
+  private record OpenAnswered(String caseId, String key, CaseReply reply) implements Command {}
+
+  /** The case as it is, asked when it said it exists already: is it the claim's own? */
+  private record ExistingCaseAnswered(String caseId, String key, CaseReply reply, Rejected refusal)
+      implements Command {}
 
   private record HolderAnswered(String holder, CaseReply reply, Open waiting) implements Command {}
 
@@ -177,6 +182,7 @@ public final class SubjectClaim
         .forAnyState()
         .onCommand(Open.class, this::open)
         .onCommand(OpenAnswered.class, this::openAnswered)
+        .onCommand(ExistingCaseAnswered.class, this::existingCaseAnswered)
         .onCommand(HolderAnswered.class, this::holderAnswered)
         .onCommand(
             Resume.class,
@@ -273,24 +279,78 @@ public final class SubjectClaim
 
   private Effect<Event, State> openAnswered(State state, OpenAnswered answer) {
     OpenRequest pending = state.pending();
-    if (pending == null || !pending.caseId().equals(answer.caseId())) {
-      return Effect().none();
+    if (!isPending(pending, answer.caseId(), answer.key())) {
+      return Effect().none(); // an answer to an earlier claim, settled already
     }
     CaseReply reply = answer.reply();
     if (reply instanceof Accepted || reply instanceof Replayed) {
-      return Effect()
-          .persist(new Confirmed(pending.caseId(), now()))
-          .thenRun(confirmed -> answerWaiting(reply));
+      return confirm(pending, reply);
     }
     if (reply == null || ((Rejected) reply).code() == ErrorCode.UNAVAILABLE) {
-      timers.startSingleTimer(new Resume(), RETRY_AFTER);
-      answerWaiting(Rejected.of(ErrorCode.UNAVAILABLE, "caseId", pending.caseId()));
-      return Effect().none();
+      return retryLater(pending);
     }
     Rejected refused = (Rejected) reply;
+    if (refused.code() == ErrorCode.CASE_ALREADY_EXISTS
+        || refused.code() == ErrorCode.IDEMPOTENCY_KEY_REUSED) {
+      // Perhaps the claim's own open, carried out before a crash, whose key the case no longer
+      // remembers: the case itself tells.
+      context.pipeToSelf(
+          caseRef(pending.id())
+              .ask(
+                  (ActorRef<CaseReply> replyTo) ->
+                      new CaseCommand.GetCase(pending.principal(), replyTo),
+                  askTimeout),
+          (current, failure) ->
+              new ExistingCaseAnswered(
+                  pending.caseId(),
+                  pending.idempotencyKey(),
+                  failure == null ? current : null,
+                  refused));
+      return Effect().none();
+    }
+    return release(pending, refused);
+  }
+
+  private Effect<Event, State> existingCaseAnswered(State state, ExistingCaseAnswered answer) {
+    OpenRequest pending = state.pending();
+    if (!isPending(pending, answer.caseId(), answer.key())) {
+      return Effect().none();
+    }
+    if (answer.reply() instanceof Accepted existing) {
+      boolean ours =
+          existing.view().workflow().equals(pending.workflow())
+              && existing.view().subject().equals(pending.subject())
+              && !isClosed(existing);
+      if (ours) {
+        return confirm(pending, answer.refusal());
+      }
+      return release(pending, answer.refusal());
+    }
+    return retryLater(pending);
+  }
+
+  private static boolean isPending(OpenRequest pending, String caseId, String key) {
+    return pending != null
+        && pending.caseId().equals(caseId)
+        && pending.idempotencyKey().equals(key);
+  }
+
+  private Effect<Event, State> confirm(OpenRequest pending, CaseReply answer) {
     return Effect()
-        .persist(new Released(pending.caseId(), refused.code().code(), now()))
-        .thenRun(released -> answerWaiting(refused));
+        .persist(new Confirmed(pending.caseId(), now()))
+        .thenRun(confirmed -> answerWaiting(answer));
+  }
+
+  private Effect<Event, State> release(OpenRequest pending, Rejected refusal) {
+    return Effect()
+        .persist(new Released(pending.caseId(), refusal.code().code(), now()))
+        .thenRun(released -> answerWaiting(refusal));
+  }
+
+  private Effect<Event, State> retryLater(OpenRequest pending) {
+    timers.startSingleTimer(new Resume(), RETRY_AFTER);
+    answerWaiting(Rejected.of(ErrorCode.UNAVAILABLE, "caseId", pending.caseId()));
+    return Effect().none();
   }
 
   private void drivePending(State state) {
@@ -303,7 +363,9 @@ public final class SubjectClaim
     context.pipeToSelf(
         caseRef(request.id())
             .ask((ActorRef<CaseReply> replyTo) -> request.command(replyTo), askTimeout),
-        (reply, failure) -> new OpenAnswered(request.caseId(), failure == null ? reply : null));
+        (reply, failure) ->
+            new OpenAnswered(
+                request.caseId(), request.idempotencyKey(), failure == null ? reply : null));
   }
 
   private void answerWaiting(CaseReply reply) {

@@ -438,6 +438,13 @@ class CaseEntityTest {
         "an undone merge cannot complete");
     assertEquals(4, journal().size());
     assertEquals("in_review", ((Active) kase.getState()).state());
+
+    mergeStep("saga-2", MergeStep.START);
+    mergeStep("saga-2", MergeStep.REVERT_START);
+    assertTrue(
+        mergeStep("saga-1", MergeStep.START).hasNoEvents(),
+        "a late step of a saga undone before another one does not apply either");
+    assertEquals("in_review", ((Active) kase.getState()).state());
   }
 
   @Test

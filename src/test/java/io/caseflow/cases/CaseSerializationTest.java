@@ -12,6 +12,7 @@ import io.caseflow.cases.CaseEvent.MergeStepRecorded;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.apache.pekko.actor.testkit.typed.annotations.JUnit5TestKit;
 import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
 import org.apache.pekko.actor.testkit.typed.javadsl.JUnit5TestKitBuilder;
@@ -169,7 +170,8 @@ class CaseSerializationTest {
             Map.of("submit", "alice"),
             List.of(new CaseState.ProcessedRequest("k", "ef".repeat(32), 2)),
             new CaseState.MergeLink("saga-2", "c-9", "draft", true),
-            Map.of("saga-1", new CaseState.MergeLink("saga-1", "c-2", "in_review", false)));
+            Map.of("saga-1", new CaseState.MergeLink("saga-1", "c-2", "in_review", false)),
+            Set.of("saga-2"));
     assertEquals(state, roundTrip(state));
   }
 

@@ -72,6 +72,7 @@ class ClusterFailoverIT {
           lost,
           seconds(failover),
           seconds(load.longestGapAcross(killedAt)));
+      System.out.println("[cluster] SIGKILL: attempts slower than 6 s: " + load.slowAttempts());
       assertTrue(
           load.unavailableAnswers() > unavailableBefore,
           "no command waited for the killed node's cases: it hosted none, nothing tested");
@@ -113,6 +114,7 @@ class ClusterFailoverIT {
           seconds(failover),
           seconds(load.longestGapAcross(frozenAt)),
           refused);
+      System.out.println("[cluster] SIGSTOP: attempts slower than 6 s: " + load.slowAttempts());
       assertEquals(0, lost);
       assertTrue(
           load.unavailableAnswers() > unavailableBefore,

@@ -46,6 +46,11 @@ public final class ClusterLoad implements AutoCloseable {
   private final List<Future<?>> running = new ArrayList<>();
   private volatile long startedNanos;
 
+  /** Longer than the service's ask timeout (5 s): the wait was not the service's own. */
+  private static final Duration SLOW_ATTEMPT = Duration.ofSeconds(6);
+
+  private final List<String> slowAttempts = Collections.synchronizedList(new ArrayList<>());
+
   /** Opens {@code caseCount} cases named {@code prefix-i}, spread over the nodes. */
   public ClusterLoad(List<String> urls, String prefix, int caseCount, Duration giveUp) {
     this.urls = List.copyOf(urls);
@@ -101,6 +106,13 @@ public final class ClusterLoad implements AutoCloseable {
 
   public int failedAttempts() {
     return failedAttempts.get();
+  }
+
+  /** Attempts that took longer than the service's ask timeout: case, node, time, outcome. */
+  public List<String> slowAttempts() {
+    synchronized (slowAttempts) {
+      return List.copyOf(slowAttempts);
+    }
   }
 
   /** Attempts a node answered 503: its case was out of reach (moving, or no database). */
@@ -206,7 +218,18 @@ public final class ClusterLoad implements AutoCloseable {
         if (!inUse.contains(url)) {
           continue;
         }
+        long sent = System.nanoTime();
         Response response = attempt(new ApiClient(url), caseId, step, key);
+        Duration took = Duration.ofNanos(System.nanoTime() - sent);
+        if (took.compareTo(SLOW_ATTEMPT) > 0) {
+          slowAttempts.add(
+              String.format(
+                  "%s at %s: %.1f s, %s",
+                  caseId,
+                  url,
+                  took.toMillis() / 1000.0,
+                  response == null ? "unreachable" : Integer.toString(response.status())));
+        }
         if (response != null && response.status() == 200) {
           acks.add(new Ack(caseId, response.json().get("version").asLong(), System.nanoTime()));
           break;
