@@ -38,6 +38,13 @@ public final class ClusterLoad implements AutoCloseable {
   private final List<String> cases;
   private final Duration giveUp;
   private final Set<String> inUse = ConcurrentHashMap.newKeySet();
+
+  /**
+   * One HTTP client per node for the whole load, as a real client keeps its connections (a client
+   * per attempt made thousands of JDK HTTP clients, each with its own selector thread).
+   */
+  private final Map<String, ApiClient> apis = new HashMap<>();
+
   private final List<Ack> acks = Collections.synchronizedList(new ArrayList<>());
   private final AtomicBoolean stop = new AtomicBoolean();
   private final AtomicInteger failedAttempts = new AtomicInteger();
@@ -57,10 +64,11 @@ public final class ClusterLoad implements AutoCloseable {
     this.cases = IntStream.range(0, caseCount).mapToObj(i -> prefix + "-" + i).toList();
     this.giveUp = giveUp;
     this.inUse.addAll(urls);
+    urls.forEach(url -> this.apis.put(url, new ApiClient(url)));
     this.clients = Executors.newFixedThreadPool(caseCount);
     for (int i = 0; i < cases.size(); i++) {
       Response opened =
-          new ApiClient(urls.get(i % urls.size()))
+          apis.get(urls.get(i % urls.size()))
               .post(
                   "/cases",
                   "alice",
@@ -219,7 +227,7 @@ public final class ClusterLoad implements AutoCloseable {
           continue;
         }
         long sent = System.nanoTime();
-        Response response = attempt(new ApiClient(url), caseId, step, key);
+        Response response = attempt(apis.get(url), caseId, step, key);
         Duration took = Duration.ofNanos(System.nanoTime() - sent);
         if (took.compareTo(SLOW_ATTEMPT) > 0) {
           slowAttempts.add(
