@@ -416,7 +416,7 @@ public final class CaseEntity
 
   /** Closed for good: in a terminal state of its workflow, or merged into another case. */
   private boolean isClosed(Active state) {
-    return MergeStep.MERGED.equals(state.state()) || workflowOf(state).isTerminal(state.state());
+    return workflowOf(state).isClosed(state.state());
   }
 
   private ReplyEffect<CaseEvent, CaseState> persist(CaseCommand command, CaseEvent event) {

@@ -2,6 +2,7 @@ package io.caseflow.http;
 
 import io.caseflow.cases.CaseId;
 import io.caseflow.cases.ErrorCode;
+import io.caseflow.cases.MergeStep;
 import io.caseflow.cases.Principal;
 import io.caseflow.saga.MergeSaga;
 import io.caseflow.saga.Sagas;
@@ -118,7 +119,7 @@ final class SagaRoutes extends JsonBodyDirectives {
    */
   private HttpResponse refused(MergeSaga.View view) {
     MergeSaga.Refusal refusal = view.refusal();
-    if (refusal.step().equals(view.steps().get(0).step())
+    if (refusal.step().equals(MergeStep.START.actionName())
         && refusal.code().equals(ErrorCode.CASE_NOT_FOUND.code())) {
       return problems.of(ErrorCode.CASE_NOT_FOUND, Map.of("caseId", view.duplicate()));
     }
@@ -134,7 +135,7 @@ final class SagaRoutes extends JsonBodyDirectives {
   private Route saga(Principal principal, String id) {
     return completeWithFuture(
         sagas
-            .merge(id)
+            .findMerge(id)
             .thenApply(
                 view ->
                     view.filter(found -> found.tenant().equals(principal.tenant()))

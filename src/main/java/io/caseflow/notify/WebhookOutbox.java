@@ -3,6 +3,7 @@ package io.caseflow.notify;
 import io.caseflow.cases.CaseEvent;
 import io.caseflow.cases.CaseTags;
 import io.caseflow.readside.PooledJdbcSession;
+import io.caseflow.readside.ProjectionDaemons;
 import io.caseflow.readside.Sql;
 import java.sql.Connection;
 import java.sql.SQLException;
@@ -12,20 +13,13 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
-import java.util.Optional;
 import java.util.Set;
 import java.util.stream.Collectors;
 import javax.sql.DataSource;
 import org.apache.pekko.actor.typed.ActorSystem;
-import org.apache.pekko.cluster.sharding.typed.ShardedDaemonProcessSettings;
-import org.apache.pekko.cluster.sharding.typed.javadsl.ShardedDaemonProcess;
-import org.apache.pekko.projection.HandlerRecoveryStrategy;
-import org.apache.pekko.projection.ProjectionBehavior;
 import org.apache.pekko.projection.ProjectionId;
 import org.apache.pekko.projection.eventsourced.EventEnvelope;
-import org.apache.pekko.projection.eventsourced.javadsl.EventSourcedProvider;
 import org.apache.pekko.projection.jdbc.javadsl.JdbcHandler;
-import org.apache.pekko.projection.jdbc.javadsl.JdbcProjection;
 
 /**
  * Turns committed case events into webhook deliveries: a projection per slice (its own offsets,
@@ -56,26 +50,19 @@ public final class WebhookOutbox {
       int groupSize,
       Duration groupWindow,
       Clock clock) {
-    ShardedDaemonProcess.get(system)
-        .init(
-            ProjectionBehavior.Command.class,
-            "webhook-outbox",
-            tags.slices(),
-            slice ->
-                ProjectionBehavior.create(
-                    JdbcProjection.groupedWithin(
-                            ProjectionId.of(NAME, CaseTags.tag(slice)),
-                            EventSourcedProvider.<CaseEvent>eventsByTag(
-                                system, readJournalPluginId, CaseTags.tag(slice)),
-                            () -> new PooledJdbcSession(dataSource),
-                            () -> new Handler(clock),
-                            system)
-                        .withGroup(groupSize, groupWindow)
-                        .withRecoveryStrategy(
-                            HandlerRecoveryStrategy.retryAndFail(2, Duration.ofMillis(500)))
-                        .withRestartBackoff(Duration.ofSeconds(1), Duration.ofSeconds(30), 0.2)),
-            ShardedDaemonProcessSettings.create(system),
-            Optional.of(ProjectionBehavior.stopMessage()));
+    ProjectionDaemons.start(
+        system,
+        "webhook-outbox",
+        tags.slices(),
+        slice ->
+            ProjectionDaemons.<CaseEvent>grouped(
+                system,
+                readJournalPluginId,
+                ProjectionId.of(NAME, CaseTags.tag(slice)),
+                dataSource,
+                () -> new Handler(clock),
+                groupSize,
+                groupWindow));
   }
 
   private static final class Handler

@@ -1,6 +1,7 @@
 package io.caseflow.saga;
 
 import io.caseflow.readside.PooledJdbcSession;
+import io.caseflow.readside.ProjectionDaemons;
 import io.caseflow.readside.Sql;
 import java.sql.Connection;
 import java.sql.SQLException;
@@ -11,16 +12,10 @@ import java.util.List;
 import java.util.Optional;
 import javax.sql.DataSource;
 import org.apache.pekko.actor.typed.ActorSystem;
-import org.apache.pekko.cluster.sharding.typed.ShardedDaemonProcessSettings;
-import org.apache.pekko.cluster.sharding.typed.javadsl.ShardedDaemonProcess;
 import org.apache.pekko.persistence.typed.PersistenceId;
-import org.apache.pekko.projection.HandlerRecoveryStrategy;
-import org.apache.pekko.projection.ProjectionBehavior;
 import org.apache.pekko.projection.ProjectionId;
 import org.apache.pekko.projection.eventsourced.EventEnvelope;
-import org.apache.pekko.projection.eventsourced.javadsl.EventSourcedProvider;
 import org.apache.pekko.projection.jdbc.javadsl.JdbcHandler;
-import org.apache.pekko.projection.jdbc.javadsl.JdbcProjection;
 
 /**
  * The {@code saga_status} table: one row per saga, kept by a projection (name {@value #NAME}) of
@@ -54,26 +49,19 @@ public final class SagaStatus {
   }
 
   static void init(ActorSystem<?> system, String readJournalPluginId, DataSource dataSource) {
-    ShardedDaemonProcess.get(system)
-        .init(
-            ProjectionBehavior.Command.class,
-            "saga-status",
-            1,
-            instance ->
-                ProjectionBehavior.create(
-                    JdbcProjection.groupedWithin(
-                            ProjectionId.of(NAME, TAG),
-                            EventSourcedProvider.<Object>eventsByTag(
-                                system, readJournalPluginId, TAG),
-                            () -> new PooledJdbcSession(dataSource),
-                            Handler::new,
-                            system)
-                        .withGroup(100, Duration.ofMillis(100))
-                        .withRecoveryStrategy(
-                            HandlerRecoveryStrategy.retryAndFail(2, Duration.ofMillis(500)))
-                        .withRestartBackoff(Duration.ofSeconds(1), Duration.ofSeconds(30), 0.2)),
-            ShardedDaemonProcessSettings.create(system),
-            Optional.of(ProjectionBehavior.stopMessage()));
+    ProjectionDaemons.start(
+        system,
+        "saga-status",
+        1,
+        instance ->
+            ProjectionDaemons.<Object>grouped(
+                system,
+                readJournalPluginId,
+                ProjectionId.of(NAME, TAG),
+                dataSource,
+                Handler::new,
+                100,
+                Duration.ofMillis(100)));
   }
 
   /** Sagas not finished, oldest change first; {@code stuck} when unchanged for stuck-after. */

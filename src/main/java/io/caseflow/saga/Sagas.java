@@ -9,6 +9,7 @@ import io.caseflow.workflow.Workflow;
 import io.caseflow.workflow.WorkflowRegistry;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -35,16 +36,22 @@ public final class Sagas {
   private final WorkflowRegistry workflows;
   private final SagaStatus status;
   private final Duration askTimeout;
+  private final Clock clock;
+  private final Duration recoveryInterval;
 
   private Sagas(
       ClusterSharding sharding,
       WorkflowRegistry workflows,
       SagaStatus status,
-      Duration askTimeout) {
+      Duration askTimeout,
+      Clock clock,
+      Duration recoveryInterval) {
     this.sharding = sharding;
     this.workflows = workflows;
     this.status = status;
     this.askTimeout = askTimeout;
+    this.clock = clock;
+    this.recoveryInterval = recoveryInterval;
   }
 
   /** Starts the saga entities' sharding and the saga status projection on this node. */
@@ -71,7 +78,9 @@ public final class Sagas {
         sharding,
         workflows,
         new SagaStatus(queryDataSource, clock, settings.stuckAfter()),
-        askTimeout);
+        askTimeout,
+        clock,
+        settings.recoveryInterval());
   }
 
   /**
@@ -109,7 +118,7 @@ public final class Sagas {
         .ask(replyTo -> new MergeSaga.Start(request, replyTo), askTimeout);
   }
 
-  public CompletionStage<Optional<MergeSaga.View>> merge(String sagaId) {
+  public CompletionStage<Optional<MergeSaga.View>> findMerge(String sagaId) {
     return sharding
         .entityRefFor(MergeSaga.TYPE_KEY, sagaId)
         .ask(MergeSaga.Get::new, askTimeout)
@@ -135,11 +144,16 @@ public final class Sagas {
   }
 
   /**
-   * Wakes every unfinished saga: a woken saga entity recovers and takes its next step, so a saga
-   * whose node crashed mid-way goes on (run periodically on one node).
+   * Wakes every unfinished saga that has not moved for a recovery interval: a woken saga entity
+   * recovers and takes its next step, so a saga whose node crashed mid-way goes on (run
+   * periodically on one node). One that moved lately is at work and is left alone.
    */
   public void wakeUnfinished() {
+    Instant quietSince = clock.instant().minus(recoveryInterval);
     for (SagaStatus.Row row : status.unfinished()) {
+      if (row.updatedAt().isAfter(quietSince)) {
+        continue;
+      }
       String entityId = SagaStatus.entityIdOf(row.sagaId());
       if (row.kind().equals("merge")) {
         sharding.entityRefFor(MergeSaga.TYPE_KEY, entityId).tell(new MergeSaga.Resume());

@@ -10,7 +10,6 @@ import io.caseflow.cases.CaseReply.Accepted;
 import io.caseflow.cases.CaseReply.Rejected;
 import io.caseflow.cases.CaseReply.Replayed;
 import io.caseflow.cases.ErrorCode;
-import io.caseflow.cases.MergeStep;
 import io.caseflow.cases.Principal;
 import io.caseflow.workflow.WorkflowRegistry;
 import java.time.Duration;
@@ -269,12 +268,10 @@ public final class SubjectClaim
   }
 
   private boolean isClosed(Accepted holder) {
-    String caseState = holder.view().state();
-    return MergeStep.MERGED.equals(caseState)
-        || workflows
-            .version(holder.view().workflow(), holder.view().workflowVersion())
-            .map(workflow -> workflow.isTerminal(caseState))
-            .orElse(false);
+    return workflows
+        .version(holder.view().workflow(), holder.view().workflowVersion())
+        .map(workflow -> workflow.isClosed(holder.view().state()))
+        .orElse(false);
   }
 
   private Effect<Event, State> openAnswered(State state, OpenAnswered answer) {

@@ -55,6 +55,11 @@ public record Workflow(
     return terminalStates.contains(state);
   }
 
+  /** Closed for good: in a terminal state, or merged into another case. */
+  public boolean isClosed(String state) {
+    return MERGED_STATE.equals(state) || isTerminal(state);
+  }
+
   /** The actions whose last performer may not perform {@code checkerAction} (four eyes). */
   public Set<String> makersOf(String checkerAction) {
     return makerChecker.stream()

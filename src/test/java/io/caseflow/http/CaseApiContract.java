@@ -48,13 +48,17 @@ abstract class CaseApiContract {
   }
 
   Response open(String id, String user, String data) {
+    return open(id, subjectOf(id), user, data);
+  }
+
+  Response open(String id, String subject, String user, String data) {
     return api.post(
         "/cases",
         user,
         "{\"id\":\""
             + id
             + "\",\"workflow\":\"due-diligence\",\"subject\":\""
-            + subjectOf(id)
+            + subject
             + "\",\"title\":\"Acme Ltd onboarding\",\"data\":"
             + data
             + "}");
@@ -352,23 +356,15 @@ abstract class CaseApiContract {
       return response.header("Caseflow-Consistency").orElseThrow();
     }
 
-    /** Waits until the read side holds the write that answered {@code response}. */
     /** A case of {@code subject} opened and closed again, once the read side has it. */
     private void openWithdrawn(String subject) {
       String id = newId();
-      Response opened =
-          api.post(
-              "/cases",
-              "alice",
-              "{\"id\":\""
-                  + id
-                  + "\",\"workflow\":\"due-diligence\",\"subject\":\""
-                  + subject
-                  + "\"}");
+      Response opened = open(id, subject, "alice", "{}");
       assertEquals(201, opened.status(), opened::toString);
       awaitRead(act(id, "withdraw", "alice"));
     }
 
+    /** Waits until the read side holds the write that answered {@code response}. */
     private void awaitRead(Response response) {
       Response waited = api.get("/stats?consistentWith=" + token(response), "alice");
       assertEquals(200, waited.status(), waited::toString);
@@ -461,14 +457,7 @@ abstract class CaseApiContract {
       String subject = "FILTER-" + UUID.randomUUID();
       openWithdrawn(subject);
       String id = newId();
-      api.post(
-          "/cases",
-          "alice",
-          "{\"id\":\""
-              + id
-              + "\",\"workflow\":\"due-diligence\",\"subject\":\""
-              + subject
-              + "\",\"data\":{\"riskLevel\":\"low\"}}");
+      open(id, subject, "alice", "{\"riskLevel\":\"low\"}");
       api.post("/cases/" + id + "/assignee", "carol", "{\"assignee\":\"bob\"}");
       String token = token(act(id, "submit", "alice"));
 
