@@ -6,11 +6,22 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.caseflow.cases.CanonicalJson;
+import io.caseflow.cases.CaseEntity;
+import io.caseflow.cases.CaseEvent;
+import io.caseflow.cases.CaseId;
 import io.caseflow.testing.ApiClient;
 import io.caseflow.testing.ApiClient.Response;
 import io.caseflow.testing.RunningCaseflow;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -78,6 +89,20 @@ abstract class CaseApiContract {
     assertEquals(201, open(id, "alice", "{\"riskLevel\":\"high\"}").status());
     assertEquals(200, act(id, "submit", "alice").status());
     return id;
+  }
+
+  static String token(Response response) {
+    return response.header("Caseflow-Consistency").orElseThrow();
+  }
+
+  /** Waits until the read side holds the write that answered {@code response}. */
+  void awaitRead(Response response) {
+    Response waited = api.get("/stats?consistentWith=" + token(response), "alice");
+    assertEquals(200, waited.status(), waited::toString);
+  }
+
+  int historySize(String id) {
+    return api.get("/cases/" + id + "/history", "alice").json().size();
   }
 
   static void assertProblem(Response response, int status, String code) {
@@ -349,12 +374,182 @@ abstract class CaseApiContract {
     }
   }
 
+  /**
+   * The hash chain checked against a journal changed behind the service's back, with the test's own
+   * connection to the node's database. {@code verify} reads the journal table (the entity keeps the
+   * untouched state in memory), so each tampering must show in its answer.
+   */
+  @Nested
+  class TamperEvidence {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final String COMMENT = "add the register extract";
+
+    /** Opened, submitted, changes requested with {@link #COMMENT}, resubmitted; verified. */
+    private String caseOfFourEvents() {
+      String id = submitted();
+      Response changes =
+          api.post(
+              "/cases/" + id + "/actions/request_changes",
+              "bob",
+              "{\"comment\":\"" + COMMENT + "\"}");
+      assertEquals(200, changes.status(), changes::toString);
+      Response resubmitted = act(id, "resubmit", "alice");
+      assertEquals(200, resubmitted.status(), resubmitted::toString);
+      // the read side has every event before the journal is touched, so no projection races it
+      awaitRead(resubmitted);
+      assertVerifies(id, 4);
+      return id;
+    }
+
+    private JsonNode verify(String id) {
+      Response response = api.get("/cases/" + id + "/history/verify", "alice");
+      assertEquals(200, response.status(), response::toString);
+      return response.json();
+    }
+
+    private void assertVerifies(String id, int events) {
+      JsonNode answer = verify(id);
+      assertTrue(answer.get("valid").asBoolean(), answer::toString);
+      assertEquals(events, answer.get("events").asInt(), answer::toString);
+    }
+
+    private void assertBrokenAt(String id, long seq) {
+      JsonNode answer = verify(id);
+      assertFalse(answer.get("valid").asBoolean(), answer::toString);
+      assertEquals(seq, answer.path("firstBrokenSeq").asLong(-1), answer::toString);
+      assertFalse(answer.has("events"), answer::toString);
+    }
+
+    private String persistenceId(String id) {
+      return CaseEntity.persistenceId(new CaseId("acme", id)).id();
+    }
+
+    private ObjectNode storedEvent(String id, long seq) throws Exception {
+      try (Connection connection = node.connect();
+          PreparedStatement select =
+              connection.prepareStatement(
+                  "SELECT \"event_payload\" FROM \"event_journal\""
+                      + " WHERE \"persistence_id\" = ? AND \"sequence_number\" = ?")) {
+        select.setString(1, persistenceId(id));
+        select.setLong(2, seq);
+        try (ResultSet row = select.executeQuery()) {
+          assertTrue(row.next(), "event " + seq + " of " + id + " is in the journal");
+          return (ObjectNode) JSON.readTree(row.getBytes(1));
+        }
+      }
+    }
+
+    private void storeEvent(String id, long seq, ObjectNode event) throws Exception {
+      try (Connection connection = node.connect()) {
+        update(
+            connection,
+            "UPDATE \"event_journal\" SET \"event_payload\" = ?"
+                + " WHERE \"persistence_id\" = ? AND \"sequence_number\" = ?",
+            JSON.writeValueAsBytes(event),
+            persistenceId(id),
+            seq);
+      }
+    }
+
+    /** Runs a statement that must change exactly one row. */
+    private void update(Connection connection, String sql, Object... parameters)
+        throws SQLException {
+      try (PreparedStatement statement = connection.prepareStatement(sql)) {
+        for (int i = 0; i < parameters.length; i++) {
+          statement.setObject(i + 1, parameters[i]);
+        }
+        assertEquals(1, statement.executeUpdate(), sql);
+      }
+    }
+
+    /** The hash the service would give this stored event content (see HashChain). */
+    private String hashOf(ObjectNode event, Class<? extends CaseEvent> type) {
+      Map<String, Object> fields = CanonicalJson.parseObject(event.toString());
+      fields.remove("hash");
+      fields.put("type", type.getSimpleName());
+      return CanonicalJson.sha256(fields);
+    }
+
+    @Test
+    void alteredEventContentBreaksTheChainAtThatEvent() throws Exception {
+      String id = caseOfFourEvents();
+      ObjectNode event = storedEvent(id, 3);
+      assertEquals(COMMENT, event.get("comment").asText());
+      event.put("comment", "nothing to add");
+      storeEvent(id, 3, event);
+
+      assertEquals(
+          "nothing to add",
+          api.get("/cases/" + id + "/history", "alice").json().get(2).get("comment").asText(),
+          "the altered event is read from the journal and still deserializes");
+      assertBrokenAt(id, 3);
+    }
+
+    @Test
+    void alteredEventWithItsHashRecomputedBreaksTheChainAtTheNextEvent() throws Exception {
+      String id = caseOfFourEvents();
+      ObjectNode event = storedEvent(id, 3);
+      assertEquals(
+          event.get("hash").asText(), hashOf(event, CaseEvent.ActionPerformed.class), "as stored");
+      event.put("comment", "nothing to add");
+      event.put("hash", hashOf(event, CaseEvent.ActionPerformed.class));
+      storeEvent(id, 3, event);
+
+      assertBrokenAt(id, 4);
+    }
+
+    @Test
+    void deletedEventBreaksTheChainWhereItWas() throws Exception {
+      String id = caseOfFourEvents();
+      try (Connection connection = node.connect()) {
+        update(
+            connection,
+            "DELETE FROM \"event_journal\" WHERE \"persistence_id\" = ? AND \"sequence_number\" = ?",
+            persistenceId(id),
+            2L);
+      }
+
+      assertEquals(3, historySize(id));
+      assertBrokenAt(id, 2);
+    }
+
+    @Test
+    void swappedEventsBreakTheChainAtTheFirstOfThem() throws Exception {
+      String id = caseOfFourEvents();
+      String move =
+          "UPDATE \"event_journal\" SET \"sequence_number\" = ?"
+              + " WHERE \"persistence_id\" = ? AND \"sequence_number\" = ?";
+      try (Connection connection = node.connect()) {
+        connection.setAutoCommit(false);
+        update(connection, move, -2L, persistenceId(id), 2L);
+        update(connection, move, 2L, persistenceId(id), 3L);
+        update(connection, move, 3L, persistenceId(id), -2L);
+        connection.commit();
+      }
+
+      JsonNode history = api.get("/cases/" + id + "/history", "alice").json();
+      assertEquals(3, history.get(1).get("seq").asInt(), "read in the journal's new order");
+      assertEquals(2, history.get(2).get("seq").asInt(), "read in the journal's new order");
+      assertBrokenAt(id, 2);
+    }
+
+    @Test
+    void tamperingWithOneCaseLeavesAnotherVerifying() throws Exception {
+      String untouched = caseOfFourEvents();
+      String tampered = caseOfFourEvents();
+      ObjectNode event = storedEvent(tampered, 2);
+      assertEquals("in_review", event.get("to").asText());
+      event.put("to", "approved");
+      storeEvent(tampered, 2, event);
+
+      assertBrokenAt(tampered, 2);
+      assertVerifies(untouched, 4);
+    }
+  }
+
   @Nested
   class ListingAndStatistics {
-
-    private String token(Response response) {
-      return response.header("Caseflow-Consistency").orElseThrow();
-    }
 
     /** A case of {@code subject} opened and closed again, once the read side has it. */
     private void openWithdrawn(String subject) {
@@ -362,12 +557,6 @@ abstract class CaseApiContract {
       Response opened = open(id, subject, "alice", "{}");
       assertEquals(201, opened.status(), opened::toString);
       awaitRead(act(id, "withdraw", "alice"));
-    }
-
-    /** Waits until the read side holds the write that answered {@code response}. */
-    private void awaitRead(Response response) {
-      Response waited = api.get("/stats?consistentWith=" + token(response), "alice");
-      assertEquals(200, waited.status(), waited::toString);
     }
 
     @Test

@@ -7,6 +7,9 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.Map;
@@ -17,15 +20,17 @@ public final class RunningCaseflow implements AutoCloseable {
 
   private final Caseflow caseflow;
   private final Path dataDir;
+  private final TestPostgres.Database postgres;
 
-  private RunningCaseflow(Caseflow caseflow, Path dataDir) {
+  private RunningCaseflow(Caseflow caseflow, Path dataDir, TestPostgres.Database postgres) {
     this.caseflow = caseflow;
     this.dataDir = dataDir;
+    this.postgres = postgres;
   }
 
   /** On the embedded H2 default, in a fresh data directory. */
   public static RunningCaseflow onH2() {
-    return start(Map.of());
+    return start(Map.of(), null);
   }
 
   public static RunningCaseflow onPostgres(TestPostgres.Database database) {
@@ -40,10 +45,11 @@ public final class RunningCaseflow implements AutoCloseable {
     overrides.put("caseflow.db.user", database.user());
     overrides.put("caseflow.db.password", database.password());
     overrides.putIfAbsent("caseflow.auth.demo-tokens", "true");
-    return start(overrides);
+    return start(overrides, database);
   }
 
-  private static RunningCaseflow start(Map<String, Object> overrides) {
+  private static RunningCaseflow start(
+      Map<String, Object> overrides, TestPostgres.Database postgres) {
     Path dataDir;
     try {
       dataDir = Files.createTempDirectory("caseflow-test");
@@ -56,12 +62,20 @@ public final class RunningCaseflow implements AutoCloseable {
     settings.putIfAbsent("caseflow.cluster.management-port", 0);
     settings.put("caseflow.data-dir", dataDir.toString());
     Config config = ConfigFactory.parseMap(settings).withFallback(ConfigFactory.load()).resolve();
-    return new RunningCaseflow(Caseflow.start(config), dataDir);
+    return new RunningCaseflow(Caseflow.start(config), dataDir, postgres);
   }
 
   /** The JDBC URL of the embedded H2 database (same JVM, so it may be opened alongside). */
   public String h2Url() {
     return "jdbc:h2:file:" + dataDir.toAbsolutePath().resolve("caseflow") + ";WRITE_DELAY=0";
+  }
+
+  /**
+   * A connection of the test's own to the node's database, H2 or PostgreSQL, beside the node's
+   * pools: for looking at or changing stored rows behind the service's back.
+   */
+  public Connection connect() throws SQLException {
+    return postgres != null ? postgres.connect() : DriverManager.getConnection(h2Url(), "sa", "");
   }
 
   public String baseUrl() {
