@@ -294,6 +294,52 @@ abstract class CaseApiContract {
       assertProblem(reused, 422, "idempotency_key_reused");
     }
 
+    private Response withKey(String id, String action, String user, String key) {
+      return api.request("POST", "/cases/" + id + "/actions/" + action, user)
+          .header("Idempotency-Key", key)
+          .send();
+    }
+
+    @Test
+    void refusedActionRetriedWithItsKeyIsDecidedAfreshAgainstTheCurrentState() {
+      String id = newId();
+      assertEquals(201, open(id, "alice", "{\"riskLevel\":\"high\"}").status());
+      String key = "approve-" + UUID.randomUUID();
+      assertProblem(withKey(id, "approve", "bob", key), 409, "invalid_transition");
+      assertEquals(1, historySize(id), "a refusal writes nothing");
+      assertEquals(200, act(id, "submit", "alice").status());
+
+      Response accepted = withKey(id, "approve", "bob", key);
+      assertEquals(200, accepted.status(), accepted::toString);
+      assertTrue(accepted.header("Idempotent-Replayed").isEmpty(), accepted::toString);
+      assertEquals("approved", accepted.json().get("state").asText());
+      assertEquals("\"3\"", accepted.header("ETag").orElseThrow());
+
+      Response replayed = withKey(id, "approve", "bob", key);
+      assertEquals(200, replayed.status(), replayed::toString);
+      assertEquals("true", replayed.header("Idempotent-Replayed").orElseThrow());
+      assertEquals(accepted.text(), replayed.text());
+      assertEquals("\"3\"", replayed.header("ETag").orElseThrow());
+      assertEquals(3, historySize(id), "the replay writes nothing");
+    }
+
+    @Test
+    void keyOfARefusedActionIsFreeForADifferentAction() {
+      String id = newId();
+      assertEquals(201, open(id, "alice", "{\"riskLevel\":\"low\"}").status());
+      String key = "k-" + UUID.randomUUID();
+      assertProblem(withKey(id, "approve", "bob", key), 409, "invalid_transition");
+
+      Response submitted = withKey(id, "submit", "alice", key);
+      assertEquals(200, submitted.status(), submitted::toString);
+      assertTrue(submitted.header("Idempotent-Replayed").isEmpty(), submitted::toString);
+      assertEquals("in_review", submitted.json().get("state").asText());
+
+      // accepted, the key is bound to the submit: the approve under it is now another request
+      assertProblem(withKey(id, "approve", "bob", key), 422, "idempotency_key_reused");
+      assertEquals(2, historySize(id));
+    }
+
     @Test
     void assignsUnassignsAndComments() {
       String id = newId();
