@@ -83,6 +83,7 @@ public final class Caseflow implements AutoCloseable {
     Storage storage = Storage.open(settings);
     ActorSystem<Void> system;
     try {
+      RetiredWorkflowVersions.check(workflows, new CaseQueries(storage.dataSource()));
       Config pekkoConfig =
           storage.pekkoConfig().withFallback(clusterConfig(settings.node())).withFallback(config);
       system =

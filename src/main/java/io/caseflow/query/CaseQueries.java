@@ -43,6 +43,9 @@ public final class CaseQueries {
 
   public record StateCount(String workflow, String state, long cases) {}
 
+  /** How many cases of every tenant follow a workflow version and are in a state. */
+  public record VersionUse(String workflow, int version, String state, long cases) {}
+
   private record Cursor(Instant updatedAt, String id) {}
 
   private final DataSource dataSource;
@@ -97,12 +100,27 @@ public final class CaseQueries {
     }
   }
 
-  /** Whether the read side has applied event {@code seq} of a case. */
+  /** The workflow versions cases follow, with their states, over every tenant. */
+  public List<VersionUse> workflowVersionsInUse() throws SQLException {
+    try (Connection connection = dataSource.getConnection()) {
+      return Sql.query(
+          connection,
+          "SELECT workflow, workflow_version, state, COUNT(*) FROM cases"
+              + " GROUP BY workflow, workflow_version, state",
+          row -> new VersionUse(row.getString(1), row.getInt(2), row.getString(3), row.getLong(4)));
+    }
+  }
+
+  /**
+   * Whether the tables that lists and statistics read hold event {@code seq} of a case. The case
+   * row's version is the last event applied to it, and the counters move in the same transaction;
+   * {@code audit_log} would not do, since a rebuild keeps it while it empties the case rows.
+   */
   public boolean hasApplied(String tenant, String caseId, long seq) throws SQLException {
     try (Connection connection = dataSource.getConnection()) {
       return !Sql.query(
               connection,
-              "SELECT 1 FROM audit_log WHERE tenant = ? AND case_id = ? AND seq = ?",
+              "SELECT 1 FROM cases WHERE tenant = ? AND id = ? AND version >= ?",
               row -> true,
               tenant,
               caseId,

@@ -52,6 +52,43 @@ class ReadSideOperationsIT {
     }
   }
 
+  /**
+   * A consistency token is satisfied only once the rows that lists and statistics read hold the
+   * event. During a rebuild the case rows are emptied while {@code audit_log} keeps every event, so
+   * an answer taken from the audit log would serve a list without the case.
+   */
+  @Test
+  void consistencyTokenWaitsForTheRebuiltCaseRow() throws Exception {
+    TestPostgres.Database database = TestPostgres.newDatabase();
+    try (RunningCaseflow node = RunningCaseflow.onPostgres(database)) {
+      ApiClient api = new ApiClient(node.baseUrl());
+      Response opened = api.openCase("alice", "ryw-1", "RYW-1");
+      String token = opened.header("Caseflow-Consistency").orElseThrow();
+      String list = "/cases?subject=RYW-1&consistentWith=" + token;
+      assertEquals(1, api.get(list, "alice").json().get("items").size());
+
+      try (Connection connection = database.connect();
+          Statement statement = connection.createStatement()) {
+        statement.execute(
+            "CREATE FUNCTION hold_case_row() RETURNS trigger AS $$ BEGIN"
+                + " IF NEW.id = 'ryw-1' THEN PERFORM pg_sleep(8); END IF;"
+                + " RETURN NEW; END; $$ LANGUAGE plpgsql");
+        statement.execute(
+            "CREATE TRIGGER hold_case_row BEFORE INSERT ON cases"
+                + " FOR EACH ROW EXECUTE FUNCTION hold_case_row()");
+      }
+      assertEquals(202, api.post("/admin/read-side/rebuild", "oscar", null).status());
+      awaitPhase(api, "replaying");
+
+      Response during = api.get(list, "alice");
+      assertEquals(503, during.status(), during::toString);
+      assertEquals("unavailable", during.code());
+
+      awaitRebuildComplete(api);
+      assertEquals(1, api.get(list, "alice").json().get("items").size());
+    }
+  }
+
   @Test
   void poisonEventIsDeadLetteredAndSkippedWhenConfigured() throws Exception {
     TestPostgres.Database database = TestPostgres.newDatabase();
@@ -107,17 +144,21 @@ class ReadSideOperationsIT {
   }
 
   private static void awaitRebuildComplete(ApiClient api) throws InterruptedException {
+    awaitPhase(api, "complete");
+  }
+
+  private static void awaitPhase(ApiClient api, String wanted) throws InterruptedException {
     Instant deadline = Instant.now().plus(Duration.ofSeconds(60));
     String phase = "";
     while (Instant.now().isBefore(deadline)) {
       phase = api.get("/admin/read-side", "oscar").json().get("rebuild").get("phase").asText();
-      if (phase.equals("complete")) {
+      if (phase.equals(wanted)) {
         return;
       }
       assertFalse(phase.equals("failed"), "the rebuild failed");
-      Thread.sleep(250);
+      Thread.sleep(100);
     }
-    throw new AssertionError("rebuild not complete within 60 s, phase " + phase);
+    throw new AssertionError("rebuild not " + wanted + " within 60 s, phase " + phase);
   }
 
   private static void assertSameRows(List<String> expected, List<String> actual) {

@@ -62,6 +62,23 @@ public final class ApiClient {
     return request("POST", path, user).body(body).send();
   }
 
+  /** Opens a due-diligence case with that id and subject, and fails unless it was opened. */
+  public Response openCase(String user, String id, String subject) {
+    Response opened =
+        post(
+            "/cases",
+            user,
+            "{\"id\":\""
+                + id
+                + "\",\"workflow\":\"due-diligence\",\"subject\":\""
+                + subject
+                + "\"}");
+    if (opened.status() != 201) {
+      throw new AssertionError("case " + id + " was not opened: " + opened);
+    }
+    return opened;
+  }
+
   public final class Request {
 
     private final HttpRequest.Builder builder;
