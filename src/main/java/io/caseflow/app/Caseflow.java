@@ -16,6 +16,7 @@ import io.caseflow.notify.WebhookOutbox;
 import io.caseflow.notify.Webhooks;
 import io.caseflow.query.CaseQueries;
 import io.caseflow.readside.CaseProjection;
+import io.caseflow.readside.CaseReadModel;
 import io.caseflow.readside.DeadLetters;
 import io.caseflow.readside.ProjectionLag;
 import io.caseflow.readside.ReadSideAdmin;
@@ -29,6 +30,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.Executor;
@@ -167,7 +169,7 @@ public final class Caseflow implements AutoCloseable {
 
     CaseHistory history = new CaseHistory(system, READ_JOURNAL);
     ReadSideAdmin readSide = startReadSide(system, settings, storage, tags, history, clock);
-    Webhooks webhooks = startWebhooks(system, settings, storage, tags, clock);
+    Webhooks webhooks = startWebhooks(system, settings, storage, clock);
     Sagas sagas =
         Sagas.start(
             system,
@@ -193,7 +195,13 @@ public final class Caseflow implements AutoCloseable {
                 new CaseQueries(storage.dataSource()),
                 readSide,
                 readiness(NodeReadiness.of(system.classicSystem(), storage), readSide, blocking),
-                new CaseEventStreams(system, READ_JOURNAL, storage.dataSource()),
+                new CaseEventStreams(
+                    system,
+                    READ_JOURNAL,
+                    storage.dataSource(),
+                    tags.slices(),
+                    blocking,
+                    settings.http().eventStreamPollInterval()),
                 webhooks,
                 sagas,
                 blocking,
@@ -219,11 +227,18 @@ public final class Caseflow implements AutoCloseable {
     ReadSideSettings readSide = settings.readSide();
     ReadSideSlices.ensure(storage.dataSource(), readSide.slices());
     DeadLetters deadLetters = new DeadLetters(storage.dataSource());
+    CaseReadModel readModel = new CaseReadModel(List.of(new WebhookOutbox(clock)));
     CaseProjection.init(
-        system, READ_JOURNAL, tags, storage.readSideDataSource(), readSide, deadLetters);
+        system, READ_JOURNAL, tags, storage.readSideDataSource(), readModel, readSide, deadLetters);
     Reconciliation reconciliation =
         new Reconciliation(
-            storage.dataSource(), history, tags, deadLetters, readSide.reconcileGrace(), clock);
+            storage.dataSource(),
+            history,
+            tags,
+            readModel,
+            deadLetters,
+            readSide.reconcileGrace(),
+            clock);
     ClusterJob.init(
         system, "read-side-reconciliation", reconciliation::run, readSide.reconcileInterval());
     return new ReadSideAdmin(
@@ -233,21 +248,12 @@ public final class Caseflow implements AutoCloseable {
         new ReadSideRebuild(system, storage.dataSource(), tags, clock));
   }
 
-  /** The outbox projection turns events into deliveries; one node sends them. */
+  /**
+   * The read side turns events into deliveries as it records them (see {@link WebhookOutbox}); one
+   * node sends them.
+   */
   private static Webhooks startWebhooks(
-      ActorSystem<Void> system,
-      CaseflowSettings settings,
-      Storage storage,
-      CaseTags tags,
-      Clock clock) {
-    WebhookOutbox.init(
-        system,
-        READ_JOURNAL,
-        tags,
-        storage.readSideDataSource(),
-        settings.readSide().groupSize(),
-        settings.readSide().groupWindow(),
-        clock);
+      ActorSystem<Void> system, CaseflowSettings settings, Storage storage, Clock clock) {
     WebhookDelivery delivery =
         new WebhookDelivery(storage.dataSource(), settings.webhooks(), clock);
     ClusterJob.init(

@@ -92,6 +92,7 @@ public record CaseflowSettings(
                 reader.positive("http.max-json-depth", Config::getInt),
                 reader.positive("http.ask-timeout", Config::getDuration),
                 reader.positive("http.consistency-timeout", Config::getDuration),
+                reader.positive("http.event-stream-poll-interval", Config::getDuration),
                 reader.positive("http.event-stream-heartbeat", Config::getDuration),
                 reader.positive("http.event-stream-stall-timeout", Config::getDuration)),
             Path.of(reader.read("data-dir", Config::getString)),

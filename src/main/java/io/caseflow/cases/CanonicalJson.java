@@ -53,6 +53,15 @@ public final class CanonicalJson {
     }
   }
 
+  /** A value read back from the canonical JSON {@link #toJson} wrote of it. */
+  public static <T> T parse(String json, Class<T> type) {
+    try {
+      return MAPPER.readValue(json, type);
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException("Not a " + type.getSimpleName() + ": " + json, e);
+    }
+  }
+
   public static String sha256(Map<String, Object> content) {
     try {
       byte[] canonical = MAPPER.writeValueAsString(content).getBytes(StandardCharsets.UTF_8);

@@ -67,6 +67,22 @@ public sealed interface CaseEvent extends JsonSerializable {
     return "comment_added";
   }
 
+  /**
+   * The event type a {@link #typeName} names.
+   *
+   * @throws IllegalArgumentException for a name that is none
+   */
+  static Class<? extends CaseEvent> typeNamed(String typeName) {
+    return switch (typeName) {
+      case "case_opened" -> CaseOpened.class;
+      case "action_performed" -> ActionPerformed.class;
+      case "assignee_changed" -> AssigneeChanged.class;
+      case "comment_added" -> CommentAdded.class;
+      case "merge_step" -> MergeStepRecorded.class;
+      default -> throw new IllegalArgumentException("not an event type: " + typeName);
+    };
+  }
+
   record CaseOpened(
       String caseId,
       String tenant,

@@ -5,15 +5,13 @@ import java.util.Set;
 import java.util.stream.IntStream;
 
 /**
- * The tags every case event carries. The slice tag spreads cases over a fixed number of slices, one
- * read-side projection instance per slice; the count must stay fixed once events exist, since
- * events keep the tag they were written with. The tenant tag lets a tenant's live event stream read
- * its events alone from the journal, in journal order.
+ * The tag every case event carries: its slice, which spreads cases over a fixed number of slices,
+ * one read-side projection instance per slice. The count must stay fixed once events exist, since
+ * events keep the tag they were written with.
  */
 public record CaseTags(int slices) {
 
   private static final String PREFIX = "case-slice-";
-  private static final String TENANT_PREFIX = "case-tenant-";
 
   public CaseTags {
     if (slices < 1) {
@@ -26,11 +24,7 @@ public record CaseTags(int slices) {
   }
 
   public Set<String> tagsFor(CaseId caseId) {
-    return Set.of(tag(sliceOf(caseId)), tenantTag(caseId.tenant()));
-  }
-
-  public static String tenantTag(String tenant) {
-    return TENANT_PREFIX + tenant;
+    return Set.of(tag(sliceOf(caseId)));
   }
 
   public static String tag(int slice) {

@@ -8,10 +8,10 @@ import io.caseflow.cases.Principal;
 import io.caseflow.notify.CaseEventStreams;
 import io.caseflow.notify.CaseEventStreams.Positioned;
 import io.caseflow.notify.EventMessage;
+import io.caseflow.notify.FeedPosition;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
-import java.util.OptionalLong;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Executor;
@@ -30,16 +30,16 @@ import org.apache.pekko.util.ByteString;
 /**
  * Server-sent events: {@code GET /events} (the principal's tenant) and {@code GET
  * /cases/{id}/events} (one case). Each event's SSE id is the position to resume after with {@code
- * Last-Event-ID}; heartbeats keep idle streams open.
+ * Last-Event-ID}: the case's sequence number on a case stream, the feed position (one number per
+ * read-side slice, joined by dots) on a tenant stream. Heartbeats keep idle streams open.
  *
- * <p>A slow client slows only its own stream: the stream reads the journal in batches (at most
- * {@code jdbc-read-journal.max-buffer-size} events held, no connection kept between batches) only
- * as its client takes them. A client that takes nothing for the stall timeout is disconnected and
- * resumes from its last id.
+ * <p>A slow client slows only its own stream: the stream reads in batches (a few hundred events
+ * held, no connection kept between batches) only as its client takes them. A client that takes
+ * nothing for the stall timeout is disconnected and resumes from its last id.
  */
 final class EventRoutes extends AllDirectives {
 
-  private static final Pattern POSITION = Pattern.compile("\\d{1,18}");
+  private static final Pattern CASE_POSITION = Pattern.compile("\\d{1,18}");
   private static final ByteString HEARTBEAT = ByteString.fromString(":\n\n");
 
   private final CaseEventStreams streams;
@@ -73,15 +73,15 @@ final class EventRoutes extends AllDirectives {
   }
 
   /**
-   * Without {@code Last-Event-ID} the stream starts at the newest event: new events only. That
-   * position is fixed before the response starts, so whatever is committed after a client sees the
-   * response headers is on its stream.
+   * Without {@code Last-Event-ID} the stream starts at the feed's newest position: new events only.
+   * That position is fixed before the response starts, so whatever is committed after a client sees
+   * the response headers is on its stream.
    */
   private Route tenantStream(String tenant) {
-    return resumeAfter(
+    return lastEventId(
         after ->
             after.isPresent()
-                ? stream(streams.ofTenant(tenant, after.getAsLong()))
+                ? stream(streams.ofTenant(tenant, tenantPosition(after.get())))
                 : whenStored(
                     CompletableFuture.supplyAsync(streams::newestPosition, blocking),
                     newest -> stream(streams.ofTenant(tenant, newest))));
@@ -93,14 +93,36 @@ final class EventRoutes extends AllDirectives {
       return complete(problems.of(ErrorCode.CASE_NOT_FOUND, Map.of("caseId", id)));
     }
     CaseId caseId = new CaseId(principal.tenant(), id);
-    return resumeAfter(
-        after ->
-            whenStored(
-                history.exists(caseId),
-                exists ->
-                    exists
-                        ? stream(streams.ofCase(caseId, after.orElse(0)))
-                        : complete(problems.of(ErrorCode.CASE_NOT_FOUND, Map.of("caseId", id)))));
+    return lastEventId(
+        after -> {
+          long position = after.map(EventRoutes::casePosition).orElse(0L);
+          return whenStored(
+              history.exists(caseId),
+              exists ->
+                  exists
+                      ? stream(streams.ofCase(caseId, position))
+                      : complete(problems.of(ErrorCode.CASE_NOT_FOUND, Map.of("caseId", id))));
+        });
+  }
+
+  private FeedPosition tenantPosition(String lastEventId) {
+    try {
+      return streams.tenantPosition(lastEventId);
+    } catch (IllegalArgumentException e) {
+      throw notSent(lastEventId);
+    }
+  }
+
+  private static long casePosition(String lastEventId) {
+    if (!CASE_POSITION.matcher(lastEventId).matches()) {
+      throw notSent(lastEventId);
+    }
+    return Long.parseLong(lastEventId);
+  }
+
+  private static MalformedRequestException notSent(String lastEventId) {
+    return new MalformedRequestException(
+        "Last-Event-ID must be the id of an event this stream sent, was '" + lastEventId + "'");
   }
 
   /** Continues with what storage answered, or answers 503 (retryable) when it could not. */
@@ -113,20 +135,9 @@ final class EventRoutes extends AllDirectives {
                 .orElseGet(() -> complete(problems.of(ErrorCode.UNAVAILABLE, Map.of()))));
   }
 
-  private Route resumeAfter(Function<OptionalLong, Route> inner) {
+  private Route lastEventId(Function<Optional<String>, Route> inner) {
     return optionalHeaderValueByName(
-        "Last-Event-ID",
-        header -> {
-          if (header.isEmpty()) {
-            return inner.apply(OptionalLong.empty());
-          }
-          String value = header.get().trim();
-          if (!POSITION.matcher(value).matches()) {
-            throw new MalformedRequestException(
-                "Last-Event-ID must be the id of an event this stream sent, was '" + value + "'");
-          }
-          return inner.apply(OptionalLong.of(Long.parseLong(value)));
-        });
+        "Last-Event-ID", header -> inner.apply(header.map(String::trim)));
   }
 
   /**
@@ -147,7 +158,7 @@ final class EventRoutes extends AllDirectives {
 
   private static String frame(Positioned positioned) {
     return "id: "
-        + positioned.position()
+        + positioned.id()
         + "\nevent: "
         + CaseEvent.typeName(positioned.event())
         + "\ndata: "

@@ -4,8 +4,8 @@ import java.time.Duration;
 
 /**
  * How the HTTP API listens, what it accepts, how long a command waits for its case and a query for
- * the read side to catch up with a consistency token, and how live event streams keep idle
- * connections open and give up on clients that stopped reading.
+ * the read side to catch up with a consistency token, and how live event streams look for new
+ * events, keep idle connections open and give up on clients that stopped reading.
  */
 public record HttpSettings(
     String host,
@@ -14,5 +14,6 @@ public record HttpSettings(
     int maxJsonDepth,
     Duration askTimeout,
     Duration consistencyTimeout,
+    Duration eventStreamPollInterval,
     Duration eventStreamHeartbeat,
     Duration eventStreamStallTimeout) {}

@@ -31,9 +31,9 @@ public final class CaseProjection {
       String readJournalPluginId,
       CaseTags tags,
       DataSource dataSource,
+      CaseReadModel readModel,
       ReadSideSettings settings,
       DeadLetters deadLetters) {
-    CaseReadModel readModel = new CaseReadModel();
     ProjectionDaemons.start(
         system,
         "case-projections",

@@ -26,6 +26,10 @@ import java.util.TreeMap;
  * audit_log} and {@code state_counts}. It is their only writer and always writes through the
  * connection it is given, so events and the projection offset commit in one transaction.
  *
+ * <p>An event is recorded when its audit row is added: that row takes the next feed position of the
+ * slice (the live event streams follow it), and the {@link RecordedEventsHandler followers} derive
+ * their rows from the event in the same transaction.
+ *
  * <p>Every statement is idempotent: applying an event twice changes nothing. The {@code cases} row
  * moves only forward ({@code version} below the event's sequence number), and the counters move
  * only when the {@code cases} row did.
@@ -37,8 +41,8 @@ import java.util.TreeMap;
 public final class CaseReadModel {
 
   private static final String INSERT_AUDIT =
-      "INSERT INTO audit_log (tenant, case_id, seq, type, actor, at, payload, hash, prev_hash)"
-          + " SELECT ?, ?, ?, ?, ?, ?, ?, ?, ? WHERE NOT EXISTS"
+      "INSERT INTO audit_log (tenant, case_id, seq, type, actor, at, payload, hash, prev_hash,"
+          + " slice, feed_position) SELECT ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ? WHERE NOT EXISTS"
           + " (SELECT 1 FROM audit_log WHERE tenant = ? AND case_id = ? AND seq = ?)";
   private static final String INSERT_TRANSITION =
       "INSERT INTO case_transitions (tenant, case_id, seq, action, from_state, to_state, actor,"
@@ -54,6 +58,13 @@ public final class CaseReadModel {
           + " last_actor = ? WHERE tenant = ? AND id = ?";
 
   private record CaseKey(String tenant, String id) {}
+
+  private final List<RecordedEventsHandler> followers;
+
+  /** {@code followers} derive more from each event in the transaction that records it. */
+  public CaseReadModel(List<RecordedEventsHandler> followers) {
+    this.followers = List.copyOf(followers);
+  }
 
   /** A {@code cases} row as it stands, and as the events of this group move it. */
   private static final class CaseRow {
@@ -111,7 +122,7 @@ public final class CaseReadModel {
   /** Applies a group of events of one slice, in order, under the slice's lock. */
   public void applyAll(Connection connection, List<CaseEvent> events, int slice)
       throws SQLException {
-    Sql.batch(connection, INSERT_AUDIT, events.stream().map(CaseReadModel::auditRow).toList());
+    record(connection, events, slice);
     Sql.batch(
         connection,
         INSERT_TRANSITION,
@@ -176,7 +187,7 @@ public final class CaseReadModel {
     if (row != null && row.version > folded.version()) {
       return false;
     }
-    Sql.batch(connection, INSERT_AUDIT, history.stream().map(CaseReadModel::auditRow).toList());
+    record(connection, history, slice);
     Sql.batch(
         connection,
         INSERT_TRANSITION,
@@ -203,7 +214,35 @@ public final class CaseReadModel {
     return true;
   }
 
-  private static Object[] auditRow(CaseEvent event) {
+  /**
+   * Adds the audit rows that are missing, each with the next feed position of its slice, and hands
+   * the events it added to the followers.
+   */
+  private void record(Connection connection, List<CaseEvent> events, int slice)
+      throws SQLException {
+    if (events.isEmpty()) {
+      return;
+    }
+    long first = ReadSideSlices.reserveFeedPositions(connection, slice, events.size());
+    List<Object[]> rows = new ArrayList<>(events.size());
+    for (int i = 0; i < events.size(); i++) {
+      rows.add(auditRow(events.get(i), slice, first + i));
+    }
+    int[] inserted = Sql.batch(connection, INSERT_AUDIT, rows);
+    List<CaseEvent> recorded = new ArrayList<>();
+    for (int i = 0; i < inserted.length; i++) {
+      if (inserted[i] == 1) {
+        recorded.add(events.get(i));
+      }
+    }
+    if (!recorded.isEmpty()) {
+      for (RecordedEventsHandler follower : followers) {
+        follower.recorded(connection, recorded);
+      }
+    }
+  }
+
+  private static Object[] auditRow(CaseEvent event, int slice, long feedPosition) {
     return new Object[] {
       event.tenant(),
       event.caseId(),
@@ -214,6 +253,8 @@ public final class CaseReadModel {
       CanonicalJson.toJson(event),
       event.hash(),
       event.prevHash(),
+      slice,
+      feedPosition,
       event.tenant(),
       event.caseId(),
       event.seq()

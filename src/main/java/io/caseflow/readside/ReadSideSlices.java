@@ -2,6 +2,7 @@ package io.caseflow.readside;
 
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.util.List;
 import javax.sql.DataSource;
 
 /**
@@ -41,6 +42,36 @@ public final class ReadSideSlices {
     } catch (SQLException e) {
       throw new IllegalStateException("Cannot set up the read side's slices: " + e.getMessage(), e);
     }
+  }
+
+  /**
+   * Reserves the next {@code count} feed positions of a locked slice and answers the first. A
+   * reserved position may stay unused (its event was recorded before); readers only need positions
+   * to grow in commit order, which the slice lock gives.
+   */
+  static long reserveFeedPositions(Connection connection, int slice, int count)
+      throws SQLException {
+    long last =
+        Sql.query(
+                connection,
+                "SELECT feed_position FROM read_side_slices WHERE slice = ? FOR UPDATE",
+                row -> row.getLong(1),
+                slice)
+            .get(0);
+    Sql.update(
+        connection,
+        "UPDATE read_side_slices SET feed_position = ? WHERE slice = ?",
+        last + count,
+        slice);
+    return last + 1;
+  }
+
+  /** The last feed position given out in each slice, by slice. */
+  public static List<Long> feedHeads(Connection connection) throws SQLException {
+    return Sql.query(
+        connection,
+        "SELECT feed_position FROM read_side_slices ORDER BY slice",
+        row -> row.getLong(1));
   }
 
   /** Locks a slice for the current transaction: one writer per slice at a time. */

@@ -56,16 +56,18 @@ public final class Reconciliation {
   private final DeadLetters deadLetters;
   private final Duration grace;
   private final Clock clock;
-  private final CaseReadModel readModel = new CaseReadModel();
+  private final CaseReadModel readModel;
 
   public Reconciliation(
       DataSource dataSource,
       CaseHistory history,
       CaseTags tags,
+      CaseReadModel readModel,
       DeadLetters deadLetters,
       Duration grace,
       Clock clock) {
     this.dataSource = dataSource;
+    this.readModel = readModel;
     this.history = history;
     this.tags = tags;
     this.deadLetters = deadLetters;

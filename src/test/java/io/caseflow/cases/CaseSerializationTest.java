@@ -104,6 +104,16 @@ class CaseSerializationTest {
     assertEquals(history, copies);
     assertEquals(java.util.OptionalLong.empty(), HashChain.firstBrokenSeq(copies));
     assertEquals(
+        history,
+        history.stream()
+            .map(
+                event ->
+                    CanonicalJson.parse(
+                        CanonicalJson.toJson(event),
+                        CaseEvent.typeNamed(CaseEvent.typeName(event))))
+            .toList(),
+        "the read side's copy of an event (audit_log, which the tenant feed reads) reads back");
+    assertEquals(
         CaseEvent.TYPE_NAMES,
         history.stream().map(CaseEvent::typeName).toList(),
         "one type name per kind of event, as clients select them");

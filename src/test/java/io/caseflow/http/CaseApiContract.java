@@ -15,13 +15,16 @@ import io.caseflow.cases.CaseId;
 import io.caseflow.testing.ApiClient;
 import io.caseflow.testing.ApiClient.Response;
 import io.caseflow.testing.RunningCaseflow;
+import io.caseflow.testing.SseStream;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.UUID;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -30,8 +33,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 
 /**
- * The HTTP contract of API.md, run against a real server on a real database. Subclasses choose the
- * database; every use case below runs on each.
+ * The HTTP contract (README, "HTTP API"), run against a real server on a real database. Subclasses
+ * choose the database; every use case below runs on each.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 abstract class CaseApiContract {
@@ -908,6 +911,41 @@ abstract class CaseApiContract {
       Response two = api.post("/cases", "alice", "{\"x\":1}");
       assertFalse(one.json().get("detail").asText().isBlank());
       assertNotEquals(one.json().get("detail"), two.json().get("detail"));
+    }
+  }
+
+  /** A tenant's live stream, on this database as well: the feed the read side keeps. */
+  @Nested
+  class TenantEventStream {
+
+    private static final Duration PATIENCE = Duration.ofSeconds(30);
+
+    @Test
+    void carriesNewEventsInCaseOrderAndResumesAfterTheLastEventId() throws Exception {
+      String id = newId();
+      try (SseStream stream =
+          SseStream.open(node.baseUrl(), "/events", "alice", Optional.empty())) {
+        assertEquals(200, stream.status());
+        assertEquals(201, open(id, "alice", "{\"riskLevel\":\"high\"}").status());
+        assertEquals(200, act(id, "submit", "alice").status());
+        List<SseStream.Event> mine =
+            ofCase(stream.awaitUntil(events -> ofCase(events, id).size() >= 2, PATIENCE), id);
+        assertEquals(
+            List.of("case_opened", "action_performed"),
+            mine.stream().map(SseStream.Event::type).toList());
+        assertEquals(List.of(1L, 2L), mine.stream().map(SseStream.Event::seq).toList());
+
+        try (SseStream resumed =
+            SseStream.open(node.baseUrl(), "/events", "alice", Optional.of(mine.get(0).id()))) {
+          List<SseStream.Event> again =
+              ofCase(resumed.awaitUntil(events -> !ofCase(events, id).isEmpty(), PATIENCE), id);
+          assertEquals(2L, again.get(0).seq(), "resumes after the opening, without repeating it");
+        }
+      }
+    }
+
+    private static List<SseStream.Event> ofCase(List<SseStream.Event> events, String id) {
+      return events.stream().filter(event -> event.caseId().equals(id)).toList();
     }
   }
 }

@@ -225,12 +225,7 @@ class WebhooksIT {
   }
 
   private static void open(ApiClient api, String user, String id) {
-    Response opened =
-        api.post(
-            "/cases",
-            user,
-            "{\"id\":\"" + id + "\",\"workflow\":\"due-diligence\",\"subject\":\"" + id + "\"}");
-    assertEquals(201, opened.status(), opened::toString);
+    api.openCase(user, id, id);
   }
 
   private static JsonNode awaitDeadLetter(ApiClient api, String eventId)
