@@ -5,9 +5,9 @@ import java.time.Instant;
 import java.util.Map;
 
 /**
- * A case as clients see it (API.md's case body). {@code mergedInto} names the case a merge saga is
- * merging this one into (state {@code merging}) or merged it into (state {@code merged}); null
- * otherwise.
+ * A case as clients see it (the case body of the HTTP API). {@code mergedInto} names the case a
+ * merge saga is merging this one into (state {@code merging}) or merged it into (state {@code
+ * merged}); null otherwise.
  */
 public record CaseView(
     String id,

@@ -3,7 +3,7 @@ package io.caseflow.http;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import java.util.Map;
 
-/** The JSON bodies the API accepts (API.md). */
+/** The JSON bodies the HTTP API accepts. */
 final class RequestBodies {
 
   private RequestBodies() {}
