@@ -13,6 +13,7 @@ import io.caseflow.testing.ServiceProcess;
 import io.caseflow.testing.TestPostgres;
 import java.time.Duration;
 import java.util.List;
+import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
@@ -30,9 +31,10 @@ class ClusterFailoverIT {
   private static final Duration GIVE_UP = Duration.ofSeconds(90);
 
   /**
-   * Load before the fault: short, so that the node about to fail surely hosts some of the cases
-   * (after longer runs it sometimes hosted none). Sharding may still be moving shards onto the new
-   * nodes then; a shard caught mid-move waits the hand-off timeout too.
+   * Load before the fault: short, as after longer runs the node about to fail sometimes hosted none
+   * of the cases (each test asks the nodes' shard regions just before the fault, and fails then if
+   * it hosts none). Sharding may still be moving shards onto the new nodes then; a shard caught
+   * mid-move waits the hand-off timeout too.
    */
   private static final Duration LOAD_BEFORE_FAULT = Duration.ofSeconds(5);
 
@@ -54,8 +56,12 @@ class ClusterFailoverIT {
       load.start();
       Thread.sleep(LOAD_BEFORE_FAULT.toMillis());
       ServiceProcess victim = cluster.node(2);
+      List<ServiceProcess> survivors = List.of(cluster.node(0), cluster.node(1));
+      Set<String> victimCases = load.casesHostedBy(managementUrls(cluster.nodes())).get(2);
+      assertFalse(
+          victimCases.isEmpty(),
+          "the node about to be killed hosted none of the load's cases: nothing to fail over");
       load.avoid(victim.baseUrl());
-      int unavailableBefore = load.unavailableAnswers();
       long killedAt = System.nanoTime();
       victim.kill();
       Duration failover = load.awaitEveryCaseAcknowledgedAfter(killedAt).orElseThrow();
@@ -73,9 +79,8 @@ class ClusterFailoverIT {
           seconds(failover),
           seconds(load.longestGapAcross(killedAt)));
       System.out.println("[cluster] SIGKILL: attempts slower than 6 s: " + load.slowAttempts());
-      assertTrue(
-          load.unavailableAnswers() > unavailableBefore,
-          "no command waited for the killed node's cases: it hosted none, nothing tested");
+      System.out.println("[cluster] SIGKILL: the killed node hosted " + victimCases);
+      assertMovedToTheSurvivors(load, victimCases, killedAt, survivors);
     }
   }
 
@@ -92,7 +97,11 @@ class ClusterFailoverIT {
       load.start();
       Thread.sleep(LOAD_BEFORE_FAULT.toMillis());
       ServiceProcess frozen = cluster.node(2);
-      int unavailableBefore = load.unavailableAnswers();
+      List<ServiceProcess> survivors = List.of(cluster.node(0), cluster.node(1));
+      Set<String> frozenCases = load.casesHostedBy(managementUrls(cluster.nodes())).get(2);
+      assertFalse(
+          frozenCases.isEmpty(),
+          "the node about to be frozen hosted none of the load's cases: nothing to fail over");
       long frozenAt = System.nanoTime();
       frozen.freeze();
       load.avoid(frozen.baseUrl());
@@ -115,10 +124,9 @@ class ClusterFailoverIT {
           seconds(load.longestGapAcross(frozenAt)),
           refused);
       System.out.println("[cluster] SIGSTOP: attempts slower than 6 s: " + load.slowAttempts());
+      System.out.println("[cluster] SIGSTOP: the frozen node hosted " + frozenCases);
       assertEquals(0, lost);
-      assertTrue(
-          load.unavailableAnswers() > unavailableBefore,
-          "no command waited for the frozen node's cases: it hosted none, nothing tested");
+      assertMovedToTheSurvivors(load, frozenCases, frozenAt, survivors);
     }
   }
 
@@ -176,6 +184,29 @@ class ClusterFailoverIT {
     new ReadSideExpectation(api, database, "alice", "acme")
         .awaitExact(load.cases(), Duration.ofSeconds(90));
     return lost;
+  }
+
+  /**
+   * The cases the failed node hosted took commands from the survivors after the fault (not from the
+   * failed node itself, answering when it woke), and the survivors host them now.
+   */
+  private static void assertMovedToTheSurvivors(
+      ClusterLoad load, Set<String> moved, long faultNanos, List<ServiceProcess> survivors)
+      throws InterruptedException {
+    Set<String> takenOver =
+        load.acknowledgedAfterBy(
+            faultNanos, survivors.stream().map(ServiceProcess::baseUrl).toList());
+    assertTrue(
+        takenOver.containsAll(moved),
+        () -> "the failed node's cases " + moved + " took commands on the survivors: " + takenOver);
+    List<Set<String>> hosted = load.casesHostedBy(managementUrls(survivors));
+    assertTrue(
+        hosted.stream().flatMap(Set::stream).toList().containsAll(moved),
+        () -> "the survivors host the failed node's cases " + moved + ": " + hosted);
+  }
+
+  private static List<String> managementUrls(List<ServiceProcess> nodes) {
+    return nodes.stream().map(ServiceProcess::managementUrl).toList();
   }
 
   private static List<String> urls(LocalCluster cluster) {

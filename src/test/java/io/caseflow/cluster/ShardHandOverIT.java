@@ -1,8 +1,11 @@
 package io.caseflow.cluster;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.caseflow.cases.CaseEntity;
+import io.caseflow.cases.CaseId;
 import io.caseflow.testing.ApiClient;
 import io.caseflow.testing.ApiClient.Response;
 import io.caseflow.testing.RunningCaseflow;
@@ -11,18 +14,29 @@ import io.caseflow.testing.TestPostgres;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
+import org.apache.pekko.actor.typed.javadsl.AskPattern;
+import org.apache.pekko.cluster.sharding.ShardRegion.CurrentShardRegionState;
+import org.apache.pekko.cluster.sharding.typed.ClusterShardingQuery;
+import org.apache.pekko.cluster.sharding.typed.GetShardRegionState;
+import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
 import org.junit.jupiter.api.Test;
 
 /**
  * Fast feedback on shard hand-over: three nodes inside the test JVM form a cluster on one
- * PostgreSQL; one leaves gracefully, and its cases answer on the others at once, their histories
- * intact.
+ * PostgreSQL; one leaves gracefully, and the cases it hosted (asked of Cluster Sharding on that
+ * node before it leaves) answer on the others at once and are hosted there, their histories intact.
  */
 class ShardHandOverIT {
+
+  private static final String TENANT = "acme";
 
   @Test
   void casesOfANodeThatLeavesAnswerOnTheOthers() throws Exception {
@@ -71,6 +85,11 @@ class ShardHandOverIT {
             "a case answers on any node");
       }
 
+      Set<String> hostedByLeaving = hostedCases(nodes, cases).get(2);
+      assertFalse(
+          hostedByLeaving.isEmpty(),
+          "the leaving node hosted none of the 30 cases: no hand-over to test");
+
       Instant left = Instant.now();
       nodes.remove(2).close();
       for (String id : cases) {
@@ -82,8 +101,15 @@ class ShardHandOverIT {
       }
       Duration handOver = Duration.between(left, Instant.now());
       System.out.printf(
-          "[cluster] graceful leave: all 30 cases answered on the others within %.1f s%n",
-          handOver.toMillis() / 1000.0);
+          "[cluster] graceful leave: the leaving node hosted %d of the 30 cases %s; all 30"
+              + " answered on the others within %.1f s%n",
+          hostedByLeaving.size(), hostedByLeaving, handOver.toMillis() / 1000.0);
+      List<Set<String>> hostedAfter = hostedCases(nodes, cases);
+      for (String id : hostedByLeaving) {
+        assertTrue(
+            hostedAfter.get(0).contains(id) || hostedAfter.get(1).contains(id),
+            () -> id + ", hosted by the node that left, is hosted by another now: " + hostedAfter);
+      }
       for (String id : cases) {
         assertTrue(
             apis.get(0)
@@ -95,6 +121,49 @@ class ShardHandOverIT {
     } finally {
       nodes.forEach(RunningCaseflow::close);
     }
+  }
+
+  /**
+   * The cases each node's case shard region holds, as Cluster Sharding on that node reports them;
+   * asked until every case is held by exactly one node (a shard that does not answer in time is
+   * left out of a report, and every case here was just sent a command, so it is running).
+   */
+  private static List<Set<String>> hostedCases(List<RunningCaseflow> nodes, List<String> cases)
+      throws Exception {
+    Instant deadline = Instant.now().plusSeconds(30);
+    while (true) {
+      List<Set<String>> hosted = new ArrayList<>();
+      for (RunningCaseflow node : nodes) {
+        hosted.add(hostedCases(node));
+      }
+      List<String> held = hosted.stream().flatMap(Set::stream).toList();
+      if (held.size() == new HashSet<>(held).size() && new HashSet<>(held).containsAll(cases)) {
+        return hosted;
+      }
+      if (Instant.now().isAfter(deadline)) {
+        throw new AssertionError(
+            "the nodes' shard regions did not account for each case exactly once: " + hosted);
+      }
+      Thread.sleep(250);
+    }
+  }
+
+  private static Set<String> hostedCases(RunningCaseflow node) throws Exception {
+    CurrentShardRegionState state =
+        AskPattern.<ClusterShardingQuery, CurrentShardRegionState>ask(
+                ClusterSharding.get(node.system()).shardState(),
+                replyTo -> new GetShardRegionState(CaseEntity.TYPE_KEY, replyTo),
+                Duration.ofSeconds(10),
+                node.system().scheduler())
+            .toCompletableFuture()
+            .get(15, TimeUnit.SECONDS);
+    Set<String> cases = new TreeSet<>();
+    state.getShards().stream()
+        .flatMap(shard -> shard.getEntityIds().stream())
+        .map(CaseId::fromEntityId)
+        .filter(id -> id.tenant().equals(TENANT))
+        .forEach(id -> cases.add(id.id()));
+    return cases;
   }
 
   private static void awaitReady(ApiClient api) throws InterruptedException {

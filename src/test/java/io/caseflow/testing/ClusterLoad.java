@@ -4,12 +4,18 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.typesafe.config.ConfigFactory;
+import io.caseflow.cases.CaseEntity;
+import io.caseflow.cases.CaseId;
 import io.caseflow.testing.ApiClient.Response;
 import java.io.UncheckedIOException;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.Collections;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -22,6 +28,7 @@ import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.IntStream;
+import org.apache.pekko.cluster.sharding.typed.HashCodeMessageExtractor;
 
 /**
  * A steady stream of actions over HTTP spread across a cluster's nodes, one client per case, that
@@ -31,8 +38,16 @@ import java.util.stream.IntStream;
  */
 public final class ClusterLoad implements AutoCloseable {
 
-  /** One acknowledged action: the case version it produced, and when. */
-  public record Ack(String caseId, long version, long atNanos) {}
+  /** One acknowledged action: the case version it produced, when, and which node answered. */
+  public record Ack(String caseId, long version, long atNanos, String url) {}
+
+  /** The demo principal every case of the load is opened and driven by belongs to this tenant. */
+  private static final String TENANT = "acme";
+
+  /** Where the service puts a case: Pekko's default extractor, with the shared configuration. */
+  private static final HashCodeMessageExtractor<Object> SHARDS =
+      new HashCodeMessageExtractor<>(
+          ConfigFactory.load().getInt("pekko.cluster.sharding.number-of-shards"));
 
   private final List<String> urls;
   private final List<String> cases;
@@ -126,6 +141,55 @@ public final class ClusterLoad implements AutoCloseable {
   /** Attempts a node answered 503: its case was out of reach (moving, or no database). */
   public int unavailableAnswers() {
     return unavailable.get();
+  }
+
+  /**
+   * The cases of the load each node hosts, one set per Pekko Management URL given: the node's case
+   * shard region reports its shards ({@code GET /cluster/shards/Case}), and a case is hosted where
+   * its shard is. Asked until every case is on exactly one of the nodes (a shard being handed over
+   * is on neither), up to 30 s; so this also fails if a case is hosted by none of them.
+   */
+  public List<Set<String>> casesHostedBy(List<String> managementUrls) throws InterruptedException {
+    Instant deadline = Instant.now().plusSeconds(30);
+    while (true) {
+      List<Set<String>> hosted = new ArrayList<>();
+      for (String url : managementUrls) {
+        Set<String> shards = new HashSet<>();
+        Response regions =
+            new ApiClient(url).get("/cluster/shards/" + CaseEntity.TYPE_KEY.name(), null);
+        assertEquals(200, regions.status(), () -> url + ": " + regions);
+        regions.json().get("regions").forEach(shard -> shards.add(shard.get("shardId").asText()));
+        Set<String> cases = new TreeSet<>();
+        for (String caseId : this.cases) {
+          if (shards.contains(SHARDS.shardId(new CaseId(TENANT, caseId).entityId()))) {
+            cases.add(caseId);
+          }
+        }
+        hosted.add(cases);
+      }
+      List<String> placed = hosted.stream().flatMap(Set::stream).toList();
+      if (placed.size() == cases.size() && new HashSet<>(placed).containsAll(cases)) {
+        return hosted;
+      }
+      if (Instant.now().isAfter(deadline)) {
+        throw new AssertionError(
+            "the nodes' case shards did not account for each case exactly once: " + hosted);
+      }
+      Thread.sleep(250);
+    }
+  }
+
+  /** The cases that got an acknowledgement after {@code sinceNanos} from one of {@code urls}. */
+  public Set<String> acknowledgedAfterBy(long sinceNanos, Collection<String> urls) {
+    Set<String> acknowledged = new TreeSet<>();
+    synchronized (acks) {
+      for (Ack ack : acks) {
+        if (ack.atNanos() > sinceNanos && urls.contains(ack.url())) {
+          acknowledged.add(ack.caseId());
+        }
+      }
+    }
+    return acknowledged;
   }
 
   /**
@@ -239,7 +303,8 @@ public final class ClusterLoad implements AutoCloseable {
                   response == null ? "unreachable" : Integer.toString(response.status())));
         }
         if (response != null && response.status() == 200) {
-          acks.add(new Ack(caseId, response.json().get("version").asLong(), System.nanoTime()));
+          acks.add(
+              new Ack(caseId, response.json().get("version").asLong(), System.nanoTime(), url));
           break;
         }
         failedAttempts.incrementAndGet();

@@ -14,6 +14,7 @@ import java.util.Comparator;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.stream.Stream;
+import org.apache.pekko.actor.typed.ActorSystem;
 
 /** A whole Caseflow node inside the test JVM, on a free port, cleaned up when closed. */
 public final class RunningCaseflow implements AutoCloseable {
@@ -85,6 +86,13 @@ public final class RunningCaseflow implements AutoCloseable {
   /** Pekko Management: {@code /alive}, {@code /ready}, {@code /cluster/members}. */
   public String managementUrl() {
     return "http://127.0.0.1:" + caseflow.managementPort();
+  }
+
+  /**
+   * The node's actor system, to ask Pekko itself (for instance where Cluster Sharding put a case).
+   */
+  public ActorSystem<Void> system() {
+    return caseflow.system();
   }
 
   @Override
