@@ -28,6 +28,7 @@ import io.caseflow.saga.Sagas;
 import io.caseflow.workflow.WorkflowRegistry;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -208,7 +209,7 @@ public final class Caseflow implements AutoCloseable {
                 () -> UUID.randomUUID().toString()));
     ServerBinding binding =
         Http.get(system)
-            .newServerAt(settings.http().host(), settings.http().port())
+            .newServerAt(settings.httpInterface(), settings.http().port())
             .bind(api.route())
             .toCompletableFuture()
             .orTimeout(BIND_TIMEOUT.toSeconds(), TimeUnit.SECONDS)
@@ -261,17 +262,43 @@ public final class Caseflow implements AutoCloseable {
     return new Webhooks(storage.dataSource(), clock);
   }
 
+  /** Signed JWTs first, when an issuer is set; then the demo tokens, where they are accepted. */
   private static Authenticator authenticator(CaseflowSettings settings) {
-    if (!settings.demoTokensAccepted()) {
+    List<Authenticator> authenticators = new ArrayList<>();
+    settings
+        .auth()
+        .jwt()
+        .ifPresent(
+            jwt -> {
+              log.info(
+                  "JWT bearer tokens of issuer {} for audience {} are accepted",
+                  jwt.issuer(),
+                  jwt.audience());
+              authenticators.add(Authenticator.jwt(jwt));
+            });
+    if (settings.demoTokensAccepted()) {
+      log.warn("Demo tokens are on (caseflow.auth.demo-tokens): for trying Caseflow out only");
+      if (!isLoopback(settings.httpInterface())) {
+        log.warn(
+            "DEMO TOKENS ARE ON WHILE THE API LISTENS ON {}: anyone who can reach it can act as"
+                + " any demo user, admins included. Set CASEFLOW_DEMO_TOKENS=false or"
+                + " CASEFLOW_HTTP_INTERFACE=127.0.0.1",
+            settings.httpInterface());
+      }
+      authenticators.add(Authenticator.demoTokens(settings.auth().demoPrincipals()));
+    }
+    if (authenticators.isEmpty()) {
       log.warn(
-          "Demo tokens are off (caseflow.auth.demo-tokens = {}{}) and no other authentication is"
-              + " configured yet: every request is refused",
+          "Demo tokens are off (caseflow.auth.demo-tokens = {}{}) and no JWT issuer is set"
+              + " (CASEFLOW_JWT_ISSUER): every request is refused",
           settings.auth().demoTokens().name().toLowerCase(java.util.Locale.ROOT).replace('_', '-'),
           settings.db().isEmbedded() ? "" : ", and a database URL is set");
-      return Authenticator.none();
     }
-    log.warn("Demo tokens are on (caseflow.auth.demo-tokens): for trying Caseflow out only");
-    return Authenticator.demoTokens(settings.auth().demoPrincipals());
+    return Authenticator.firstOf(authenticators);
+  }
+
+  private static boolean isLoopback(String host) {
+    return host.equals("localhost") || host.startsWith("127.") || host.equals("::1");
   }
 
   /** The node's readiness checks; read-side lag is reported alongside, not judged. */

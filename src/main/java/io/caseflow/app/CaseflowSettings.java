@@ -4,7 +4,9 @@ import com.typesafe.config.Config;
 import com.typesafe.config.ConfigException;
 import com.typesafe.config.ConfigUtil;
 import io.caseflow.cases.Principal;
+import io.caseflow.http.AccessRoles;
 import io.caseflow.http.HttpSettings;
+import io.caseflow.http.JwtSettings;
 import io.caseflow.notify.WebhookSettings;
 import io.caseflow.readside.ReadSideSettings;
 import io.caseflow.saga.SagaSettings;
@@ -56,7 +58,20 @@ public record CaseflowSettings(
     EMBEDDED_ONLY
   }
 
-  public record Auth(DemoTokens demoTokens, Map<String, Principal> demoPrincipals) {}
+  /** Signed JWTs, when an issuer is set; the demo tokens, as {@code demoTokens} says. */
+  public record Auth(
+      Optional<JwtSettings> jwt, DemoTokens demoTokens, Map<String, Principal> demoPrincipals) {}
+
+  /**
+   * The interface the API listens on: as set, or when it is not, loopback while demo tokens are
+   * accepted (their tokens are public) and every interface otherwise.
+   */
+  public String httpInterface() {
+    if (!http.host().isBlank()) {
+      return http.host();
+    }
+    return demoTokensAccepted() ? "127.0.0.1" : "0.0.0.0";
+  }
 
   /** Whether demo tokens are accepted with this database. */
   public boolean demoTokensAccepted() {
@@ -94,7 +109,10 @@ public record CaseflowSettings(
                 reader.positive("http.consistency-timeout", Config::getDuration),
                 reader.positive("http.event-stream-poll-interval", Config::getDuration),
                 reader.positive("http.event-stream-heartbeat", Config::getDuration),
-                reader.positive("http.event-stream-stall-timeout", Config::getDuration)),
+                reader.positive("http.event-stream-stall-timeout", Config::getDuration),
+                new AccessRoles(
+                    reader.read("auth.operator-role", Config::getString),
+                    reader.read("auth.admin-role", Config::getString))),
             Path.of(reader.read("data-dir", Config::getString)),
             new Db(
                 reader.jdbcUrl("db.url"),
@@ -107,7 +125,7 @@ public record CaseflowSettings(
             Optional.of(reader.read("workflows-dir", Config::getString))
                 .filter(dir -> !dir.isBlank())
                 .map(Path::of),
-            new Auth(reader.demoTokens("auth.demo-tokens"), reader.principals()),
+            new Auth(reader.jwt(), reader.demoTokens("auth.demo-tokens"), reader.principals()),
             new Node(
                 reader.read("cluster.host", Config::getString),
                 reader.port("cluster.port"),
@@ -167,6 +185,7 @@ public record CaseflowSettings(
 
     private static final String ROOT = "caseflow.";
     private static final String PRINCIPALS = "auth.demo-principals";
+    private static final String ROLE_MAPPING = "auth.jwt.role-mapping";
 
     private final Config config;
     private final Set<String> read = new HashSet<>();
@@ -255,6 +274,95 @@ public record CaseflowSettings(
       }
     }
 
+    /** The JWT settings when {@code auth.jwt.issuer} is set; empty otherwise. */
+    Optional<JwtSettings> jwt() {
+      String issuer = read("auth.jwt.issuer", Config::getString).trim();
+      String jwksUrl = read("auth.jwt.jwks-url", Config::getString).trim();
+      String audience = read("auth.jwt.audience", Config::getString).trim();
+      String algorithms = read("auth.jwt.algorithms", Config::getString);
+      Duration skew = read("auth.jwt.clock-skew", Config::getDuration);
+      String userClaim = claimName("auth.jwt.user-claim");
+      String tenantClaim = claimName("auth.jwt.tenant-claim");
+      String rolesClaim = claimName("auth.jwt.roles-claim");
+      Config mapping = read(ROLE_MAPPING, Config::getConfig);
+      if (issuer.isEmpty()) {
+        if (!jwksUrl.isEmpty() || !audience.isEmpty()) {
+          throw new InvalidSettingException(
+              ROOT + "auth.jwt.issuer",
+              "is needed for the JWT settings given (jwks-url, audience): it turns JWT on");
+        }
+        return Optional.empty();
+      }
+      if (audience.isEmpty()) {
+        throw new InvalidSettingException(
+            ROOT + "auth.jwt.audience", "is required when JWT is on (CASEFLOW_JWT_AUDIENCE)");
+      }
+      if (skew.isNegative()) {
+        throw new InvalidSettingException(
+            ROOT + "auth.jwt.clock-skew", "must not be negative, was " + skew);
+      }
+      Map<String, String> roles = new LinkedHashMap<>();
+      for (var entry : mapping.entrySet()) {
+        roles.put(
+            ConfigUtil.splitPath(entry.getKey()).get(0),
+            String.valueOf(entry.getValue().unwrapped()));
+      }
+      return Optional.of(
+          new JwtSettings(
+              httpUri("auth.jwt.issuer", issuer),
+              jwksUrl.isEmpty()
+                  ? Optional.empty()
+                  : Optional.of(httpUri("auth.jwt.jwks-url", jwksUrl)),
+              audience,
+              jwsAlgorithms("auth.jwt.algorithms", algorithms),
+              skew,
+              userClaim,
+              tenantClaim,
+              rolesClaim,
+              roles));
+    }
+
+    private String claimName(String path) {
+      String claim = read(path, Config::getString).trim();
+      if (claim.isEmpty()) {
+        throw new InvalidSettingException(ROOT + path, "must name a claim");
+      }
+      return claim;
+    }
+
+    private static java.net.URI httpUri(String path, String value) {
+      try {
+        java.net.URI uri = new java.net.URI(value);
+        if (("https".equals(uri.getScheme()) || "http".equals(uri.getScheme()))
+            && uri.getHost() != null) {
+          return uri;
+        }
+      } catch (java.net.URISyntaxException e) {
+        // refused below
+      }
+      throw new InvalidSettingException(
+          ROOT + path, "must be an absolute http(s) URL, was '" + value + "'");
+    }
+
+    /** Asymmetric JWS algorithms only: {@code none} and HMAC would let anyone mint tokens. */
+    private static List<String> jwsAlgorithms(String path, String value) {
+      List<String> algorithms = new ArrayList<>();
+      for (String name : value.split(",")) {
+        String algorithm = name.trim();
+        if (!JwtSettings.ALLOWED_ALGORITHMS.contains(algorithm)) {
+          throw new InvalidSettingException(
+              ROOT + path,
+              "may list only "
+                  + new TreeSet<>(JwtSettings.ALLOWED_ALGORITHMS)
+                  + " (never none or HMAC), was '"
+                  + algorithm
+                  + "'");
+        }
+        algorithms.add(algorithm);
+      }
+      return List.copyOf(algorithms);
+    }
+
     String jdbcUrl(String path) {
       String url = read(path, Config::getString).trim();
       if (!url.isEmpty() && !url.startsWith("jdbc:postgresql:")) {
@@ -293,7 +401,9 @@ public record CaseflowSettings(
     void rejectUnknown() {
       for (var entry : config.getConfig("caseflow").entrySet()) {
         String path = entry.getKey();
-        if (!read.contains(path) && !path.startsWith(PRINCIPALS + ".")) {
+        if (!read.contains(path)
+            && !path.startsWith(PRINCIPALS + ".")
+            && !path.startsWith(ROLE_MAPPING + ".")) {
           throw new InvalidSettingException(ROOT + path, "is unknown");
         }
       }

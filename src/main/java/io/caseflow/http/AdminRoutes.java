@@ -24,7 +24,7 @@ final class AdminRoutes extends AllDirectives {
    * The read side serves every tenant, so running it is a platform duty: a role no workflow grants,
    * held by operators outside any tenant, not a tenant's own admin.
    */
-  static final String OPERATOR_ROLE = "operator";
+  private final String operatorRole;
 
   private final ReadSideAdmin readSide;
   private final Sagas sagas;
@@ -33,7 +33,13 @@ final class AdminRoutes extends AllDirectives {
   private final Problems problems;
 
   AdminRoutes(
-      ReadSideAdmin readSide, Sagas sagas, Executor blocking, Json json, Problems problems) {
+      String operatorRole,
+      ReadSideAdmin readSide,
+      Sagas sagas,
+      Executor blocking,
+      Json json,
+      Problems problems) {
+    this.operatorRole = operatorRole;
     this.readSide = readSide;
     this.sagas = sagas;
     this.blocking = blocking;
@@ -45,10 +51,10 @@ final class AdminRoutes extends AllDirectives {
     return pathPrefix(
         "admin",
         () -> {
-          if (!principal.hasAnyRole(Set.of(OPERATOR_ROLE))) {
+          if (!principal.hasAnyRole(Set.of(operatorRole))) {
             return complete(
                 problems.of(
-                    ErrorCode.FORBIDDEN, Map.of("action", "administer", "roles", OPERATOR_ROLE)));
+                    ErrorCode.FORBIDDEN, Map.of("action", "administer", "roles", operatorRole)));
           }
           return concat(
               pathPrefix(

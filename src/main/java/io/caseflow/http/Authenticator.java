@@ -1,6 +1,7 @@
 package io.caseflow.http;
 
 import io.caseflow.cases.Principal;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.stream.Collectors;
@@ -21,8 +22,18 @@ public interface Authenticator {
     return token -> Optional.ofNullable(byToken.get(token));
   }
 
-  /** Accepts no token at all: what remains when demo tokens are turned off. */
-  static Authenticator none() {
-    return token -> Optional.empty();
+  /** Signed JWTs of the customer's OpenID issuer (see {@link JwtAuthenticator}). */
+  static Authenticator jwt(JwtSettings settings) {
+    return new JwtAuthenticator(settings);
+  }
+
+  /** The principal of the first authenticator that accepts the token; none accepts nothing. */
+  static Authenticator firstOf(List<Authenticator> authenticators) {
+    List<Authenticator> inOrder = List.copyOf(authenticators);
+    return token ->
+        inOrder.stream()
+            .map(authenticator -> authenticator.authenticate(token))
+            .flatMap(Optional::stream)
+            .findFirst();
   }
 }

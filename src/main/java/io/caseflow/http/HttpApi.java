@@ -17,9 +17,9 @@ import java.util.concurrent.Executor;
 import java.util.function.Function;
 import java.util.function.Supplier;
 import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
-import org.apache.pekko.http.javadsl.model.HttpHeader;
 import org.apache.pekko.http.javadsl.model.HttpResponse;
 import org.apache.pekko.http.javadsl.model.StatusCodes;
+import org.apache.pekko.http.javadsl.model.headers.RawHeader;
 import org.apache.pekko.http.javadsl.server.AllDirectives;
 import org.apache.pekko.http.javadsl.server.ExceptionHandler;
 import org.apache.pekko.http.javadsl.server.MalformedRequestContentRejection;
@@ -86,8 +86,16 @@ public final class HttpApi extends AllDirectives {
         new QueryRoutes(
             services.queries(), settings.consistencyTimeout(), services.blocking(), json, problems);
     this.admin =
-        new AdminRoutes(services.readSide(), services.sagas(), services.blocking(), json, problems);
-    this.sagas = new SagaRoutes(services.sagas(), settings.maxBodySize(), json, problems);
+        new AdminRoutes(
+            settings.roles().operator(),
+            services.readSide(),
+            services.sagas(),
+            services.blocking(),
+            json,
+            problems);
+    this.sagas =
+        new SagaRoutes(
+            settings.roles().admin(), services.sagas(), settings.maxBodySize(), json, problems);
     this.events =
         new EventRoutes(
             services.eventStreams(),
@@ -98,10 +106,28 @@ public final class HttpApi extends AllDirectives {
             problems);
     this.webhooks =
         new WebhookRoutes(
-            services.webhooks(), services.blocking(), settings.maxBodySize(), json, problems);
+            settings.roles().admin(),
+            services.webhooks(),
+            services.blocking(),
+            settings.maxBodySize(),
+            json,
+            problems);
   }
 
+  /**
+   * Every answer, errors included: browsers take no other content type than the one declared, and
+   * nothing in between caches case data. No CORS headers are sent, so browsers keep other origins
+   * from reading answers.
+   */
   public Route route() {
+    return respondWithDefaultHeaders(
+        List.of(
+            RawHeader.create("X-Content-Type-Options", "nosniff"),
+            RawHeader.create("Cache-Control", "no-store")),
+        this::routes);
+  }
+
+  private Route routes() {
     return handleExceptions(
         exceptionHandler(),
         () ->
@@ -158,19 +184,25 @@ public final class HttpApi extends AllDirectives {
     return optionalHeaderValueByName(
         "Authorization",
         header -> {
-          Optional<Principal> principal =
+          Optional<String> token =
               header
                   .filter(value -> value.regionMatches(true, 0, BEARER, 0, BEARER.length()))
-                  .map(value -> value.substring(BEARER.length()).trim())
-                  .flatMap(authenticator::authenticate);
-          return principal
+                  .map(value -> value.substring(BEARER.length()).trim());
+          return token
+              .flatMap(authenticator::authenticate)
               .map(inner)
               .orElseGet(
                   () ->
                       complete(
                           problems
                               .of(ErrorCode.UNAUTHENTICATED, Map.of())
-                              .addHeader(HttpHeader.parse("WWW-Authenticate", "Bearer"))));
+                              .addHeader(
+                                  RawHeader.create(
+                                      "WWW-Authenticate",
+                                      // RFC 6750: an error code only when a token was sent
+                                      token.isPresent()
+                                          ? "Bearer error=\"invalid_token\""
+                                          : "Bearer"))));
         });
   }
 

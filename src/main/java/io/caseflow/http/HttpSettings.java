@@ -5,7 +5,8 @@ import java.time.Duration;
 /**
  * How the HTTP API listens, what it accepts, how long a command waits for its case and a query for
  * the read side to catch up with a consistency token, and how live event streams look for new
- * events, keep idle connections open and give up on clients that stopped reading.
+ * events, keep idle connections open and give up on clients that stopped reading, and the names of
+ * the operator and admin roles.
  */
 public record HttpSettings(
     String host,
@@ -16,4 +17,5 @@ public record HttpSettings(
     Duration consistencyTimeout,
     Duration eventStreamPollInterval,
     Duration eventStreamHeartbeat,
-    Duration eventStreamStallTimeout) {}
+    Duration eventStreamStallTimeout,
+    AccessRoles roles) {}

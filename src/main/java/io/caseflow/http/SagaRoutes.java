@@ -9,6 +9,7 @@ import io.caseflow.saga.Sagas;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeSet;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeoutException;
@@ -25,14 +26,18 @@ import org.apache.pekko.http.javadsl.server.Route;
  */
 final class SagaRoutes extends JsonBodyDirectives {
 
-  static final Set<String> MERGE_ROLES = Set.of("reviewer", "admin");
+  /** A workflow's reviewers merge duplicates, and so does the tenant's admin. */
+  private static final String REVIEWER_ROLE = "reviewer";
+
+  private final Set<String> mergeRoles;
 
   private final Sagas sagas;
   private final Json json;
   private final Problems problems;
 
-  SagaRoutes(Sagas sagas, long maxBodySize, Json json, Problems problems) {
+  SagaRoutes(String adminRole, Sagas sagas, long maxBodySize, Json json, Problems problems) {
     super(json, maxBodySize);
+    this.mergeRoles = Set.of(REVIEWER_ROLE, adminRole);
     this.sagas = sagas;
     this.json = json;
     this.problems = problems;
@@ -49,9 +54,11 @@ final class SagaRoutes extends JsonBodyDirectives {
   }
 
   private Route merge(Principal principal, String id) {
-    if (!principal.hasAnyRole(MERGE_ROLES)) {
+    if (!principal.hasAnyRole(mergeRoles)) {
       return complete(
-          problems.of(ErrorCode.FORBIDDEN, Map.of("action", "merge", "roles", "admin, reviewer")));
+          problems.of(
+              ErrorCode.FORBIDDEN,
+              Map.of("action", "merge", "roles", String.join(", ", new TreeSet<>(mergeRoles)))));
     }
     if (!CaseId.isValid(id)) {
       return complete(problems.of(ErrorCode.CASE_NOT_FOUND, Map.of("caseId", id)));

@@ -26,7 +26,7 @@ import org.apache.pekko.http.javadsl.server.Route;
  */
 final class WebhookRoutes extends JsonBodyDirectives {
 
-  static final String ADMIN_ROLE = "admin";
+  private final String adminRole;
   private static final int MIN_SECRET_LENGTH = 16;
   private static final int MAX_SECRET_LENGTH = 200;
   private static final int MAX_URL_LENGTH = 2048;
@@ -39,8 +39,14 @@ final class WebhookRoutes extends JsonBodyDirectives {
   private final Problems problems;
 
   WebhookRoutes(
-      Webhooks webhooks, Executor blocking, long maxBodySize, Json json, Problems problems) {
+      String adminRole,
+      Webhooks webhooks,
+      Executor blocking,
+      long maxBodySize,
+      Json json,
+      Problems problems) {
     super(json, maxBodySize);
+    this.adminRole = adminRole;
     this.webhooks = webhooks;
     this.blocking = blocking;
     this.json = json;
@@ -51,10 +57,10 @@ final class WebhookRoutes extends JsonBodyDirectives {
     return pathPrefix(
         "webhooks",
         () -> {
-          if (!principal.hasAnyRole(Set.of(ADMIN_ROLE))) {
+          if (!principal.hasAnyRole(Set.of(adminRole))) {
             return complete(
                 problems.of(
-                    ErrorCode.FORBIDDEN, Map.of("action", "manage webhooks", "roles", ADMIN_ROLE)));
+                    ErrorCode.FORBIDDEN, Map.of("action", "manage webhooks", "roles", adminRole)));
           }
           String tenant = principal.tenant();
           return concat(

@@ -118,6 +118,65 @@ class CaseflowSettingsTest {
         "caseflow.http.ask-timeout = 0s", "caseflow.http.ask-timeout", "must be greater than zero");
   }
 
+  @Test
+  void listensOnLoopbackOnlyWhileDemoTokensAreOnUnlessAnInterfaceIsSet() {
+    String postgres = "caseflow.db.url = \"jdbc:postgresql://localhost:5432/caseflow\"\n";
+    assertEquals("127.0.0.1", settingsWith("").httpInterface(), "demo tokens on: loopback");
+    assertEquals("0.0.0.0", settingsWith(postgres).httpInterface(), "demo tokens off: all");
+    assertEquals(
+        "127.0.0.1",
+        settingsWith(postgres + "caseflow.auth.demo-tokens = true").httpInterface(),
+        "forced demo tokens: loopback");
+    assertEquals(
+        "0.0.0.0",
+        settingsWith("caseflow.http.interface = \"0.0.0.0\"").httpInterface(),
+        "as set, even with demo tokens (start-up warns)");
+  }
+
+  @Test
+  void theOperatorAndAdminRolesAreNamedInTheSettings() {
+    assertEquals("operator", settingsWith("").http().roles().operator());
+    assertEquals("admin", settingsWith("").http().roles().admin());
+    assertEquals(
+        "caseflow-platform",
+        settingsWith("caseflow.auth.operator-role = caseflow-platform").http().roles().operator());
+  }
+
+  @Test
+  void jwtNeedsAnAudienceAndAsymmetricAlgorithms() {
+    String issuer = "caseflow.auth.jwt.issuer = \"https://login.example/realms/acme\"\n";
+    assertTrue(settingsWith("").auth().jwt().isEmpty(), "off without an issuer");
+    CaseflowSettings on =
+        settingsWith(
+            issuer
+                + "caseflow.auth.jwt.audience = caseflow\n"
+                + "caseflow.auth.jwt.roles-claim = realm_access.roles\n"
+                + "caseflow.auth.jwt.role-mapping { \"caseflow-reviewers\" = reviewer }");
+    assertEquals("caseflow", on.auth().jwt().orElseThrow().audience());
+    assertEquals(List.of("RS256", "PS256", "ES256"), on.auth().jwt().orElseThrow().algorithms());
+    assertEquals(
+        java.util.Map.of("caseflow-reviewers", "reviewer"),
+        on.auth().jwt().orElseThrow().roleMapping());
+    assertRejected(issuer, "caseflow.auth.jwt.audience", "is required when JWT is on");
+    assertRejected(
+        issuer
+            + "caseflow.auth.jwt.audience = caseflow\ncaseflow.auth.jwt.algorithms = \"RS256,HS256\"",
+        "caseflow.auth.jwt.algorithms",
+        "never none or HMAC");
+    assertRejected(
+        issuer + "caseflow.auth.jwt.audience = caseflow\ncaseflow.auth.jwt.algorithms = none",
+        "caseflow.auth.jwt.algorithms",
+        "never none or HMAC");
+    assertRejected(
+        "caseflow.auth.jwt.issuer = \"login.example\"\ncaseflow.auth.jwt.audience = caseflow",
+        "caseflow.auth.jwt.issuer",
+        "must be an absolute http(s) URL");
+    assertRejected(
+        "caseflow.auth.jwt.audience = caseflow",
+        "caseflow.auth.jwt.issuer",
+        "is needed for the JWT settings given");
+  }
+
   private static void assertRejected(String override, String setting, String problem) {
     String message =
         assertThrows(InvalidSettingException.class, () -> settingsWith(override)).getMessage();

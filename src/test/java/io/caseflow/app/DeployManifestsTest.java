@@ -52,6 +52,7 @@ class DeployManifestsTest {
   void declaresTheObjectsOfAClusteredDeployment() {
     assertEquals(
         Set.of(
+            "ConfigMap",
             "ServiceAccount",
             "Role",
             "RoleBinding",
@@ -140,6 +141,11 @@ class DeployManifestsTest {
     assertEquals(containerPort("management"), settings.node().managementPort());
     assertEquals(containerPort("http"), settings.http().port());
     assertTrue(!settings.demoTokensAccepted(), "demo tokens stay off in a deployment");
+    JsonNode auth = byKind.get("ConfigMap").get("data");
+    var jwt = settings.auth().jwt().orElseThrow(() -> new AssertionError("JWT is on"));
+    assertEquals(auth.get("issuer").asText(), jwt.issuer().toString());
+    assertEquals(auth.get("audience").asText(), jwt.audience());
+    assertEquals(auth.get("roles-claim").asText(), jwt.rolesClaim());
   }
 
   /**
@@ -155,15 +161,26 @@ class DeployManifestsTest {
                     name,
                     value.isTextual()
                         ? value.asText()
-                        : switch (value.at("/valueFrom/secretKeyRef/key").asText()) {
-                          case "url" -> "jdbc:postgresql://db:5432/caseflow";
-                          case "" -> "10.1.2.3";
-                          default -> "from-secret";
-                        }));
+                        : value.at("/valueFrom").has("configMapKeyRef")
+                            ? configMapValue(value.at("/valueFrom/configMapKeyRef"))
+                            : switch (value.at("/valueFrom/secretKeyRef/key").asText()) {
+                              case "url" -> "jdbc:postgresql://db:5432/caseflow";
+                              case "" -> "10.1.2.3";
+                              default -> "from-secret";
+                            }));
     return ConfigFactory.parseMap(variables)
         .withFallback(ConfigFactory.parseResources("application.conf"))
         .withFallback(ConfigFactory.defaultReference())
         .resolve();
+  }
+
+  /** The value a container takes from the manifest's ConfigMap, which must hold the key. */
+  private static String configMapValue(JsonNode reference) {
+    JsonNode map = byKind.get("ConfigMap");
+    assertEquals(reference.get("name").asText(), map.at("/metadata/name").asText());
+    JsonNode value = map.at("/data/" + reference.get("key").asText());
+    assertTrue(value.isTextual(), () -> "the ConfigMap has no key " + reference.get("key"));
+    return value.asText();
   }
 
   private static Set<String> environmentVariablesInConfiguration() {

@@ -806,6 +806,22 @@ abstract class CaseApiContract {
     }
 
     @Test
+    void answersAreNotSniffedCachedOrSharedWithOtherOrigins() {
+      for (Response response :
+          List.of(
+              api.get("/workflows", "alice"),
+              api.get("/cases/" + newId(), "alice"),
+              api.request("GET", "/workflows", "alice")
+                  .header("Origin", "https://elsewhere.example")
+                  .send())) {
+        assertEquals(Optional.of("nosniff"), response.header("X-Content-Type-Options"));
+        assertEquals(Optional.of("no-store"), response.header("Cache-Control"));
+        assertEquals(Optional.empty(), response.header("Server"), "no product or version");
+        assertEquals(Optional.empty(), response.header("Access-Control-Allow-Origin"));
+      }
+    }
+
+    @Test
     void healthNeedsNoToken() {
       assertEquals(200, api.get("/health/alive", null).status());
       Response ready = api.get("/health/ready", null);

@@ -1,0 +1,112 @@
+package io.caseflow.http;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import io.caseflow.testing.ApiClient;
+import io.caseflow.testing.ApiClient.Response;
+import io.caseflow.testing.RunningCaseflow;
+import io.caseflow.testing.TestIssuer;
+import io.caseflow.testing.TestPostgres;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Caseflow as deployed: on PostgreSQL, behind the customer's issuer. Its tokens move a case; a demo
+ * token, a token in the URL and no token are refused.
+ */
+class JwtAuthenticationIT {
+
+  @Test
+  void tokensOfTheIssuerMoveACaseAndNothingElseGetsIn() {
+    try (TestIssuer issuer = new TestIssuer()) {
+      Map<String, Object> settings = new HashMap<>(issuer.settings());
+      settings.put("caseflow.auth.demo-tokens", "embedded-only");
+      try (RunningCaseflow node =
+          RunningCaseflow.onPostgres(TestPostgres.newDatabase(), settings)) {
+        ApiClient api = new ApiClient(node.baseUrl());
+        String alice = issuer.token("alice", "acme", "analyst");
+        String bob = issuer.token("bob", "acme", "reviewer");
+
+        Response opened =
+            withToken(api.request("POST", "/cases", null), alice)
+                .body(
+                    "{\"id\":\"jwt-1\",\"workflow\":\"due-diligence\",\"subject\":\"JWT-1\","
+                        + "\"data\":{\"riskLevel\":\"low\"}}")
+                .send();
+        assertEquals(201, opened.status(), opened::toString);
+        assertEquals(
+            200,
+            withToken(api.request("POST", "/cases/jwt-1/actions/submit", null), alice)
+                .send()
+                .status());
+        Response approved =
+            withToken(api.request("POST", "/cases/jwt-1/actions/approve", null), bob).send();
+        assertEquals(200, approved.status(), approved::toString);
+        assertEquals(
+            "approved",
+            withToken(api.request("GET", "/cases/jwt-1", null), alice)
+                .send()
+                .json()
+                .get("state")
+                .asText());
+
+        assertEquals(
+            404,
+            withToken(
+                    api.request("GET", "/cases/jwt-1", null),
+                    issuer.token("dave", "globex", "analyst", "reviewer"))
+                .send()
+                .status(),
+            "another tenant's principal sees nothing");
+
+        Response demo = api.get("/cases/jwt-1", "alice");
+        assertEquals(401, demo.status(), "demo tokens are off on a real database");
+        assertEquals("unauthenticated", demo.code());
+        assertEquals(
+            Optional.of("Bearer error=\"invalid_token\""), demo.header("WWW-Authenticate"));
+
+        Response none = api.get("/cases/jwt-1", null);
+        assertEquals(401, none.status());
+        assertEquals(Optional.of("Bearer"), none.header("WWW-Authenticate"));
+
+        assertEquals(
+            401,
+            api.get("/cases/jwt-1?access_token=" + alice, null).status(),
+            "a token in the URL counts for nothing");
+      }
+    }
+  }
+
+  /** An issuer that is down does not stop start-up; its tokens are refused until it answers. */
+  @Test
+  void anUnreachableIssuerDoesNotStopStartUp() throws InterruptedException {
+    String token;
+    Map<String, Object> settings;
+    try (TestIssuer gone = new TestIssuer()) {
+      settings = new HashMap<>(gone.settings());
+      token = gone.token("alice", "acme", "analyst");
+    }
+    settings.put("caseflow.auth.demo-tokens", "false");
+    try (RunningCaseflow node = RunningCaseflow.onPostgres(TestPostgres.newDatabase(), settings)) {
+      ApiClient api = new ApiClient(node.baseUrl());
+      awaitReady(api);
+      assertEquals(401, withToken(api.request("GET", "/cases", null), token).send().status());
+    }
+  }
+
+  private static void awaitReady(ApiClient api) throws InterruptedException {
+    for (int attempt = 0; attempt < 120; attempt++) {
+      if (api.get("/health/ready", null).status() == 200) {
+        return;
+      }
+      Thread.sleep(250);
+    }
+    throw new AssertionError("the node did not become ready within 30 s");
+  }
+
+  private static ApiClient.Request withToken(ApiClient.Request request, String token) {
+    return request.header("Authorization", "Bearer " + token);
+  }
+}
