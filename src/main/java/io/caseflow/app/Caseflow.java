@@ -13,6 +13,7 @@ import io.caseflow.notify.CaseEventStreams;
 import io.caseflow.notify.CaseEventTopics;
 import io.caseflow.notify.WebhookDelivery;
 import io.caseflow.notify.WebhookOutbox;
+import io.caseflow.notify.WebhookTargets;
 import io.caseflow.notify.Webhooks;
 import io.caseflow.query.CaseQueries;
 import io.caseflow.readside.CaseProjection;
@@ -255,11 +256,12 @@ public final class Caseflow implements AutoCloseable {
    */
   private static Webhooks startWebhooks(
       ActorSystem<Void> system, CaseflowSettings settings, Storage storage, Clock clock) {
+    WebhookTargets targets = WebhookTargets.of(settings.webhooks());
     WebhookDelivery delivery =
-        new WebhookDelivery(storage.dataSource(), settings.webhooks(), clock);
+        new WebhookDelivery(system, storage.dataSource(), settings.webhooks(), targets, clock);
     ClusterJob.init(
         system, "webhook-delivery", delivery::runOnce, settings.webhooks().pollInterval());
-    return new Webhooks(storage.dataSource(), clock);
+    return new Webhooks(storage.dataSource(), targets, clock);
   }
 
   /** Signed JWTs first, when an issuer is set; then the demo tokens, where they are accepted. */

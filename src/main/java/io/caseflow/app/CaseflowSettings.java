@@ -51,16 +51,20 @@ public record CaseflowSettings(
     }
   }
 
-  /** Whether the demo tokens are accepted: always, never, or only on the embedded default. */
-  public enum DemoTokens {
+  /** Whether something is on: always, never, or only on the embedded default. */
+  public enum Toggle {
     TRUE,
     FALSE,
-    EMBEDDED_ONLY
+    EMBEDDED_ONLY;
+
+    boolean isOn(Db db) {
+      return this == TRUE || (this == EMBEDDED_ONLY && db.isEmbedded());
+    }
   }
 
   /** Signed JWTs, when an issuer is set; the demo tokens, as {@code demoTokens} says. */
   public record Auth(
-      Optional<JwtSettings> jwt, DemoTokens demoTokens, Map<String, Principal> demoPrincipals) {}
+      Optional<JwtSettings> jwt, Toggle demoTokens, Map<String, Principal> demoPrincipals) {}
 
   /**
    * The interface the API listens on: as set, or when it is not, loopback while demo tokens are
@@ -75,8 +79,7 @@ public record CaseflowSettings(
 
   /** Whether demo tokens are accepted with this database. */
   public boolean demoTokensAccepted() {
-    return auth.demoTokens() == DemoTokens.TRUE
-        || (auth.demoTokens() == DemoTokens.EMBEDDED_ONLY && db.isEmbedded());
+    return auth.demoTokens().isOn(db);
   }
 
   /**
@@ -98,6 +101,16 @@ public record CaseflowSettings(
 
   public static CaseflowSettings from(Config config) {
     Reader reader = new Reader(config);
+    Db db =
+        new Db(
+            reader.jdbcUrl("db.url"),
+            reader.read("db.user", Config::getString),
+            reader.read("db.password", Config::getString),
+            reader.positive("db.journal-pool-size", Config::getInt),
+            reader.positive("db.read-journal-pool-size", Config::getInt),
+            reader.positive("db.service-pool-size", Config::getInt),
+            reader.positive("db.connection-timeout", Config::getDuration));
+    Toggle plainHttpWebhooks = reader.toggle("webhooks.allow-http");
     CaseflowSettings settings =
         new CaseflowSettings(
             new HttpSettings(
@@ -114,18 +127,11 @@ public record CaseflowSettings(
                     reader.read("auth.operator-role", Config::getString),
                     reader.read("auth.admin-role", Config::getString))),
             Path.of(reader.read("data-dir", Config::getString)),
-            new Db(
-                reader.jdbcUrl("db.url"),
-                reader.read("db.user", Config::getString),
-                reader.read("db.password", Config::getString),
-                reader.positive("db.journal-pool-size", Config::getInt),
-                reader.positive("db.read-journal-pool-size", Config::getInt),
-                reader.positive("db.service-pool-size", Config::getInt),
-                reader.positive("db.connection-timeout", Config::getDuration)),
+            db,
             Optional.of(reader.read("workflows-dir", Config::getString))
                 .filter(dir -> !dir.isBlank())
                 .map(Path::of),
-            new Auth(reader.jwt(), reader.demoTokens("auth.demo-tokens"), reader.principals()),
+            new Auth(reader.jwt(), reader.toggle("auth.demo-tokens"), reader.principals()),
             new Node(
                 reader.read("cluster.host", Config::getString),
                 reader.port("cluster.port"),
@@ -147,7 +153,9 @@ public record CaseflowSettings(
                 reader.positive("webhooks.max-backoff", Config::getDuration),
                 reader.positive("webhooks.request-timeout", Config::getDuration),
                 reader.positive("webhooks.poll-interval", Config::getDuration),
-                reader.positive("webhooks.batch-size", Config::getInt)),
+                reader.positive("webhooks.batch-size", Config::getInt),
+                plainHttpWebhooks.isOn(db),
+                reader.read("webhooks.allowed-private-targets", Config::getStringList)),
             new SagaSettings(
                 reader.positive("sagas.step-timeout", Config::getDuration),
                 reader.positive("sagas.recovery-interval", Config::getDuration),
@@ -264,10 +272,10 @@ public record CaseflowSettings(
       return List.copyOf(seeds);
     }
 
-    DemoTokens demoTokens(String path) {
+    Toggle toggle(String path) {
       String value = read(path, Config::getString).trim();
       try {
-        return DemoTokens.valueOf(value.toUpperCase(java.util.Locale.ROOT).replace('-', '_'));
+        return Toggle.valueOf(value.toUpperCase(java.util.Locale.ROOT).replace('-', '_'));
       } catch (IllegalArgumentException e) {
         throw new InvalidSettingException(
             ROOT + path, "must be true, false or embedded-only, was " + value);

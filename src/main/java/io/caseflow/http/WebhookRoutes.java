@@ -116,6 +116,10 @@ final class WebhookRoutes extends JsonBodyDirectives {
     }
     return answer(
         () -> {
+          Optional<String> refused = webhooks.targetRefusal(body.url());
+          if (refused.isPresent()) {
+            return invalidField("url", refused.get()).orElseThrow();
+          }
           Subscription subscription =
               webhooks.subscribe(
                   principal.tenant(), body.url(), events, body.secret(), principal.userId());

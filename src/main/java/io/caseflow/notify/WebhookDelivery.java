@@ -1,18 +1,27 @@
 package io.caseflow.notify;
 
 import io.caseflow.readside.Sql;
+import java.net.InetSocketAddress;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Clock;
-import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.Executor;
+import java.util.concurrent.TimeUnit;
 import javax.sql.DataSource;
+import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.actor.typed.DispatcherSelector;
+import org.apache.pekko.http.javadsl.ClientTransport;
+import org.apache.pekko.http.javadsl.Http;
+import org.apache.pekko.http.javadsl.model.ContentTypes;
+import org.apache.pekko.http.javadsl.model.HttpRequest;
+import org.apache.pekko.http.javadsl.model.headers.RawHeader;
+import org.apache.pekko.http.javadsl.settings.ClientConnectionSettings;
+import org.apache.pekko.http.javadsl.settings.ConnectionPoolSettings;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -41,20 +50,49 @@ public final class WebhookDelivery {
   /** {@code error} is null when the receiver accepted the delivery. */
   private record Outcome(Due delivery, String error) {}
 
+  private final ActorSystem<?> system;
   private final DataSource dataSource;
   private final WebhookSettings settings;
+  private final WebhookTargets targets;
   private final Clock clock;
-  private final HttpClient client;
+  private final Http http;
+  private final ConnectionPoolSettings pool;
 
-  public WebhookDelivery(DataSource dataSource, WebhookSettings settings, Clock clock) {
+  /**
+   * Deliveries connect only to addresses {@code targets} allows, checked when each connection is
+   * opened, on the address it then uses; redirects are never followed.
+   */
+  public WebhookDelivery(
+      ActorSystem<?> system,
+      DataSource dataSource,
+      WebhookSettings settings,
+      WebhookTargets targets,
+      Clock clock) {
+    this.system = system;
     this.dataSource = dataSource;
     this.settings = settings;
+    this.targets = targets;
     this.clock = clock;
-    this.client =
-        HttpClient.newBuilder()
-            .connectTimeout(settings.requestTimeout())
-            .followRedirects(HttpClient.Redirect.NEVER)
-            .build();
+    this.http = Http.get(system);
+    Executor blocking = system.dispatchers().lookup(DispatcherSelector.blocking());
+    this.pool =
+        ConnectionPoolSettings.create(system.classicSystem())
+            .withConnectionSettings(
+                ClientConnectionSettings.create(system.classicSystem())
+                    .withConnectingTimeout(settings.requestTimeout()))
+            .withTransport(
+                ClientTransport.withCustomResolver(
+                    (host, port) ->
+                        CompletableFuture.supplyAsync(
+                            () -> checkedAddress(host, (Integer) port), blocking)));
+  }
+
+  private InetSocketAddress checkedAddress(String host, int port) {
+    try {
+      return targets.address(host, port);
+    } catch (WebhookTargets.Refused e) {
+      throw new CompletionException(e);
+    }
   }
 
   /** Sends one batch of due deliveries and records each outcome. Blocking. */
@@ -102,32 +140,52 @@ public final class WebhookDelivery {
     long timestamp = clock.instant().getEpochSecond();
     HttpRequest request;
     try {
+      URI url = URI.create(delivery.url());
+      Optional<String> refused = targets.schemeRefusal(url);
+      if (refused.isPresent()) {
+        return CompletableFuture.completedFuture(
+            new Outcome(delivery, "target refused: " + refused.get()));
+      }
       request =
-          HttpRequest.newBuilder(URI.create(delivery.url()))
-              .timeout(settings.requestTimeout())
-              .header("Content-Type", "application/json")
-              .header(WebhookSignature.EVENT_ID_HEADER, delivery.eventId())
-              .header(WebhookSignature.EVENT_TYPE_HEADER, delivery.eventType())
-              .header(WebhookSignature.TIMESTAMP_HEADER, Long.toString(timestamp))
-              .header(
-                  WebhookSignature.SIGNATURE_HEADER,
-                  WebhookSignature.sign(delivery.secret(), timestamp, delivery.payload()))
-              .POST(HttpRequest.BodyPublishers.ofString(delivery.payload()))
-              .build();
+          HttpRequest.POST(delivery.url())
+              .withEntity(ContentTypes.APPLICATION_JSON, delivery.payload())
+              .addHeaders(
+                  List.of(
+                      RawHeader.create(WebhookSignature.EVENT_ID_HEADER, delivery.eventId()),
+                      RawHeader.create(WebhookSignature.EVENT_TYPE_HEADER, delivery.eventType()),
+                      RawHeader.create(WebhookSignature.TIMESTAMP_HEADER, Long.toString(timestamp)),
+                      RawHeader.create(
+                          WebhookSignature.SIGNATURE_HEADER,
+                          WebhookSignature.sign(
+                              delivery.secret(), timestamp, delivery.payload()))));
     } catch (IllegalArgumentException e) {
       return CompletableFuture.completedFuture(new Outcome(delivery, e.toString()));
     }
-    return client
-        .sendAsync(request, HttpResponse.BodyHandlers.discarding())
+    return http.singleRequest(
+            request, http.defaultClientHttpsContext(), pool, system.classicSystem().log())
+        .toCompletableFuture()
+        .orTimeout(settings.requestTimeout().toMillis(), TimeUnit.MILLISECONDS)
         .handle(
             (response, error) -> {
               if (error != null) {
-                Throwable cause = error.getCause() == null ? error : error.getCause();
-                return new Outcome(delivery, cause.toString());
+                return new Outcome(delivery, describe(error));
               }
-              int status = response.statusCode();
+              response.discardEntityBytes(system);
+              int status = response.status().intValue();
               return new Outcome(delivery, status / 100 == 2 ? null : "HTTP " + status);
             });
+  }
+
+  /** A refusal of the target wherever it sits in the chain of causes, else the failure itself. */
+  private static String describe(Throwable error) {
+    for (Throwable cause = error; cause != null; cause = cause.getCause()) {
+      if (cause instanceof WebhookTargets.Refused refused) {
+        return "target refused: " + refused.getMessage();
+      }
+    }
+    Throwable failure =
+        error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
+    return failure.toString();
   }
 
   private void record(Outcome outcome) {
@@ -146,7 +204,7 @@ public final class WebhookDelivery {
               + " last_error = ? WHERE id = ?",
           dead ? DEAD : PENDING,
           attempts,
-          dead ? clock.instant() : clock.instant().plus(backoff(attempts)),
+          dead ? clock.instant() : clock.instant().plus(settings.backoff(attempts)),
           error.length() > MAX_ERROR_LENGTH ? error.substring(0, MAX_ERROR_LENGTH) : error,
           delivery.id());
       if (dead) {
@@ -161,14 +219,5 @@ public final class WebhookDelivery {
       // The delivery stays as it was and is sent again: at least once.
       log.warn("Cannot record the outcome of webhook delivery {}", delivery.id(), e);
     }
-  }
-
-  /** Doubling from the initial backoff up to the maximum, each wait jittered to 50-100 %. */
-  Duration backoff(int attempts) {
-    long initial = settings.initialBackoff().toMillis();
-    long ceiling = settings.maxBackoff().toMillis();
-    long exponential = initial << Math.min(attempts - 1, 30);
-    long capped = exponential <= 0 ? ceiling : Math.min(ceiling, exponential);
-    return Duration.ofMillis(capped / 2 + ThreadLocalRandom.current().nextLong(capped / 2 + 1));
   }
 }

@@ -37,11 +37,21 @@ public final class Webhooks {
   private static final String SUBSCRIPTION_COLUMNS = "id, url, event_types, created_at, created_by";
 
   private final DataSource dataSource;
+  private final WebhookTargets targets;
   private final Clock clock;
 
-  public Webhooks(DataSource dataSource, Clock clock) {
+  public Webhooks(DataSource dataSource, WebhookTargets targets, Clock clock) {
     this.dataSource = dataSource;
+    this.targets = targets;
     this.clock = clock;
+  }
+
+  /**
+   * Why {@code url} may not be a webhook target (see {@link WebhookTargets}), or empty. Resolves
+   * its host: blocking.
+   */
+  public Optional<String> targetRefusal(String url) {
+    return targets.refusal(url);
   }
 
   public Subscription subscribe(

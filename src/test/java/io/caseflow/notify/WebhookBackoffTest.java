@@ -2,23 +2,22 @@ package io.caseflow.notify;
 
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.time.Clock;
 import java.time.Duration;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class WebhookBackoffTest {
 
-  private final WebhookDelivery delivery =
-      new WebhookDelivery(
-          null,
-          new WebhookSettings(
-              8,
-              Duration.ofSeconds(1),
-              Duration.ofMinutes(10),
-              Duration.ofSeconds(10),
-              Duration.ofMillis(250),
-              32),
-          Clock.systemUTC());
+  private final WebhookSettings delivery =
+      new WebhookSettings(
+          8,
+          Duration.ofSeconds(1),
+          Duration.ofMinutes(10),
+          Duration.ofSeconds(10),
+          Duration.ofMillis(250),
+          32,
+          false,
+          List.of());
 
   @Test
   void waitsDoubleFromTheInitialBackoffJitteredToHalfOrMore() {

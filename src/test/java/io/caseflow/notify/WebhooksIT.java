@@ -45,6 +45,9 @@ class WebhooksIT {
     settings.put("caseflow.webhooks.poll-interval", "100ms");
     settings.put("caseflow.auth.demo-principals.victor.tenant", "globex");
     settings.put("caseflow.auth.demo-principals.victor.roles", List.of("admin"));
+    // The receiver of these tests listens on loopback, over plain http.
+    settings.put("caseflow.webhooks.allow-http", "true");
+    settings.put("caseflow.webhooks.allowed-private-targets", List.of("127.0.0.1"));
     return settings;
   }
 
@@ -166,6 +169,57 @@ class WebhooksIT {
             accepted.stream().map(Delivery::eventId).collect(Collectors.toSet()));
         assertInCaseOrder(accepted);
       }
+    }
+  }
+
+  /**
+   * Server-side request forgery: a webhook may not reach inside the network, neither by its
+   * registered URL nor by a host that resolves elsewhere by the time it is delivered.
+   */
+  @Test
+  void webhooksCannotReachInsideTheNetwork() throws Exception {
+    Map<String, Object> closed = settings();
+    closed.put("caseflow.webhooks.allowed-private-targets", List.of());
+    TestPostgres.Database database = TestPostgres.newDatabase();
+    try (RunningCaseflow node = RunningCaseflow.onPostgres(database, closed);
+        WebhookReceiver receiver = new WebhookReceiver()) {
+      ApiClient api = new ApiClient(node.baseUrl());
+      for (String url :
+          List.of(
+              receiver.url(),
+              "http://127.0.0.1:7626/alive",
+              "http://localhost:7626/alive",
+              "http://[::1]/hook",
+              "http://0.0.0.0/hook",
+              "http://169.254.169.254/latest/meta-data/",
+              "http://10.0.0.1/hook",
+              "http://100.64.0.1/hook",
+              "http://2130706433/hook",
+              "http://0177.0.0.1/hook")) {
+        Response refused =
+            api.post(
+                "/webhooks", "carol", "{\"url\":\"" + url + "\",\"secret\":\"" + SECRET + "\"}");
+        assertEquals(422, refused.status(), url);
+        assertEquals("invalid_field", refused.code(), url);
+        assertEquals("url", refused.json().get("field").asText(), url);
+      }
+      assertEquals(0, api.get("/webhooks", "carol").json().size(), "nothing was registered");
+
+      // A subscription whose host was public when it was registered and is not any more.
+      try (java.sql.Connection connection = database.connect();
+          java.sql.PreparedStatement insert =
+              connection.prepareStatement(
+                  "INSERT INTO webhook_subscriptions (id, tenant, url, event_types, secret,"
+                      + " created_at, created_by) VALUES ('turned-private', 'acme', ?, '', ?,"
+                      + " CURRENT_TIMESTAMP - INTERVAL '1 minute', 'carol')")) {
+        insert.setString(1, receiver.url());
+        insert.setString(2, SECRET);
+        insert.executeUpdate();
+      }
+      open(api, "alice", "ssrf-1");
+      JsonNode dead = awaitDeadLetter(api, "acme:ssrf-1:1");
+      assertTrue(dead.get("lastError").asText().contains("target refused"), dead::toString);
+      assertEquals(List.of(), receiver.received(), "nothing reached the private address");
     }
   }
 

@@ -45,10 +45,12 @@ class SlowCommitIT {
    */
   @Test
   void liveProjectionWaitsOutASlowCommit() throws Exception {
-    JsonNode report = runWithSlowCommit(Map.of("caseflow.read-side.reconcile-interval", "1h"));
-    assertTrue(
-        report.isNull(),
-        "the reconciliation ran, so it may have repaired what the live path missed: " + report);
+    List<JsonNode> reports =
+        runWithSlowCommit(Map.of("caseflow.read-side.reconcile-interval", "1h"));
+    assertEquals(
+        List.of(),
+        reports,
+        "the reconciliation ran, so it may have repaired what the live path missed");
   }
 
   /**
@@ -57,26 +59,38 @@ class SlowCommitIT {
    */
   @Test
   void reconciliationRepairsWhatTheLiveProjectionSkipped() throws Exception {
-    JsonNode report =
+    List<JsonNode> reports =
         runWithSlowCommit(
             Map.of(
                 "jdbc-read-journal.journal-sequence-retrieval.max-tries", 5,
                 "caseflow.read-side.reconcile-interval", "5s",
                 "caseflow.read-side.reconcile-grace", "3s"));
-    assertTrue(report.get("casesRepaired").asInt() >= 1, report::toString);
-    assertTrue(report.get("repaired").toString().contains("acme:" + SLOW_CASE), report::toString);
+    assertTrue(
+        reports.stream()
+            .anyMatch(
+                report ->
+                    report.get("casesRepaired").asInt() >= 1
+                        && report.get("repaired").toString().contains("acme:" + SLOW_CASE)),
+        reports::toString);
   }
 
-  /** Runs the load around the slow commit and answers the reconciliation's last report. */
-  private JsonNode runWithSlowCommit(Map<String, Object> settings) throws Exception {
+  /**
+   * Runs the load around the slow commit and answers every reconciliation report seen meanwhile:
+   * only the last run's is kept, so a later run that found nothing to repair would hide a repair.
+   */
+  private List<JsonNode> runWithSlowCommit(Map<String, Object> settings) throws Exception {
     TestPostgres.Database database = TestPostgres.newDatabase();
     Map<String, Object> overrides = new HashMap<>(settings);
     // The held request must not time out meanwhile: it is acknowledged once the commit lands.
     overrides.put("caseflow.http.ask-timeout", "40s");
     overrides.put("jdbc-journal.circuit-breaker.call-timeout", "60s");
+    // The webhook receiver listens on loopback, over plain http.
+    overrides.put("caseflow.webhooks.allow-http", "true");
+    overrides.put("caseflow.webhooks.allowed-private-targets", List.of("127.0.0.1"));
     try (RunningCaseflow node = RunningCaseflow.onPostgres(database, overrides);
         WebhookReceiver receiver = new WebhookReceiver()) {
       ApiClient api = new ApiClient(node.baseUrl());
+      ReportWatcher watcher = new ReportWatcher(api);
       assertEquals(
           201,
           api.post(
@@ -109,8 +123,6 @@ class SlowCommitIT {
         List<String> cases = new ArrayList<>(flowing.caseIds());
         cases.add(SLOW_CASE);
         new ReadSideExpectation(api, database, "alice", "acme").awaitExact(cases, PATIENCE);
-        // Read at once: the report is the last run's, and a later run finds nothing to repair.
-        JsonNode report = api.get("/admin/read-side", "oscar").json().get("reconciliation");
 
         Set<String> recorded = recordedEvents(database);
         List<String> streamed =
@@ -136,8 +148,34 @@ class SlowCommitIT {
         assertEquals(streamed.size(), recorded.size(), "the live stream repeats none");
         assertEquals(recorded, new HashSet<>(delivered), "every event is delivered by webhook");
         assertEquals(delivered.size(), recorded.size(), "no webhook is delivered twice");
-        return report;
+        return watcher.stop();
       }
+    }
+  }
+
+  /** Collects each distinct reconciliation report, polling faster than the runs come. */
+  private static final class ReportWatcher {
+    private final List<JsonNode> reports = new java.util.concurrent.CopyOnWriteArrayList<>();
+    private final java.util.concurrent.ScheduledExecutorService poller =
+        java.util.concurrent.Executors.newSingleThreadScheduledExecutor();
+
+    ReportWatcher(ApiClient api) {
+      poller.scheduleWithFixedDelay(
+          () -> {
+            JsonNode report = api.get("/admin/read-side", "oscar").json().get("reconciliation");
+            if (!report.isNull() && !reports.contains(report)) {
+              reports.add(report);
+            }
+          },
+          0,
+          200,
+          java.util.concurrent.TimeUnit.MILLISECONDS);
+    }
+
+    List<JsonNode> stop() throws InterruptedException {
+      poller.shutdownNow();
+      poller.awaitTermination(10, java.util.concurrent.TimeUnit.SECONDS);
+      return List.copyOf(reports);
     }
   }
 
