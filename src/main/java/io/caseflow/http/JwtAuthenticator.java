@@ -213,7 +213,8 @@ final class JwtAuthenticator implements Authenticator {
         new DefaultJWTClaimsVerifier<>(
             settings.audience(),
             new JWTClaimsSet.Builder().issuer(settings.issuer().toString()).build(),
-            Set.of("exp", settings.userClaim(), settings.tenantClaim()));
+            // the user and tenant claims may be nested paths: principalOf requires them
+            Set.of("exp"));
     claims.setMaxClockSkew((int) settings.clockSkew().toSeconds());
     processor.setJWTClaimsSetVerifier(claims);
     return processor;

@@ -174,6 +174,26 @@ class JwtAuthenticatorTest {
   }
 
   @Test
+  void readsTheUserAndTenantFromNestedClaimsToo() {
+    Authenticator nested =
+        Authenticator.jwt(settings("account.user", "account.tenant", "roles", Map.of()));
+    String token =
+        issuer.sign(
+            issuer
+                .validClaims("ignored", "ignored", List.of("analyst"))
+                .claim("account", Map.of("user", "erin", "tenant", "acme"))
+                .build(),
+            JWSAlgorithm.RS256);
+    assertEquals(
+        Optional.of(new Principal("erin", "acme", Set.of("analyst"))), nested.authenticate(token));
+    String withoutExpiry =
+        issuer.sign(
+            issuer.validClaims("erin", "acme", List.of()).expirationTime(null).build(),
+            JWSAlgorithm.RS256);
+    assertEquals(Optional.empty(), jwt.authenticate(withoutExpiry), "exp is required");
+  }
+
+  @Test
   void mapsEntraAndAuth0ShapedTokens() {
     Authenticator entra =
         Authenticator.jwt(settings("oid", "tid", "roles", Map.of("Caseflow.Analyst", "analyst")));
