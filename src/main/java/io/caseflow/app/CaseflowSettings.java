@@ -7,6 +7,7 @@ import io.caseflow.cases.Principal;
 import io.caseflow.http.AccessRoles;
 import io.caseflow.http.HttpSettings;
 import io.caseflow.http.JwtSettings;
+import io.caseflow.http.RateLimitSettings;
 import io.caseflow.notify.WebhookSettings;
 import io.caseflow.readside.ReadSideSettings;
 import io.caseflow.saga.SagaSettings;
@@ -125,7 +126,16 @@ public record CaseflowSettings(
                 reader.positive("http.event-stream-stall-timeout", Config::getDuration),
                 new AccessRoles(
                     reader.read("auth.operator-role", Config::getString),
-                    reader.read("auth.admin-role", Config::getString))),
+                    reader.read("auth.admin-role", Config::getString)),
+                new RateLimitSettings(
+                    reader.read("rate-limits.enabled", Config::getBoolean),
+                    reader.positive("rate-limits.principal-commands", Config::getLong),
+                    reader.positive("rate-limits.principal-queries", Config::getLong),
+                    reader.positive("rate-limits.tenant-commands", Config::getLong),
+                    reader.positive("rate-limits.tenant-queries", Config::getLong),
+                    reader.positive("rate-limits.unauthenticated", Config::getLong),
+                    reader.positive("rate-limits.streams-per-principal", Config::getInt),
+                    reader.positive("rate-limits.streams-per-node", Config::getInt))),
             Path.of(reader.read("data-dir", Config::getString)),
             db,
             Optional.of(reader.read("workflows-dir", Config::getString))

@@ -41,12 +41,14 @@ final class EventRoutes extends AllDirectives {
 
   private static final Pattern CASE_POSITION = Pattern.compile("\\d{1,18}");
   private static final ByteString HEARTBEAT = ByteString.fromString(":\n\n");
+  private static final Duration STREAM_RETRY_AFTER = Duration.ofSeconds(5);
 
   private final CaseEventStreams streams;
   private final CaseHistory history;
   private final EventStreamSettings settings;
   private final Executor blocking;
   private final Problems problems;
+  private final RateLimits limits;
 
   /** How often an idle stream gets a heartbeat, and how long a client may stall. */
   record EventStreamSettings(Duration heartbeat, Duration stallTimeout) {}
@@ -56,17 +58,19 @@ final class EventRoutes extends AllDirectives {
       CaseHistory history,
       EventStreamSettings settings,
       Executor blocking,
-      Problems problems) {
+      Problems problems,
+      RateLimits limits) {
     this.streams = streams;
     this.history = history;
     this.settings = settings;
     this.blocking = blocking;
     this.problems = problems;
+    this.limits = limits;
   }
 
   Route routes(Principal principal) {
     return concat(
-        path("events", () -> get(() -> tenantStream(principal.tenant()))),
+        path("events", () -> get(() -> tenantStream(principal))),
         path(
             PathMatchers.segment("cases").slash(PathMatchers.segment()).slash("events"),
             id -> get(() -> caseStream(principal, id))));
@@ -77,14 +81,15 @@ final class EventRoutes extends AllDirectives {
    * That position is fixed before the response starts, so whatever is committed after a client sees
    * the response headers is on its stream.
    */
-  private Route tenantStream(String tenant) {
+  private Route tenantStream(Principal principal) {
+    String tenant = principal.tenant();
     return lastEventId(
         after ->
             after.isPresent()
-                ? stream(streams.ofTenant(tenant, tenantPosition(after.get())))
+                ? stream(principal, streams.ofTenant(tenant, tenantPosition(after.get())))
                 : whenStored(
                     CompletableFuture.supplyAsync(streams::newestPosition, blocking),
-                    newest -> stream(streams.ofTenant(tenant, newest))));
+                    newest -> stream(principal, streams.ofTenant(tenant, newest))));
   }
 
   /** Without {@code Last-Event-ID} the stream starts at the case's first event. */
@@ -100,7 +105,7 @@ final class EventRoutes extends AllDirectives {
               history.exists(caseId),
               exists ->
                   exists
-                      ? stream(streams.ofCase(caseId, position))
+                      ? stream(principal, streams.ofCase(caseId, position))
                       : complete(problems.of(ErrorCode.CASE_NOT_FOUND, Map.of("caseId", id))));
         });
   }
@@ -144,12 +149,22 @@ final class EventRoutes extends AllDirectives {
    * Frames are written here rather than by Pekko's SSE marshaller so that heartbeats are comment
    * lines, which no client mistakes for an event. Event data is compact JSON: one line.
    */
-  private Route stream(Source<Positioned, NotUsed> events) {
+  private Route stream(Principal principal, Source<Positioned, NotUsed> events) {
+    Optional<Runnable> permit = limits.openStream(principal);
+    if (permit.isEmpty()) {
+      return complete(
+          problems.rateLimited(new RateLimits.Limited("open live streams", STREAM_RETRY_AFTER)));
+    }
     Source<ByteString, NotUsed> frames =
         events
             .map(positioned -> ByteString.fromString(frame(positioned)))
             .keepAlive(settings.heartbeat(), () -> HEARTBEAT)
-            .backpressureTimeout(settings.stallTimeout());
+            .backpressureTimeout(settings.stallTimeout())
+            .watchTermination(
+                (notUsed, done) -> {
+                  done.whenComplete((ended, error) -> permit.get().run());
+                  return notUsed;
+                });
     return complete(
         HttpResponse.create()
             .withEntity(

@@ -9,6 +9,7 @@ import io.caseflow.query.CaseQueries;
 import io.caseflow.readside.ReadSideAdmin;
 import io.caseflow.saga.Sagas;
 import io.caseflow.workflow.WorkflowRegistry;
+import java.net.InetAddress;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -17,7 +18,11 @@ import java.util.concurrent.Executor;
 import java.util.function.Function;
 import java.util.function.Supplier;
 import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
+import org.apache.pekko.http.javadsl.model.AttributeKeys;
+import org.apache.pekko.http.javadsl.model.HttpHeader;
+import org.apache.pekko.http.javadsl.model.HttpMethods;
 import org.apache.pekko.http.javadsl.model.HttpResponse;
+import org.apache.pekko.http.javadsl.model.RemoteAddress;
 import org.apache.pekko.http.javadsl.model.StatusCodes;
 import org.apache.pekko.http.javadsl.model.headers.RawHeader;
 import org.apache.pekko.http.javadsl.server.AllDirectives;
@@ -41,6 +46,7 @@ public final class HttpApi extends AllDirectives {
   private static final String BEARER = "Bearer ";
 
   private final Authenticator authenticator;
+  private final RateLimits limits;
   private final WorkflowRegistry workflows;
   private final ReadinessCheck readiness;
   private final Json json;
@@ -68,6 +74,7 @@ public final class HttpApi extends AllDirectives {
 
   public HttpApi(HttpSettings settings, Authenticator authenticator, Services services) {
     this.authenticator = authenticator;
+    this.limits = new RateLimits(settings.rateLimits());
     this.workflows = services.workflows();
     this.readiness = services.readiness();
     this.json = new Json(settings.maxJsonDepth());
@@ -103,7 +110,8 @@ public final class HttpApi extends AllDirectives {
             new EventRoutes.EventStreamSettings(
                 settings.eventStreamHeartbeat(), settings.eventStreamStallTimeout()),
             services.blocking(),
-            problems);
+            problems,
+            limits);
     this.webhooks =
         new WebhookRoutes(
             settings.roles().admin(),
@@ -179,30 +187,48 @@ public final class HttpApi extends AllDirectives {
     return complete(json.response(workflows.all().stream().map(WorkflowView::of).toList()));
   }
 
-  /** Only the Authorization header counts: tokens in URLs end up in logs and are refused. */
+  /**
+   * Only the Authorization header counts: tokens in URLs end up in logs and are refused. A source
+   * address whose refused tokens used up its budget is answered 429 before its token is looked at;
+   * an authenticated principal spends its own and its tenant's budget, commands and queries apart.
+   */
   private Route authenticated(Function<Principal, Route> inner) {
-    return optionalHeaderValueByName(
-        "Authorization",
-        header -> {
+    return extractRequest(
+        request -> {
+          String address =
+              request
+                  .getAttribute(AttributeKeys.remoteAddress)
+                  .flatMap(RemoteAddress::getAddress)
+                  .map(InetAddress::getHostAddress)
+                  .orElse("unknown");
+          Optional<RateLimits.Limited> blocked = limits.unauthenticatedBlocked(address);
+          if (blocked.isPresent()) {
+            return complete(problems.rateLimited(blocked.get()));
+          }
           Optional<String> token =
-              header
+              request
+                  .getHeader("Authorization")
+                  .map(HttpHeader::value)
                   .filter(value -> value.regionMatches(true, 0, BEARER, 0, BEARER.length()))
                   .map(value -> value.substring(BEARER.length()).trim());
-          return token
-              .flatMap(authenticator::authenticate)
-              .map(inner)
-              .orElseGet(
-                  () ->
-                      complete(
-                          problems
-                              .of(ErrorCode.UNAUTHENTICATED, Map.of())
-                              .addHeader(
-                                  RawHeader.create(
-                                      "WWW-Authenticate",
-                                      // RFC 6750: an error code only when a token was sent
-                                      token.isPresent()
-                                          ? "Bearer error=\"invalid_token\""
-                                          : "Bearer"))));
+          Optional<Principal> principal = token.flatMap(authenticator::authenticate);
+          if (principal.isEmpty()) {
+            limits.unauthenticated(address);
+            return complete(
+                problems
+                    .of(ErrorCode.UNAUTHENTICATED, Map.of())
+                    .addHeader(
+                        RawHeader.create(
+                            "WWW-Authenticate",
+                            // RFC 6750: an error code only when a token was sent
+                            token.isPresent() ? "Bearer error=\"invalid_token\"" : "Bearer")));
+          }
+          boolean query =
+              request.method().equals(HttpMethods.GET) || request.method().equals(HttpMethods.HEAD);
+          return limits
+              .request(principal.get(), query)
+              .map(limited -> complete(problems.rateLimited(limited)))
+              .orElseGet(() -> inner.apply(principal.get()));
         });
   }
 

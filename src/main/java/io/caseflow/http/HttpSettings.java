@@ -18,4 +18,5 @@ public record HttpSettings(
     Duration eventStreamPollInterval,
     Duration eventStreamHeartbeat,
     Duration eventStreamStallTimeout,
-    AccessRoles roles) {}
+    AccessRoles roles,
+    RateLimitSettings rateLimits) {}

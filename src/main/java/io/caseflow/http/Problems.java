@@ -11,6 +11,7 @@ import org.apache.pekko.http.javadsl.model.HttpResponse;
 import org.apache.pekko.http.javadsl.model.MediaTypes;
 import org.apache.pekko.http.javadsl.model.StatusCode;
 import org.apache.pekko.http.javadsl.model.StatusCodes;
+import org.apache.pekko.http.javadsl.model.headers.RawHeader;
 
 /**
  * Turns error codes into RFC 9457 {@code application/problem+json} responses. This is the one place
@@ -48,6 +49,7 @@ final class Problems {
       case VERSION_CONFLICT -> StatusCodes.PRECONDITION_FAILED;
       case MISSING_FIELD, INVALID_FIELD, IDEMPOTENCY_KEY_REUSED ->
           StatusCodes.UNPROCESSABLE_CONTENT;
+      case RATE_LIMITED -> StatusCodes.TOO_MANY_REQUESTS;
       case UNAVAILABLE -> StatusCodes.SERVICE_UNAVAILABLE;
       case INTERNAL_ERROR -> StatusCodes.INTERNAL_SERVER_ERROR;
     };
@@ -65,6 +67,13 @@ final class Problems {
     return HttpResponse.create()
         .withStatus(status)
         .withEntity(HttpEntities.create(PROBLEM_JSON, json.write(body)));
+  }
+
+  /** {@code 429 rate_limited}, with {@code Retry-After} in whole seconds. */
+  HttpResponse rateLimited(RateLimits.Limited limited) {
+    String seconds = Long.toString(limited.retryAfterSeconds());
+    return of(ErrorCode.RATE_LIMITED, Map.of("what", limited.what(), "retryAfter", seconds))
+        .addHeader(RawHeader.create("Retry-After", seconds));
   }
 
   HttpResponse malformed(String reason) {

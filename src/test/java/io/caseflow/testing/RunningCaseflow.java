@@ -61,6 +61,8 @@ public final class RunningCaseflow implements AutoCloseable {
     settings.put("caseflow.http.interface", "127.0.0.1");
     settings.put("caseflow.http.port", 0);
     settings.putIfAbsent("caseflow.cluster.management-port", 0);
+    // Tests drive few demo users far past a person's rate; RateLimitsIT turns the limits on.
+    settings.putIfAbsent("caseflow.rate-limits.enabled", false);
     settings.put("caseflow.data-dir", dataDir.toString());
     Config config = ConfigFactory.parseMap(settings).withFallback(ConfigFactory.load()).resolve();
     return new RunningCaseflow(Caseflow.start(config), dataDir, postgres);

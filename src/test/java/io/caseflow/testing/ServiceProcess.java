@@ -86,6 +86,8 @@ public final class ServiceProcess implements AutoCloseable {
     builder.environment().put("CASEFLOW_HTTP_INTERFACE", "127.0.0.1");
     builder.environment().put("CASEFLOW_MANAGEMENT_PORT", Integer.toString(managementPort));
     builder.environment().put("CASEFLOW_DATA_DIR", dataDir.toString());
+    // Loads and benchmarks drive few demo users far past a person's rate; RateLimitsIT tests them.
+    builder.environment().put("CASEFLOW_RATE_LIMITS", "false");
     builder.environment().putAll(environment);
     process = builder.start();
     return this;
