@@ -3,7 +3,6 @@ package io.caseflow.testing;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.ExecutionException;
@@ -27,9 +26,7 @@ public final class RestartablePostgres implements AutoCloseable {
   public RestartablePostgres() {
     try {
       dataDir = Files.createTempDirectory("caseflow-pg");
-      try (ServerSocket socket = new ServerSocket(0)) {
-        port = socket.getLocalPort();
-      }
+      port = ServiceProcess.freePort();
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }

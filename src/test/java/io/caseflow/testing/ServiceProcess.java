@@ -176,11 +176,33 @@ public final class ServiceProcess implements AutoCloseable {
     }
   }
 
+  /** Ports this JVM handed out, so that two processes it starts never get the same one. */
+  private static final java.util.Set<Integer> HANDED_OUT =
+      java.util.concurrent.ConcurrentHashMap.newKeySet();
+
+  /**
+   * A port that is free now, for a process that binds it seconds later. It is taken below Linux's
+   * ephemeral range (32768 and up): a port the kernel picks for {@code new ServerSocket(0)} is one
+   * it also gives outgoing connections, and one of those took such a port before a node bound it
+   * (BindException at cluster start).
+   */
   public static int freePort() {
-    try (ServerSocket socket = new ServerSocket(0)) {
-      return socket.getLocalPort();
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
+    java.util.concurrent.ThreadLocalRandom random =
+        java.util.concurrent.ThreadLocalRandom.current();
+    for (int attempt = 0; attempt < 1000; attempt++) {
+      int port = random.nextInt(20_000, 32_768);
+      if (HANDED_OUT.contains(port)) {
+        continue;
+      }
+      try (ServerSocket socket = new ServerSocket()) {
+        socket.bind(new java.net.InetSocketAddress("127.0.0.1", port));
+      } catch (IOException taken) {
+        continue;
+      }
+      if (HANDED_OUT.add(port)) {
+        return port;
+      }
     }
+    throw new IllegalStateException("no free port between 20000 and 32767");
   }
 }
