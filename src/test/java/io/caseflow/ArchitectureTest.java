@@ -22,6 +22,8 @@ import io.caseflow.readside.ReadSideRebuild;
 import io.caseflow.readside.ReadSideSlices;
 import io.caseflow.readside.Reconciliation;
 import io.caseflow.readside.Sql;
+import io.caseflow.refusals.RefusalRecorder;
+import io.caseflow.refusals.Refusals;
 import io.caseflow.saga.SagaStatus;
 import java.sql.Connection;
 import java.util.List;
@@ -102,7 +104,9 @@ class ArchitectureTest {
               Reconciliation.class,
               ReadSideRebuild.class,
               ReadSideSlices.class,
-              SagaStatus.class)
+              SagaStatus.class,
+              RefusalRecorder.class,
+              Refusals.class)
           .should()
           .callMethod(Sql.class, "update", Connection.class, String.class, Object[].class)
           .orShould()
@@ -111,5 +115,5 @@ class ArchitectureTest {
               "query tables are derived from events by the projection handler alone (its dead"
                   + " letters, the reconciliation report, the slice rows and the rebuild's reset"
                   + " aside); the webhook tables belong to notify, saga_status to the saga"
-                  + " status projection");
+                  + " status projection, the refusal log to its recorder and its retention");
 }

@@ -25,8 +25,11 @@ import io.caseflow.readside.ReadSideRebuild;
 import io.caseflow.readside.ReadSideSettings;
 import io.caseflow.readside.ReadSideSlices;
 import io.caseflow.readside.Reconciliation;
+import io.caseflow.refusals.RefusalRecorder;
+import io.caseflow.refusals.Refusals;
 import io.caseflow.saga.Sagas;
 import io.caseflow.workflow.WorkflowRegistry;
+import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -35,9 +38,12 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
+import org.apache.pekko.Done;
 import org.apache.pekko.actor.BootstrapSetup;
+import org.apache.pekko.actor.CoordinatedShutdown;
 import org.apache.pekko.actor.setup.ActorSystemSetup;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.DispatcherSelector;
@@ -186,6 +192,8 @@ public final class Caseflow implements AutoCloseable {
     ClusterJob.init(
         system, "saga-recovery", sagas::wakeUnfinished, settings.sagas().recoveryInterval());
     Executor blocking = system.dispatchers().lookup(DispatcherSelector.blocking());
+    Refusals refusals = new Refusals(storage.dataSource());
+    RefusalRecorder refusalRecorder = startRefusalLog(system, settings, storage, refusals, clock);
     HttpApi api =
         new HttpApi(
             settings.http(),
@@ -196,7 +204,11 @@ public final class Caseflow implements AutoCloseable {
                 workflows,
                 new CaseQueries(storage.dataSource()),
                 readSide,
-                readiness(NodeReadiness.of(system.classicSystem(), storage), readSide, blocking),
+                readiness(
+                    NodeReadiness.of(system.classicSystem(), storage),
+                    readSide,
+                    refusalRecorder,
+                    blocking),
                 new CaseEventStreams(
                     system,
                     READ_JOURNAL,
@@ -206,6 +218,9 @@ public final class Caseflow implements AutoCloseable {
                     settings.http().eventStreamPollInterval()),
                 webhooks,
                 sagas,
+                refusalRecorder,
+                refusals,
+                clock,
                 blocking,
                 () -> UUID.randomUUID().toString()));
     ServerBinding binding =
@@ -264,6 +279,43 @@ public final class Caseflow implements AutoCloseable {
     return new Webhooks(storage.dataSource(), targets, clock);
   }
 
+  /**
+   * Each node writes the refusals it answered until it stops serving (the binding is unbound in an
+   * earlier phase of the coordinated shutdown); one node removes those past their retention.
+   */
+  private static RefusalRecorder startRefusalLog(
+      ActorSystem<Void> system,
+      CaseflowSettings settings,
+      Storage storage,
+      Refusals refusals,
+      Clock clock) {
+    RefusalRecorder recorder = RefusalRecorder.start(storage.dataSource(), settings.refusals());
+    CoordinatedShutdown.get(system)
+        .addTask(
+            CoordinatedShutdown.PhaseBeforeActorSystemTerminate(),
+            "write-refusals",
+            () ->
+                CompletableFuture.runAsync(
+                        recorder::close, system.dispatchers().lookup(DispatcherSelector.blocking()))
+                    .thenApply(done -> Done.getInstance()));
+    Duration retention = settings.refusals().retention();
+    ClusterJob.init(
+        system,
+        "refusal-retention",
+        () -> {
+          try {
+            long removed = refusals.deleteRecordedBefore(clock.instant().minus(retention));
+            if (removed > 0) {
+              log.info("Removed {} refusals older than {}", removed, retention);
+            }
+          } catch (SQLException e) {
+            throw new IllegalStateException("Refusals past their retention were not removed", e);
+          }
+        },
+        settings.refusals().cleanupInterval());
+    return recorder;
+  }
+
   /** Signed JWTs first, when an issuer is set; then the demo tokens, where they are accepted. */
   private static Authenticator authenticator(CaseflowSettings settings) {
     List<Authenticator> authenticators = new ArrayList<>();
@@ -303,9 +355,12 @@ public final class Caseflow implements AutoCloseable {
     return host.equals("localhost") || host.startsWith("127.") || host.equals("::1");
   }
 
-  /** The node's readiness checks; read-side lag is reported alongside, not judged. */
+  /**
+   * The node's readiness checks; read-side lag and the refusals this node could not keep are
+   * reported alongside, not judged.
+   */
   private static ReadinessCheck readiness(
-      NodeReadiness node, ReadSideAdmin readSide, Executor blocking) {
+      NodeReadiness node, ReadSideAdmin readSide, RefusalRecorder refusals, Executor blocking) {
     return () ->
         node.evaluate()
             .thenApplyAsync(
@@ -314,6 +369,7 @@ public final class Caseflow implements AutoCloseable {
                   if (checks.get("database")) {
                     details.put("readSideLag", readSide.lag());
                   }
+                  details.put("refusalsNotRecorded", refusals.notRecorded());
                   return new ReadinessCheck.Readiness(checks, details);
                 },
                 blocking);

@@ -10,6 +10,7 @@ import io.caseflow.http.JwtSettings;
 import io.caseflow.http.RateLimitSettings;
 import io.caseflow.notify.WebhookSettings;
 import io.caseflow.readside.ReadSideSettings;
+import io.caseflow.refusals.RefusalSettings;
 import io.caseflow.saga.SagaSettings;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -36,7 +37,8 @@ public record CaseflowSettings(
     Node node,
     ReadSideSettings readSide,
     WebhookSettings webhooks,
-    SagaSettings sagas) {
+    SagaSettings sagas,
+    RefusalSettings refusals) {
 
   public record Db(
       String url,
@@ -170,7 +172,12 @@ public record CaseflowSettings(
                 reader.positive("sagas.step-timeout", Config::getDuration),
                 reader.positive("sagas.recovery-interval", Config::getDuration),
                 reader.positive("sagas.stuck-after", Config::getDuration),
-                reader.read("sagas.halt-after", Config::getString)));
+                reader.read("sagas.halt-after", Config::getString)),
+            new RefusalSettings(
+                reader.positive("refusals.queue-size", Config::getInt),
+                reader.positive("refusals.batch-size", Config::getInt),
+                reader.positive("refusals.retention", Config::getDuration),
+                reader.positive("refusals.cleanup-interval", Config::getDuration)));
     reader.rejectUnknown();
     Node node = settings.node();
     String joinSetting =
@@ -194,6 +201,11 @@ public record CaseflowSettings(
           "caseflow.db.connection-timeout",
           "must be shorter than caseflow.http.ask-timeout, or requests time out before the"
               + " database is even tried");
+    }
+    if (settings.refusals().retention().compareTo(RefusalSettings.MIN_RETENTION) < 0) {
+      throw new InvalidSettingException(
+          "caseflow.refusals.retention",
+          "must be at least a day: the database refuses to remove younger refusals");
     }
     return settings;
   }

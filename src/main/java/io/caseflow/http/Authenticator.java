@@ -14,6 +14,17 @@ public interface Authenticator {
 
   Optional<Principal> authenticate(String bearerToken);
 
+  /** Who a token says it is, before or without verification; for the refusal log only. */
+  record Claimed(Optional<String> user, Optional<String> tenant) {}
+
+  /**
+   * What a refused token claims, if it is of this authenticator's kind and can be read at all;
+   * nothing for tokens that are secrets themselves (demo tokens), which are never written down.
+   */
+  default Optional<Claimed> unverifiedClaims(String bearerToken) {
+    return Optional.empty();
+  }
+
   /** The demo principals of the embedded default: token {@code demo-<user id>}. */
   static Authenticator demoTokens(Map<String, Principal> principals) {
     Map<String, Principal> byToken =
@@ -30,10 +41,22 @@ public interface Authenticator {
   /** The principal of the first authenticator that accepts the token; none accepts nothing. */
   static Authenticator firstOf(List<Authenticator> authenticators) {
     List<Authenticator> inOrder = List.copyOf(authenticators);
-    return token ->
-        inOrder.stream()
+    return new Authenticator() {
+      @Override
+      public Optional<Principal> authenticate(String token) {
+        return inOrder.stream()
             .map(authenticator -> authenticator.authenticate(token))
             .flatMap(Optional::stream)
             .findFirst();
+      }
+
+      @Override
+      public Optional<Claimed> unverifiedClaims(String token) {
+        return inOrder.stream()
+            .map(authenticator -> authenticator.unverifiedClaims(token))
+            .flatMap(Optional::stream)
+            .findFirst();
+      }
+    };
   }
 }

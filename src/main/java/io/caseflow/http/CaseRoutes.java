@@ -18,7 +18,6 @@ import io.caseflow.saga.SubjectClaim.OpenRequest;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.format.DateTimeParseException;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.OptionalLong;
@@ -270,15 +269,7 @@ final class CaseRoutes extends JsonBodyDirectives {
   }
 
   private Route asOf(CaseId caseId, String asOfParameter) {
-    Instant instant;
-    try {
-      instant = Instant.parse(asOfParameter);
-    } catch (DateTimeParseException e) {
-      throw new MalformedRequestException(
-          "asOf must be an ISO-8601 instant such as 2026-01-31T12:00:00Z, was '"
-              + asOfParameter
-              + "'");
-    }
+    Instant instant = InstantParameter.parse("asOf", asOfParameter);
     return completeWithFuture(
         history
             .asOf(caseId, instant)

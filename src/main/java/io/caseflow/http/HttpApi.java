@@ -3,13 +3,17 @@ package io.caseflow.http;
 import io.caseflow.cases.CaseHistory;
 import io.caseflow.cases.ErrorCode;
 import io.caseflow.cases.Principal;
+import io.caseflow.http.RefusalRecording.Requester;
 import io.caseflow.notify.CaseEventStreams;
 import io.caseflow.notify.Webhooks;
 import io.caseflow.query.CaseQueries;
 import io.caseflow.readside.ReadSideAdmin;
+import io.caseflow.refusals.RefusalRecorder;
+import io.caseflow.refusals.Refusals;
 import io.caseflow.saga.Sagas;
 import io.caseflow.workflow.WorkflowRegistry;
 import java.net.InetAddress;
+import java.time.Clock;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -57,6 +61,7 @@ public final class HttpApi extends AllDirectives {
   private final EventRoutes events;
   private final WebhookRoutes webhooks;
   private final SagaRoutes sagas;
+  private final RefusalRecording refusals;
 
   /** What the API serves from; {@code blocking} runs JDBC work off the HTTP threads. */
   public record Services(
@@ -69,6 +74,9 @@ public final class HttpApi extends AllDirectives {
       CaseEventStreams eventStreams,
       Webhooks webhooks,
       Sagas sagas,
+      RefusalRecorder refusalRecorder,
+      Refusals refusals,
+      Clock clock,
       Executor blocking,
       Supplier<String> newCaseId) {}
 
@@ -91,7 +99,13 @@ public final class HttpApi extends AllDirectives {
             problems);
     this.queries =
         new QueryRoutes(
-            services.queries(), settings.consistencyTimeout(), services.blocking(), json, problems);
+            services.queries(),
+            services.refusals(),
+            settings.roles(),
+            settings.consistencyTimeout(),
+            services.blocking(),
+            json,
+            problems);
     this.admin =
         new AdminRoutes(
             settings.roles().operator(),
@@ -112,6 +126,7 @@ public final class HttpApi extends AllDirectives {
             services.blocking(),
             problems,
             limits);
+    this.refusals = new RefusalRecording(services.refusalRecorder(), services.clock());
     this.webhooks =
         new WebhookRoutes(
             settings.roles().admin(),
@@ -191,6 +206,7 @@ public final class HttpApi extends AllDirectives {
    * Only the Authorization header counts: tokens in URLs end up in logs and are refused. A source
    * address whose refused tokens used up its budget is answered 429 before its token is looked at;
    * an authenticated principal spends its own and its tenant's budget, commands and queries apart.
+   * Every refused answer from here on is written to the refusal log.
    */
   private Route authenticated(Function<Principal, Route> inner) {
     return extractRequest(
@@ -203,7 +219,10 @@ public final class HttpApi extends AllDirectives {
                   .orElse("unknown");
           Optional<RateLimits.Limited> blocked = limits.unauthenticatedBlocked(address);
           if (blocked.isPresent()) {
-            return complete(problems.rateLimited(blocked.get()));
+            return refusals.recording(
+                request,
+                Requester.unverified(Optional.empty(), address),
+                () -> complete(problems.rateLimited(blocked.get())));
           }
           Optional<String> token =
               request
@@ -214,22 +233,32 @@ public final class HttpApi extends AllDirectives {
           Optional<Principal> principal = token.flatMap(authenticator::authenticate);
           if (principal.isEmpty()) {
             limits.unauthenticated(address);
-            return complete(
-                problems
-                    .of(ErrorCode.UNAUTHENTICATED, Map.of())
-                    .addHeader(
-                        RawHeader.create(
-                            "WWW-Authenticate",
-                            // RFC 6750: an error code only when a token was sent
-                            token.isPresent() ? "Bearer error=\"invalid_token\"" : "Bearer")));
+            return refusals.recording(
+                request,
+                Requester.unverified(token.flatMap(authenticator::unverifiedClaims), address),
+                () -> complete(unauthenticated(token.isPresent())));
           }
           boolean query =
               request.method().equals(HttpMethods.GET) || request.method().equals(HttpMethods.HEAD);
-          return limits
-              .request(principal.get(), query)
-              .map(limited -> complete(problems.rateLimited(limited)))
-              .orElseGet(() -> inner.apply(principal.get()));
+          return refusals.recording(
+              request,
+              Requester.of(principal.get(), address),
+              () ->
+                  limits
+                      .request(principal.get(), query)
+                      .map(limited -> complete(problems.rateLimited(limited)))
+                      .orElseGet(() -> inner.apply(principal.get())));
         });
+  }
+
+  private HttpResponse unauthenticated(boolean tokenSent) {
+    return problems
+        .of(ErrorCode.UNAUTHENTICATED, Map.of())
+        .addHeader(
+            RawHeader.create(
+                "WWW-Authenticate",
+                // RFC 6750: an error code only when a token was sent
+                tokenSent ? "Bearer error=\"invalid_token\"" : "Bearer"));
   }
 
   private ExceptionHandler exceptionHandler() {

@@ -3,6 +3,7 @@ package io.caseflow.http;
 import io.caseflow.cases.ErrorCode;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import org.apache.pekko.http.javadsl.model.AttributeKey;
 import org.apache.pekko.http.javadsl.model.ContentType;
 import org.apache.pekko.http.javadsl.model.ContentTypes;
 import org.apache.pekko.http.javadsl.model.HttpCharsets;
@@ -22,6 +23,10 @@ final class Problems {
   private static final ContentType PROBLEM_JSON =
       ContentTypes.create(
           MediaTypes.applicationWithFixedCharset("problem+json", HttpCharsets.UTF_8));
+
+  /** The code a problem answer carries, for the refusal log (see {@link RefusalRecording}). */
+  static final AttributeKey<ErrorCode> CODE =
+      AttributeKey.create("caseflow-error-code", ErrorCode.class);
 
   private final MessageCatalog catalog = new MessageCatalog();
   private final Json json;
@@ -66,7 +71,8 @@ final class Problems {
     args.forEach(body::putIfAbsent);
     return HttpResponse.create()
         .withStatus(status)
-        .withEntity(HttpEntities.create(PROBLEM_JSON, json.write(body)));
+        .withEntity(HttpEntities.create(PROBLEM_JSON, json.write(body)))
+        .addAttribute(CODE, code);
   }
 
   /** {@code 429 rate_limited}, with {@code Retry-After} in whole seconds. */

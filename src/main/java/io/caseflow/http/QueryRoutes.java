@@ -3,12 +3,14 @@ package io.caseflow.http;
 import io.caseflow.cases.ErrorCode;
 import io.caseflow.cases.Principal;
 import io.caseflow.query.CaseQueries;
+import io.caseflow.refusals.Refusals;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
@@ -23,9 +25,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * {@code GET /cases} and {@code GET /stats}, answered from the read side. A query may name a
- * consistency token; it is then answered only once the read side holds that event, or {@code 503
- * unavailable} after a bounded wait.
+ * {@code GET /cases} and {@code GET /stats}, answered from the read side, and {@code GET /refusals}
+ * from the refusal log. A query may name a consistency token; it is then answered only once the
+ * read side holds that event, or {@code 503 unavailable} after a bounded wait.
  */
 final class QueryRoutes extends AllDirectives {
 
@@ -35,6 +37,8 @@ final class QueryRoutes extends AllDirectives {
   private static final long POLL_MILLIS = 20;
 
   private final CaseQueries queries;
+  private final Refusals refusals;
+  private final AccessRoles roles;
   private final Duration consistencyTimeout;
   private final Executor blocking;
   private final Json json;
@@ -42,11 +46,15 @@ final class QueryRoutes extends AllDirectives {
 
   QueryRoutes(
       CaseQueries queries,
+      Refusals refusals,
+      AccessRoles roles,
       Duration consistencyTimeout,
       Executor blocking,
       Json json,
       Problems problems) {
     this.queries = queries;
+    this.refusals = refusals;
+    this.roles = roles;
     this.consistencyTimeout = consistencyTimeout;
     this.blocking = blocking;
     this.json = json;
@@ -57,7 +65,37 @@ final class QueryRoutes extends AllDirectives {
     return concat(
         pathPrefix(
             "cases", () -> pathEnd(() -> get(() -> consistent(principal, () -> list(principal))))),
-        path("stats", () -> get(() -> consistent(principal, () -> stats(principal)))));
+        path("stats", () -> get(() -> consistent(principal, () -> stats(principal)))),
+        path("refusals", () -> get(() -> refusals(principal))));
+  }
+
+  /**
+   * The refusal log: a tenant's admins see their tenant's refusals, the platform operator every
+   * tenant's (or one, with {@code tenant}).
+   */
+  private Route refusals(Principal principal) {
+    boolean operator = principal.hasAnyRole(Set.of(roles.operator()));
+    if (!operator && !principal.hasAnyRole(Set.of(roles.admin()))) {
+      return complete(
+          problems.of(
+              ErrorCode.FORBIDDEN,
+              Map.of("action", "read refusals", "roles", roles.admin() + ", " + roles.operator())));
+    }
+    return parameterMap(
+        parameters -> {
+          Refusals.Filter filter =
+              new Refusals.Filter(
+                  operator ? parameters.get("tenant") : principal.tenant(),
+                  parameters.get("caseId"),
+                  parameters.get("actor"),
+                  parameters.get("code"),
+                  Optional.ofNullable(parameters.get("since"))
+                      .map(since -> InstantParameter.parse("since", since))
+                      .orElse(null));
+          int limit = limitOf(Optional.ofNullable(parameters.get("limit")));
+          String cursor = parameters.get("cursor");
+          return answer(() -> refusals.list(filter, limit, cursor));
+        });
   }
 
   private Route list(Principal principal) {

@@ -65,10 +65,10 @@ public final class CaseQueries {
             "SELECT id, tenant, workflow, workflow_version, subject, title, state, version,"
                 + " assignee, data, created_at, updated_at, last_actor FROM cases WHERE tenant = ?");
     List<Object> parameters = new ArrayList<>(List.of(tenant));
-    equal(sql, parameters, "state", filter.state());
-    equal(sql, parameters, "workflow", filter.workflow());
-    equal(sql, parameters, "assignee", filter.assignee());
-    equal(sql, parameters, "subject", filter.subject());
+    Sql.andEqual(sql, parameters, "state", filter.state());
+    Sql.andEqual(sql, parameters, "workflow", filter.workflow());
+    Sql.andEqual(sql, parameters, "assignee", filter.assignee());
+    Sql.andEqual(sql, parameters, "subject", filter.subject());
     if (cursor != null) {
       Cursor after = decode(cursor);
       sql.append(" AND (updated_at < ? OR (updated_at = ? AND id < ?))");
@@ -126,14 +126,6 @@ public final class CaseQueries {
               caseId,
               seq)
           .isEmpty();
-    }
-  }
-
-  private static void equal(
-      StringBuilder sql, List<Object> parameters, String column, String value) {
-    if (value != null) {
-      sql.append(" AND ").append(column).append(" = ?");
-      parameters.add(value);
     }
   }
 

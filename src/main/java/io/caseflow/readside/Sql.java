@@ -58,6 +58,15 @@ public final class Sql {
     }
   }
 
+  /** Adds {@code AND column = ?} to a query being built, unless {@code value} is null ("any"). */
+  public static void andEqual(
+      StringBuilder sql, List<Object> parameters, String column, Object value) {
+    if (value != null) {
+      sql.append(" AND ").append(column).append(" = ?");
+      parameters.add(value);
+    }
+  }
+
   public static Instant instant(ResultSet row, int column) throws SQLException {
     OffsetDateTime value = row.getObject(column, OffsetDateTime.class);
     return value == null ? null : value.toInstant();

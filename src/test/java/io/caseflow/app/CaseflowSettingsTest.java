@@ -119,6 +119,12 @@ class CaseflowSettingsTest {
   }
 
   @Test
+  void refusalsAreKeptAtLeastADay() {
+    assertRejected(
+        "caseflow.refusals.retention = 12h", "caseflow.refusals.retention", "at least a day");
+  }
+
+  @Test
   void listensOnLoopbackOnlyWhileDemoTokensAreOnUnlessAnInterfaceIsSet() {
     String postgres = "caseflow.db.url = \"jdbc:postgresql://localhost:5432/caseflow\"\n";
     assertEquals("127.0.0.1", settingsWith("").httpInterface(), "demo tokens on: loopback");

@@ -964,4 +964,191 @@ abstract class CaseApiContract {
       return events.stream().filter(event -> event.caseId().equals(id)).toList();
     }
   }
+
+  @Nested
+  class RefusalLog {
+
+    /** Waits for the refusal writer: {@code /refusals} as {@code user} until it lists {@code n}. */
+    List<JsonNode> refusals(String query, String user, int expected) throws InterruptedException {
+      Instant deadline = Instant.now().plusSeconds(10);
+      while (true) {
+        Response response = api.get("/refusals?" + query, user);
+        assertEquals(200, response.status(), response::toString);
+        List<JsonNode> items = new java.util.ArrayList<>();
+        response.json().get("items").forEach(items::add);
+        if (items.size() >= expected || Instant.now().isAfter(deadline)) {
+          assertEquals(expected, items.size(), response::toString);
+          return items;
+        }
+        Thread.sleep(50);
+      }
+    }
+
+    static JsonNode withCode(List<JsonNode> items, String code) {
+      List<JsonNode> found =
+          items.stream().filter(i -> i.get("code").asText().equals(code)).toList();
+      assertEquals(1, found.size(), () -> code + " once in " + items);
+      return found.get(0);
+    }
+
+    static void assertRefusal(
+        JsonNode refusal,
+        String tenant,
+        String actor,
+        boolean verified,
+        String method,
+        String route,
+        String caseId,
+        String action) {
+      assertEquals(tenant, refusal.get("tenant").textValue(), refusal::toString);
+      assertEquals(actor, refusal.get("actor").textValue(), refusal::toString);
+      assertEquals(verified, refusal.get("actorVerified").asBoolean(), refusal::toString);
+      assertEquals("127.0.0.1", refusal.get("sourceAddress").asText(), refusal::toString);
+      assertEquals(method, refusal.get("method").asText(), refusal::toString);
+      assertEquals(route, refusal.get("route").asText(), refusal::toString);
+      assertEquals(caseId, refusal.get("caseId").textValue(), refusal::toString);
+      assertEquals(action, refusal.get("action").textValue(), refusal::toString);
+      assertEquals(1, refusal.get("repeats").asInt(), refusal::toString);
+      assertTrue(refusal.hasNonNull("at"), refusal::toString);
+    }
+
+    @Test
+    void eachRefusalIsOnRecordOnceWithWhoWhatAndWhy() throws Exception {
+      String id = newId();
+      assertEquals(201, open(id, "alice", "{}").status());
+      String actions = "/cases/{caseId}/actions/{action}";
+      assertProblem(act(id, "submit", "alice"), 422, "missing_field");
+      assertProblem(act(id, "approve", "bob"), 409, "invalid_transition");
+      assertProblem(act(id, "submit", "bob"), 403, "forbidden");
+      assertProblem(api.get("/cases/" + id, "dave"), 404, "case_not_found");
+      assertProblem(api.get("/cases/" + id, "mallory"), 401, "unauthenticated");
+
+      List<JsonNode> acme = refusals("caseId=" + id, "carol", 3);
+      assertRefusal(
+          withCode(acme, "missing_field"), "acme", "alice", true, "POST", actions, id, "submit");
+      assertRefusal(
+          withCode(acme, "invalid_transition"),
+          "acme",
+          "bob",
+          true,
+          "POST",
+          actions,
+          id,
+          "approve");
+      assertRefusal(
+          withCode(acme, "forbidden"), "acme", "bob", true, "POST", actions, id, "submit");
+
+      List<JsonNode> all = refusals("caseId=" + id, "oscar", 5);
+      assertRefusal(
+          withCode(all, "case_not_found"),
+          "globex",
+          "dave",
+          true,
+          "GET",
+          "/cases/{caseId}",
+          id,
+          null);
+      assertRefusal(
+          withCode(all, "unauthenticated"), null, null, false, "GET", "/cases/{caseId}", id, null);
+      assertEquals(1, historySize(id), "refusals are no part of the case's history");
+
+      String fourEyes = newId();
+      assertEquals(201, open(fourEyes, "erin", "{\"riskLevel\":\"low\"}").status());
+      assertEquals(200, act(fourEyes, "submit", "erin").status());
+      assertProblem(act(fourEyes, "approve", "erin"), 403, "four_eyes_violation");
+      Response stale =
+          api.request("POST", "/cases/" + fourEyes + "/actions/approve", "bob")
+              .header("If-Match", "\"1\"")
+              .send();
+      assertProblem(stale, 412, "version_conflict");
+      List<JsonNode> checked = refusals("caseId=" + fourEyes, "carol", 2);
+      assertRefusal(
+          withCode(checked, "four_eyes_violation"),
+          "acme",
+          "erin",
+          true,
+          "POST",
+          actions,
+          fourEyes,
+          "approve");
+      assertRefusal(
+          withCode(checked, "version_conflict"),
+          "acme",
+          "bob",
+          true,
+          "POST",
+          actions,
+          fourEyes,
+          "approve");
+    }
+
+    @Test
+    void onlyAdminsReadTheirTenantsAndTheOperatorReadsAll() throws Exception {
+      String id = newId();
+      assertProblem(api.get("/cases/" + id, "dave"), 404, "case_not_found");
+      assertProblem(api.get("/cases/" + id, "alice"), 404, "case_not_found");
+      assertEquals(
+          List.of("acme"),
+          refusals("caseId=" + id, "carol", 1).stream().map(r -> r.get("tenant").asText()).toList(),
+          "carol sees acme's refusals only");
+      assertEquals(2, refusals("caseId=" + id, "oscar", 2).size());
+      assertEquals(
+          List.of("globex"),
+          refusals("caseId=" + id + "&tenant=globex", "oscar", 1).stream()
+              .map(r -> r.get("tenant").asText())
+              .toList());
+      assertEquals(
+          0,
+          refusals("caseId=" + id + "&tenant=globex", "carol", 1).stream()
+              .filter(r -> !r.get("tenant").asText().equals("acme"))
+              .count(),
+          "a tenant admin cannot ask for another tenant");
+
+      Response forbidden = api.get("/refusals", "alice");
+      assertProblem(forbidden, 403, "forbidden");
+      assertProblem(api.get("/refusals", "dave"), 403, "forbidden");
+    }
+
+    @Test
+    void pagesFiltersAndBadParameters() throws Exception {
+      String id = newId();
+      for (int i = 0; i < 5; i++) {
+        assertProblem(act(id, "submit-" + i, "alice"), 404, "case_not_found");
+      }
+      List<JsonNode> all = refusals("caseId=" + id, "carol", 5);
+      Response first = api.get("/refusals?caseId=" + id + "&limit=2", "carol");
+      String cursor = first.json().get("nextCursor").asText();
+      Response second = api.get("/refusals?caseId=" + id + "&limit=2&cursor=" + cursor, "carol");
+      Response third =
+          api.get(
+              "/refusals?caseId="
+                  + id
+                  + "&limit=2&cursor="
+                  + second.json().get("nextCursor").asText(),
+              "carol");
+      List<String> paged = new java.util.ArrayList<>();
+      for (Response page : List.of(first, second, third)) {
+        page.json().get("items").forEach(item -> paged.add(item.get("action").asText()));
+      }
+      assertEquals(List.of("submit-4", "submit-3", "submit-2", "submit-1", "submit-0"), paged);
+      assertTrue(third.json().get("nextCursor").isNull(), third::toString);
+      assertEquals(all.stream().map(r -> r.get("action").asText()).toList(), paged, "newest first");
+
+      assertEquals(
+          1,
+          refusals("caseId=" + id + "&actor=alice&code=case_not_found", "carol", 5).stream()
+              .filter(r -> r.get("action").asText().equals("submit-0"))
+              .count());
+      assertEquals(
+          0, api.get("/refusals?caseId=" + id + "&actor=bob", "carol").json().get("items").size());
+      assertEquals(
+          0,
+          api.get("/refusals?caseId=" + id + "&since=" + Instant.now().plusSeconds(60), "carol")
+              .json()
+              .get("items")
+              .size());
+      assertProblem(api.get("/refusals?since=yesterday", "carol"), 400, "malformed_request");
+      assertProblem(api.get("/refusals?cursor=not-a-cursor", "carol"), 400, "malformed_request");
+    }
+  }
 }

@@ -1,13 +1,18 @@
 package io.caseflow.http;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.nimbusds.jose.JWSAlgorithm;
 import io.caseflow.testing.ApiClient;
 import io.caseflow.testing.ApiClient.Response;
 import io.caseflow.testing.RunningCaseflow;
 import io.caseflow.testing.TestIssuer;
 import io.caseflow.testing.TestPostgres;
+import java.util.Date;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
@@ -19,7 +24,7 @@ import org.junit.jupiter.api.Test;
 class JwtAuthenticationIT {
 
   @Test
-  void tokensOfTheIssuerMoveACaseAndNothingElseGetsIn() {
+  void tokensOfTheIssuerMoveACaseAndNothingElseGetsIn() throws InterruptedException {
     try (TestIssuer issuer = new TestIssuer()) {
       Map<String, Object> settings = new HashMap<>(issuer.settings());
       settings.put("caseflow.auth.demo-tokens", "embedded-only");
@@ -75,6 +80,22 @@ class JwtAuthenticationIT {
             401,
             api.get("/cases/jwt-1?access_token=" + alice, null).status(),
             "a token in the URL counts for nothing");
+
+        String expired =
+            issuer.sign(
+                issuer
+                    .validClaims("mallory", "acme", List.of("admin"))
+                    .expirationTime(new Date(System.currentTimeMillis() - 3_600_000))
+                    .build(),
+                JWSAlgorithm.RS256);
+        assertEquals(
+            401, withToken(api.request("GET", "/cases/jwt-1", null), expired).send().status());
+        String carol = issuer.token("carol", "acme", "admin");
+        JsonNode refused = awaitRefusal(api, carol, "actor=mallory");
+        assertEquals("acme", refused.get("tenant").asText(), refused::toString);
+        assertFalse(refused.get("actorVerified").asBoolean(), "claimed, not verified");
+        assertEquals("unauthenticated", refused.get("code").asText());
+        assertEquals("jwt-1", refused.get("caseId").asText());
       }
     }
   }
@@ -104,6 +125,20 @@ class JwtAuthenticationIT {
       Thread.sleep(250);
     }
     throw new AssertionError("the node did not become ready within 30 s");
+  }
+
+  /** The refusal log as {@code admin} sees it, once it lists a refusal matching {@code query}. */
+  private static JsonNode awaitRefusal(ApiClient api, String admin, String query)
+      throws InterruptedException {
+    for (int attempt = 0; attempt < 100; attempt++) {
+      Response refusals = withToken(api.request("GET", "/refusals?" + query, null), admin).send();
+      assertEquals(200, refusals.status(), refusals::toString);
+      if (refusals.json().get("items").size() > 0) {
+        return refusals.json().get("items").get(0);
+      }
+      Thread.sleep(100);
+    }
+    throw new AssertionError("no refusal matches " + query);
   }
 
   private static ApiClient.Request withToken(ApiClient.Request request, String token) {

@@ -3,6 +3,7 @@ package io.caseflow.http;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import io.caseflow.testing.ApiClient;
 import io.caseflow.testing.ApiClient.Response;
 import io.caseflow.testing.RunningCaseflow;
@@ -12,6 +13,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Predicate;
 import org.junit.jupiter.api.Test;
 
 /** The limits on a real node: a flood is answered 429 with Retry-After, and others go on. */
@@ -43,6 +45,9 @@ class RateLimitsIT {
       assertTrue(
           Integer.parseInt(limited.header("Retry-After").orElseThrow()) >= 1, limited::toString);
       assertEquals(200, api.get("/workflows", "bob").status(), "bob is not alice");
+      assertTrue(
+          recorded(api, "actor=alice&code=rate_limited", refusal -> true) >= 1,
+          "the 429s are on record");
 
       List<SseStream> streams = new ArrayList<>();
       try {
@@ -74,7 +79,35 @@ class RateLimitsIT {
         }
       }
       assertTrue(refusedBeforeVerification >= 10, "guessing stops at the address's budget");
+      int blocked = refusedBeforeVerification;
+      assertTrue(
+          recorded(api, "code=rate_limited", refusal -> refusal.get("actor").isNull()) >= blocked,
+          "refused before verification, and still on record");
     }
+  }
+
+  /**
+   * How many refusals matching {@code query} and {@code which} the operator finds (repeats
+   * counted), once there are any; the operator's own queries are rate limited too.
+   */
+  private static int recorded(ApiClient api, String query, Predicate<JsonNode> which)
+      throws InterruptedException {
+    for (int attempt = 0; attempt < 80; attempt++) {
+      Response refusals = api.get("/refusals?" + query, "oscar");
+      if (refusals.status() == 200) {
+        int count = 0;
+        for (JsonNode refusal : refusals.json().get("items")) {
+          if (which.test(refusal)) {
+            count += refusal.get("repeats").asInt();
+          }
+        }
+        if (count > 0) {
+          return count;
+        }
+      }
+      Thread.sleep(250);
+    }
+    return 0;
   }
 
   private static boolean reopens(RunningCaseflow node, String user) throws InterruptedException {
