@@ -12,6 +12,8 @@ import io.caseflow.notify.WebhookSettings;
 import io.caseflow.readside.ReadSideSettings;
 import io.caseflow.refusals.RefusalSettings;
 import io.caseflow.saga.SagaSettings;
+import java.net.URI;
+import java.net.URISyntaxException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -137,7 +139,8 @@ public record CaseflowSettings(
                     reader.positive("rate-limits.tenant-queries", Config::getLong),
                     reader.positive("rate-limits.unauthenticated", Config::getLong),
                     reader.positive("rate-limits.streams-per-principal", Config::getInt),
-                    reader.positive("rate-limits.streams-per-node", Config::getInt))),
+                    reader.positive("rate-limits.streams-per-node", Config::getInt)),
+                reader.origins("http.cors-origins")),
             Path.of(reader.read("data-dir", Config::getString)),
             db,
             Optional.of(reader.read("workflows-dir", Config::getString))
@@ -391,6 +394,40 @@ public record CaseflowSettings(
         algorithms.add(algorithm);
       }
       return List.copyOf(algorithms);
+    }
+
+    /** Comma-separated web origins ({@code https://app.example.com}); empty: none. */
+    List<String> origins(String path) {
+      List<String> origins = new ArrayList<>();
+      for (String origin : read(path, Config::getString).split(",")) {
+        String trimmed = origin.trim();
+        if (trimmed.isEmpty()) {
+          continue;
+        }
+        if (!isOrigin(trimmed)) {
+          throw new InvalidSettingException(
+              ROOT + path,
+              "must list origins such as https://app.example.com (scheme, host and port only;"
+                  + " no wildcard), was "
+                  + trimmed);
+        }
+        origins.add(trimmed);
+      }
+      return List.copyOf(origins);
+    }
+
+    private static boolean isOrigin(String origin) {
+      try {
+        URI uri = new URI(origin);
+        return ("https".equals(uri.getScheme()) || "http".equals(uri.getScheme()))
+            && uri.getHost() != null
+            && uri.getRawUserInfo() == null
+            && uri.getRawPath().isEmpty()
+            && uri.getRawQuery() == null
+            && uri.getRawFragment() == null;
+      } catch (URISyntaxException e) {
+        return false;
+      }
     }
 
     String jdbcUrl(String path) {

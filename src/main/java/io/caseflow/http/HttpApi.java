@@ -1,5 +1,6 @@
 package io.caseflow.http;
 
+import com.typesafe.config.ConfigFactory;
 import io.caseflow.cases.CaseHistory;
 import io.caseflow.cases.ErrorCode;
 import io.caseflow.cases.Principal;
@@ -14,6 +15,7 @@ import io.caseflow.saga.Sagas;
 import io.caseflow.workflow.WorkflowRegistry;
 import java.net.InetAddress;
 import java.time.Clock;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -22,6 +24,9 @@ import java.util.concurrent.Executor;
 import java.util.function.Function;
 import java.util.function.Supplier;
 import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
+import org.apache.pekko.http.cors.javadsl.CorsDirectives;
+import org.apache.pekko.http.cors.javadsl.CorsRejection;
+import org.apache.pekko.http.cors.javadsl.settings.CorsSettings;
 import org.apache.pekko.http.javadsl.model.AttributeKeys;
 import org.apache.pekko.http.javadsl.model.HttpHeader;
 import org.apache.pekko.http.javadsl.model.HttpMethods;
@@ -50,6 +55,7 @@ public final class HttpApi extends AllDirectives {
   private static final String BEARER = "Bearer ";
 
   private final Authenticator authenticator;
+  private final Optional<CorsSettings> cors;
   private final RateLimits limits;
   private final WorkflowRegistry workflows;
   private final ReadinessCheck readiness;
@@ -82,6 +88,7 @@ public final class HttpApi extends AllDirectives {
 
   public HttpApi(HttpSettings settings, Authenticator authenticator, Services services) {
     this.authenticator = authenticator;
+    this.cors = corsSettings(settings.corsOrigins());
     this.limits = new RateLimits(settings.rateLimits());
     this.workflows = services.workflows();
     this.readiness = services.readiness();
@@ -139,15 +146,73 @@ public final class HttpApi extends AllDirectives {
 
   /**
    * Every answer, errors included: browsers take no other content type than the one declared, and
-   * nothing in between caches case data. No CORS headers are sent, so browsers keep other origins
-   * from reading answers.
+   * nothing in between caches case data. CORS headers are sent only for the configured origins, so
+   * browsers keep every other origin from reading answers.
    */
   public Route route() {
     return respondWithDefaultHeaders(
         List.of(
             RawHeader.create("X-Content-Type-Options", "nosniff"),
             RawHeader.create("Cache-Control", "no-store")),
-        this::routes);
+        () ->
+            cors.isEmpty()
+                ? routes()
+                : handleRejections(
+                    corsRejectionHandler(), () -> CorsDirectives.cors(cors.get(), this::routes)));
+  }
+
+  /**
+   * Pages of the configured origins may call the API with a bearer token (never cookies: no
+   * credentials mode) and read the headers clients need; preflights are answered before any token
+   * is looked at, since browsers send none with them.
+   */
+  private static Optional<CorsSettings> corsSettings(List<String> origins) {
+    if (origins.isEmpty()) {
+      return Optional.empty();
+    }
+    Map<String, Object> cors = new HashMap<>();
+    cors.put("allowed-origins", origins);
+    cors.put("allowed-methods", List.of("GET", "HEAD", "POST", "DELETE", "OPTIONS"));
+    cors.put(
+        "allowed-headers",
+        List.of(
+            "Authorization",
+            "Content-Type",
+            "If-Match",
+            "Idempotency-Key",
+            "Last-Event-ID",
+            ConsistencyToken.HEADER));
+    cors.put(
+        "exposed-headers",
+        List.of(
+            "ETag",
+            "Location",
+            "Retry-After",
+            "WWW-Authenticate",
+            "Idempotent-Replayed",
+            ConsistencyToken.HEADER));
+    cors.put("allow-credentials", false);
+    cors.put("allow-generic-http-requests", true);
+    cors.put("max-age", "10 minutes");
+    return Optional.of(
+        CorsSettings.create(
+            ConfigFactory.parseMap(Map.of("pekko.http.cors", cors))
+                .withFallback(ConfigFactory.defaultReference())));
+  }
+
+  private RejectionHandler corsRejectionHandler() {
+    return RejectionHandler.newBuilder()
+        .handle(
+            CorsRejection.class,
+            rejection ->
+                optionalHeaderValueByName(
+                    "Origin",
+                    origin ->
+                        complete(
+                            problems.of(
+                                ErrorCode.ORIGIN_NOT_ALLOWED,
+                                Map.of("origin", origin.orElse(""))))))
+        .build();
   }
 
   private Route routes() {

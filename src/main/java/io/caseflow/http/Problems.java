@@ -39,7 +39,7 @@ final class Problems {
     return switch (code) {
       case MALFORMED_REQUEST -> StatusCodes.BAD_REQUEST;
       case UNAUTHENTICATED -> StatusCodes.UNAUTHORIZED;
-      case FORBIDDEN, FOUR_EYES_VIOLATION -> StatusCodes.FORBIDDEN;
+      case FORBIDDEN, FOUR_EYES_VIOLATION, ORIGIN_NOT_ALLOWED -> StatusCodes.FORBIDDEN;
       case CASE_NOT_FOUND,
           UNKNOWN_WORKFLOW,
           UNKNOWN_ACTION,

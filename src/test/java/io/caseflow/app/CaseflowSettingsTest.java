@@ -119,6 +119,23 @@ class CaseflowSettingsTest {
   }
 
   @Test
+  void corsOriginsAreSchemeHostAndPortOnly() {
+    assertEquals(
+        List.of("https://app.example.com", "http://localhost:3000"),
+        settingsWith(
+                "caseflow.http.cors-origins = \"https://app.example.com, http://localhost:3000\"")
+            .http()
+            .corsOrigins());
+    assertEquals(List.of(), settingsWith("").http().corsOrigins(), "none by default");
+    for (String origin : List.of("*", "https://app.example.com/path", "app.example.com")) {
+      assertRejected(
+          "caseflow.http.cors-origins = \"" + origin + "\"",
+          "caseflow.http.cors-origins",
+          "must list origins");
+    }
+  }
+
+  @Test
   void refusalsAreKeptAtLeastADay() {
     assertRejected(
         "caseflow.refusals.retention = 12h", "caseflow.refusals.retention", "at least a day");
