@@ -31,7 +31,12 @@ public final class RunningCaseflow implements AutoCloseable {
 
   /** On the embedded H2 default, in a fresh data directory. */
   public static RunningCaseflow onH2() {
-    return start(Map.of(), null);
+    return onH2(Map.of());
+  }
+
+  /** On the embedded H2 default, with further settings (HOCON paths) over the defaults. */
+  public static RunningCaseflow onH2(Map<String, Object> settings) {
+    return start(settings, null);
   }
 
   public static RunningCaseflow onPostgres(TestPostgres.Database database) {
