@@ -9,6 +9,7 @@ import java.io.InputStreamReader;
 import java.io.UncheckedIOException;
 import java.net.URI;
 import java.net.http.HttpClient;
+import java.net.http.HttpHeaders;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
@@ -41,14 +42,16 @@ public final class SseStream implements AutoCloseable {
   private static final HttpClient HTTP = HttpClient.newHttpClient();
 
   private final int status;
+  private final HttpHeaders headers;
   private final InputStream body;
   private final List<Event> events = new ArrayList<>();
   private final Thread reader;
   private int heartbeats;
   private boolean ended;
 
-  private SseStream(int status, InputStream body) {
+  private SseStream(int status, HttpHeaders headers, InputStream body) {
     this.status = status;
+    this.headers = headers;
     this.body = body;
     this.reader = new Thread(this::read, "sse-test-reader");
     reader.setDaemon(true);
@@ -66,7 +69,7 @@ public final class SseStream implements AutoCloseable {
     try {
       HttpResponse<InputStream> response =
           HTTP.send(request.GET().build(), HttpResponse.BodyHandlers.ofInputStream());
-      return new SseStream(response.statusCode(), response.body());
+      return new SseStream(response.statusCode(), response.headers(), response.body());
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     } catch (InterruptedException e) {
@@ -77,6 +80,11 @@ public final class SseStream implements AutoCloseable {
 
   public int status() {
     return status;
+  }
+
+  /** The response headers: for a refused stream, the problem document's content type. */
+  public HttpHeaders headers() {
+    return headers;
   }
 
   /** Waits until {@code count} events arrived (or the timeout passed) and answers all so far. */
