@@ -8,6 +8,7 @@ import io.caseflow.http.AccessRoles;
 import io.caseflow.http.HttpSettings;
 import io.caseflow.http.JwtSettings;
 import io.caseflow.http.RateLimitSettings;
+import io.caseflow.notify.SecretBox;
 import io.caseflow.notify.WebhookSettings;
 import io.caseflow.readside.ReadSideSettings;
 import io.caseflow.refusals.RefusalSettings;
@@ -170,7 +171,8 @@ public record CaseflowSettings(
                 reader.positive("webhooks.poll-interval", Config::getDuration),
                 reader.positive("webhooks.batch-size", Config::getInt),
                 plainHttpWebhooks.isOn(db),
-                reader.read("webhooks.allowed-private-targets", Config::getStringList)),
+                reader.read("webhooks.allowed-private-targets", Config::getStringList),
+                reader.secretKey("webhooks.secret-key")),
             new SagaSettings(
                 reader.positive("sagas.step-timeout", Config::getDuration),
                 reader.positive("sagas.recovery-interval", Config::getDuration),
@@ -295,6 +297,27 @@ public record CaseflowSettings(
         seeds.add(trimmed);
       }
       return List.copyOf(seeds);
+    }
+
+    /**
+     * The key in the base64 of 32 bytes; empty for none. The value never appears in a message: it
+     * is a secret.
+     */
+    Optional<SecretBox> secretKey(String path) {
+      String value = read(path, Config::getString).strip();
+      if (value.isEmpty()) {
+        return Optional.empty();
+      }
+      try {
+        return Optional.of(SecretBox.ofBase64(value));
+      } catch (IllegalArgumentException e) {
+        throw new InvalidSettingException(
+            ROOT + path,
+            "(CASEFLOW_SECRET_KEY) must be the base64 of "
+                + SecretBox.KEY_BYTES
+                + " random bytes, such as `openssl rand -base64 32` prints, but "
+                + e.getMessage());
+      }
     }
 
     Toggle toggle(String path) {

@@ -28,6 +28,7 @@ public enum ErrorCode {
   INVALID_FIELD,
   RATE_LIMITED,
   UNAVAILABLE,
+  SECRET_KEY_MISSING,
   INTERNAL_ERROR;
 
   public String code() {

@@ -55,7 +55,7 @@ final class Problems {
       case MISSING_FIELD, INVALID_FIELD, IDEMPOTENCY_KEY_REUSED ->
           StatusCodes.UNPROCESSABLE_CONTENT;
       case RATE_LIMITED -> StatusCodes.TOO_MANY_REQUESTS;
-      case UNAVAILABLE -> StatusCodes.SERVICE_UNAVAILABLE;
+      case UNAVAILABLE, SECRET_KEY_MISSING -> StatusCodes.SERVICE_UNAVAILABLE;
       case INTERNAL_ERROR -> StatusCodes.INTERNAL_SERVER_ERROR;
     };
   }

@@ -1,8 +1,10 @@
 package io.caseflow.http;
 
+import com.fasterxml.jackson.annotation.JsonUnwrapped;
 import io.caseflow.cases.CaseEvent;
 import io.caseflow.cases.ErrorCode;
 import io.caseflow.cases.Principal;
+import io.caseflow.notify.WebhookSecrets;
 import io.caseflow.notify.Webhooks;
 import io.caseflow.notify.Webhooks.Subscription;
 import java.net.URI;
@@ -22,7 +24,9 @@ import org.apache.pekko.http.javadsl.server.Route;
 
 /**
  * {@code /webhooks}: a tenant's subscriptions and its dead-lettered deliveries, managed by the
- * tenant's admins. The secret is accepted once and never shown again.
+ * tenant's admins. A subscription's secret is the client's or, when it sends none, one the service
+ * generates and shows in that one answer; it is stored encrypted and never shown again. Without the
+ * key that encrypts secrets, no secret is taken: {@code 503 secret_key_missing}.
  */
 final class WebhookRoutes extends JsonBodyDirectives {
 
@@ -32,6 +36,12 @@ final class WebhookRoutes extends JsonBodyDirectives {
   private static final int MAX_URL_LENGTH = 2048;
 
   record Subscribe(String url, List<String> events, String secret) {}
+
+  /** An empty body, or no {@code secret}, has the service generate the new secret. */
+  record RotateSecret(String secret) {}
+
+  /** A subscription with the secret the service generated for it: shown this once. */
+  record WithSecret(@JsonUnwrapped Subscription subscription, String secret) {}
 
   private final Webhooks webhooks;
   private final Executor blocking;
@@ -86,6 +96,15 @@ final class WebhookRoutes extends JsonBodyDirectives {
                               PathMatchers.longSegment().slash("redrive"),
                               id -> post(() -> redrive(tenant, id))))),
               path(
+                  PathMatchers.segment().slash("rotate-secret"),
+                  id ->
+                      post(
+                          () ->
+                              body(
+                                  RotateSecret.class,
+                                  false,
+                                  body -> rotateSecret(tenant, id, body)))),
+              path(
                   PathMatchers.segment(),
                   id ->
                       concat(
@@ -109,6 +128,9 @@ final class WebhookRoutes extends JsonBodyDirectives {
   }
 
   private Route subscribe(Principal principal, Subscribe body) {
+    if (!webhooks.canStoreSecrets()) {
+      return complete(problems.of(ErrorCode.SECRET_KEY_MISSING, Map.of()));
+    }
     List<String> events = body.events() == null ? List.of() : body.events();
     Optional<HttpResponse> invalid = invalid(body, events);
     if (invalid.isPresent()) {
@@ -120,13 +142,41 @@ final class WebhookRoutes extends JsonBodyDirectives {
           if (refused.isPresent()) {
             return invalidField("url", refused.get()).orElseThrow();
           }
+          String secret = body.secret() == null ? WebhookSecrets.generate() : body.secret();
           Subscription subscription =
               webhooks.subscribe(
-                  principal.tenant(), body.url(), events, body.secret(), principal.userId());
-          return json.response(subscription)
+                  principal.tenant(), body.url(), events, secret, principal.userId());
+          return json.response(shown(subscription, body.secret(), secret))
               .withStatus(StatusCodes.CREATED)
               .addHeader(HttpHeader.parse("Location", "/webhooks/" + subscription.id()));
         });
+  }
+
+  private Route rotateSecret(String tenant, String id, RotateSecret body) {
+    if (!webhooks.canStoreSecrets()) {
+      return complete(problems.of(ErrorCode.SECRET_KEY_MISSING, Map.of()));
+    }
+    String chosen = body == null ? null : body.secret();
+    Optional<HttpResponse> invalid = chosen == null ? Optional.empty() : invalidSecret(chosen);
+    if (invalid.isPresent()) {
+      return complete(invalid.get());
+    }
+    return answer(
+        () -> {
+          String secret = chosen == null ? WebhookSecrets.generate() : chosen;
+          return webhooks
+              .rotateSecret(tenant, id, secret)
+              .map(subscription -> json.response(shown(subscription, chosen, secret)))
+              .orElseGet(() -> notFound(id));
+        });
+  }
+
+  /**
+   * The answer shows a secret the service generated, since the client has no other way to learn it;
+   * one the client chose is not echoed into another response.
+   */
+  private static Object shown(Subscription subscription, String chosen, String secret) {
+    return chosen == null ? new WithSecret(subscription, secret) : subscription;
   }
 
   private Optional<HttpResponse> invalid(Subscribe body, List<String> events) {
@@ -136,16 +186,22 @@ final class WebhookRoutes extends JsonBodyDirectives {
     if (!isHttpUrl(body.url())) {
       return invalidField("url", "must be an absolute http or https URL");
     }
-    if (body.secret() == null) {
-      return Optional.of(problems.of(ErrorCode.MISSING_FIELD, Map.of("field", "secret")));
-    }
-    if (body.secret().length() < MIN_SECRET_LENGTH || body.secret().length() > MAX_SECRET_LENGTH) {
-      return invalidField(
-          "secret",
-          "must be " + MIN_SECRET_LENGTH + " to " + MAX_SECRET_LENGTH + " characters long");
+    Optional<HttpResponse> secret =
+        body.secret() == null ? Optional.empty() : invalidSecret(body.secret());
+    if (secret.isPresent()) {
+      return secret;
     }
     if (events.stream().anyMatch(type -> type == null || !CaseEvent.TYPE_NAMES.contains(type))) {
       return invalidField("events", "may only name event types " + CaseEvent.TYPE_NAMES);
+    }
+    return Optional.empty();
+  }
+
+  private Optional<HttpResponse> invalidSecret(String secret) {
+    if (secret.length() < MIN_SECRET_LENGTH || secret.length() > MAX_SECRET_LENGTH) {
+      return invalidField(
+          "secret",
+          "must be " + MIN_SECRET_LENGTH + " to " + MAX_SECRET_LENGTH + " characters long");
     }
     return Optional.empty();
   }

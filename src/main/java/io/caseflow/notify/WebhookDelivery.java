@@ -6,6 +6,8 @@ import java.net.URI;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
@@ -38,22 +40,45 @@ public final class WebhookDelivery {
   private static final Logger log = LoggerFactory.getLogger(WebhookDelivery.class);
   private static final int MAX_ERROR_LENGTH = 1000;
 
+  /**
+   * How long a delivery waits before its subscription's secret is tried again when it cannot be
+   * read (no key, or another key): long enough not to crowd out deliveries that can be sent, short
+   * enough that they go out soon after the operator sets the right key.
+   */
+  private static final Duration UNSIGNABLE_WAIT = Duration.ofSeconds(10);
+
   private record Due(
       long id,
+      String subscriptionId,
+      String tenant,
       String url,
-      String secret,
+      String storedSecret,
       String eventId,
       String eventType,
       String payload,
       int attempts) {}
 
-  /** {@code error} is null when the receiver accepted the delivery. */
-  private record Outcome(Due delivery, String error) {}
+  private sealed interface Outcome {
+    Due delivery();
+  }
+
+  /** The receiver answered 2xx. */
+  private record Delivered(Due delivery) implements Outcome {}
+
+  /** An attempt that failed: counted, retried with backoff, dead-lettered after the last. */
+  private record Failed(Due delivery, String error) implements Outcome {}
+
+  /**
+   * Not sent, because its secret cannot be read: a fault of the service's configuration, not of the
+   * receiver, so no attempt is counted and the delivery waits, pending, for the key.
+   */
+  private record Unsigned(Due delivery, String reason) implements Outcome {}
 
   private final ActorSystem<?> system;
   private final DataSource dataSource;
   private final WebhookSettings settings;
   private final WebhookTargets targets;
+  private final WebhookSecrets secrets;
   private final Clock clock;
   private final Http http;
   private final ConnectionPoolSettings pool;
@@ -67,11 +92,13 @@ public final class WebhookDelivery {
       DataSource dataSource,
       WebhookSettings settings,
       WebhookTargets targets,
+      WebhookSecrets secrets,
       Clock clock) {
     this.system = system;
     this.dataSource = dataSource;
     this.settings = settings;
     this.targets = targets;
+    this.secrets = secrets;
     this.clock = clock;
     this.http = Http.get(system);
     Executor blocking = system.dispatchers().lookup(DispatcherSelector.blocking());
@@ -99,8 +126,24 @@ public final class WebhookDelivery {
   public void runOnce() {
     List<Due> due = due();
     List<CompletableFuture<Outcome>> sends = due.stream().map(this::send).toList();
+    List<Unsigned> unsigned = new ArrayList<>();
     for (CompletableFuture<Outcome> send : sends) {
-      record(send.join());
+      Outcome outcome = send.join();
+      record(outcome);
+      if (outcome instanceof Unsigned waiting) {
+        unsigned.add(waiting);
+      }
+    }
+    if (!unsigned.isEmpty()) {
+      log.warn(
+          "{} webhook deliveries are not sent, their subscriptions' secrets cannot be read (first:"
+              + " delivery {} of subscription {}: {}); they stay pending, without counting an"
+              + " attempt, and are tried again in {}",
+          unsigned.size(),
+          unsigned.get(0).delivery().id(),
+          unsigned.get(0).delivery().subscriptionId(),
+          unsigned.get(0).reason(),
+          UNSIGNABLE_WAIT);
     }
   }
 
@@ -112,7 +155,8 @@ public final class WebhookDelivery {
     try (Connection connection = dataSource.getConnection()) {
       return Sql.query(
           connection,
-          "SELECT d.id, s.url, s.secret, d.event_id, d.event_type, d.payload, d.attempts"
+          "SELECT d.id, s.id, s.tenant, s.url, s.secret, d.event_id, d.event_type, d.payload,"
+              + " d.attempts"
               + " FROM webhook_deliveries d JOIN webhook_subscriptions s ON s.id = d.subscription_id"
               + " WHERE d.status = ? AND d.next_attempt_at <= ? AND NOT EXISTS (SELECT 1 FROM"
               + " webhook_deliveries e WHERE e.subscription_id = d.subscription_id"
@@ -126,7 +170,9 @@ public final class WebhookDelivery {
                   row.getString(4),
                   row.getString(5),
                   row.getString(6),
-                  row.getInt(7)),
+                  row.getString(7),
+                  row.getString(8),
+                  row.getInt(9)),
           PENDING,
           clock.instant(),
           PENDING,
@@ -138,13 +184,19 @@ public final class WebhookDelivery {
 
   private CompletableFuture<Outcome> send(Due delivery) {
     long timestamp = clock.instant().getEpochSecond();
+    String secret;
+    try {
+      secret = secrets.open(delivery.storedSecret(), delivery.tenant(), delivery.subscriptionId());
+    } catch (SecretBox.Unreadable e) {
+      return CompletableFuture.completedFuture(new Unsigned(delivery, e.getMessage()));
+    }
     HttpRequest request;
     try {
       URI url = URI.create(delivery.url());
       Optional<String> refused = targets.schemeRefusal(url);
       if (refused.isPresent()) {
         return CompletableFuture.completedFuture(
-            new Outcome(delivery, "target refused: " + refused.get()));
+            new Failed(delivery, "target refused: " + refused.get()));
       }
       request =
           HttpRequest.POST(delivery.url())
@@ -156,10 +208,9 @@ public final class WebhookDelivery {
                       RawHeader.create(WebhookSignature.TIMESTAMP_HEADER, Long.toString(timestamp)),
                       RawHeader.create(
                           WebhookSignature.SIGNATURE_HEADER,
-                          WebhookSignature.sign(
-                              delivery.secret(), timestamp, delivery.payload()))));
+                          WebhookSignature.sign(secret, timestamp, delivery.payload()))));
     } catch (IllegalArgumentException e) {
-      return CompletableFuture.completedFuture(new Outcome(delivery, e.toString()));
+      return CompletableFuture.completedFuture(new Failed(delivery, e.toString()));
     }
     return http.singleRequest(
             request, http.defaultClientHttpsContext(), pool, system.classicSystem().log())
@@ -168,11 +219,13 @@ public final class WebhookDelivery {
         .handle(
             (response, error) -> {
               if (error != null) {
-                return new Outcome(delivery, describe(error));
+                return new Failed(delivery, describe(error));
               }
               response.discardEntityBytes(system);
               int status = response.status().intValue();
-              return new Outcome(delivery, status / 100 == 2 ? null : "HTTP " + status);
+              return status / 100 == 2
+                  ? new Delivered(delivery)
+                  : new Failed(delivery, "HTTP " + status);
             });
   }
 
@@ -191,33 +244,48 @@ public final class WebhookDelivery {
   private void record(Outcome outcome) {
     Due delivery = outcome.delivery();
     try (Connection connection = dataSource.getConnection()) {
-      if (outcome.error() == null) {
+      if (outcome instanceof Failed failed) {
+        recordFailure(connection, delivery, failed.error());
+      } else if (outcome instanceof Unsigned unsigned) {
+        Sql.update(
+            connection,
+            "UPDATE webhook_deliveries SET next_attempt_at = ?, last_error = ? WHERE id = ?",
+            clock.instant().plus(UNSIGNABLE_WAIT),
+            truncated("not sent: " + unsigned.reason()),
+            delivery.id());
+      } else {
         Sql.update(connection, "DELETE FROM webhook_deliveries WHERE id = ?", delivery.id());
-        return;
-      }
-      int attempts = delivery.attempts() + 1;
-      boolean dead = attempts >= settings.maxAttempts();
-      String error = outcome.error();
-      Sql.update(
-          connection,
-          "UPDATE webhook_deliveries SET status = ?, attempts = ?, next_attempt_at = ?,"
-              + " last_error = ? WHERE id = ?",
-          dead ? DEAD : PENDING,
-          attempts,
-          dead ? clock.instant() : clock.instant().plus(settings.backoff(attempts)),
-          error.length() > MAX_ERROR_LENGTH ? error.substring(0, MAX_ERROR_LENGTH) : error,
-          delivery.id());
-      if (dead) {
-        log.warn(
-            "Webhook delivery {} of event {} dead-lettered after {} attempts: {}",
-            delivery.id(),
-            delivery.eventId(),
-            attempts,
-            error);
       }
     } catch (SQLException e) {
       // The delivery stays as it was and is sent again: at least once.
       log.warn("Cannot record the outcome of webhook delivery {}", delivery.id(), e);
     }
+  }
+
+  private void recordFailure(Connection connection, Due delivery, String error)
+      throws SQLException {
+    int attempts = delivery.attempts() + 1;
+    boolean dead = attempts >= settings.maxAttempts();
+    Sql.update(
+        connection,
+        "UPDATE webhook_deliveries SET status = ?, attempts = ?, next_attempt_at = ?,"
+            + " last_error = ? WHERE id = ?",
+        dead ? DEAD : PENDING,
+        attempts,
+        dead ? clock.instant() : clock.instant().plus(settings.backoff(attempts)),
+        truncated(error),
+        delivery.id());
+    if (dead) {
+      log.warn(
+          "Webhook delivery {} of event {} dead-lettered after {} attempts: {}",
+          delivery.id(),
+          delivery.eventId(),
+          attempts,
+          error);
+    }
+  }
+
+  private static String truncated(String error) {
+    return error.length() > MAX_ERROR_LENGTH ? error.substring(0, MAX_ERROR_LENGTH) : error;
   }
 }

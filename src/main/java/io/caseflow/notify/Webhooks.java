@@ -7,6 +7,7 @@ import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
@@ -19,7 +20,10 @@ import javax.sql.DataSource;
  */
 public final class Webhooks {
 
-  /** The secret is write-only: it signs deliveries and is never shown again. */
+  /**
+   * The secret is write-only: it signs deliveries, is stored encrypted, and is shown once, when the
+   * service chose it.
+   */
   public record Subscription(
       String id, String url, List<String> events, Instant createdAt, String createdBy) {}
 
@@ -38,12 +42,20 @@ public final class Webhooks {
 
   private final DataSource dataSource;
   private final WebhookTargets targets;
+  private final WebhookSecrets secrets;
   private final Clock clock;
 
-  public Webhooks(DataSource dataSource, WebhookTargets targets, Clock clock) {
+  public Webhooks(
+      DataSource dataSource, WebhookTargets targets, WebhookSecrets secrets, Clock clock) {
     this.dataSource = dataSource;
     this.targets = targets;
+    this.secrets = secrets;
     this.clock = clock;
+  }
+
+  /** Whether secrets can be stored: false on a real database without a key. */
+  public boolean canStoreSecrets() {
+    return secrets.hasKey();
   }
 
   /**
@@ -54,6 +66,7 @@ public final class Webhooks {
     return targets.refusal(url);
   }
 
+  /** Stores the subscription with {@code secret} encrypted; needs {@link #canStoreSecrets}. */
   public Subscription subscribe(
       String tenant, String url, List<String> eventTypes, String secret, String createdBy) {
     Subscription subscription =
@@ -73,7 +86,7 @@ public final class Webhooks {
                 tenant,
                 url,
                 String.join(",", eventTypes),
-                secret,
+                secrets.seal(secret, tenant, subscription.id()),
                 subscription.createdAt(),
                 createdBy));
     return subscription;
@@ -104,6 +117,81 @@ public final class Webhooks {
                     id))
         .stream()
         .findFirst();
+  }
+
+  /**
+   * Replaces the subscription's secret, encrypted; deliveries signed from now on use it. Empty when
+   * the tenant has no such subscription. Needs {@link #canStoreSecrets}.
+   */
+  public Optional<Subscription> rotateSecret(String tenant, String id, String secret) {
+    int updated =
+        withConnection(
+            connection ->
+                Sql.update(
+                    connection,
+                    "UPDATE webhook_subscriptions SET secret = ? WHERE tenant = ? AND id = ?",
+                    secrets.seal(secret, tenant, id),
+                    tenant,
+                    id));
+    return updated == 0 ? Optional.empty() : subscription(tenant, id);
+  }
+
+  /**
+   * Encrypts the secrets still stored in clear text (from before encryption); returns how many.
+   * Idempotent, and safe while other nodes do the same or a secret is rotated: a row is replaced
+   * only if it still holds the clear text that was read. Needs {@link #canStoreSecrets}.
+   */
+  public int encryptPlainSecrets() {
+    List<StoredSecret> plain =
+        storedSecrets().stream().filter(stored -> WebhookSecrets.isPlain(stored.value())).toList();
+    int encrypted = 0;
+    for (StoredSecret stored : plain) {
+      String secret = WebhookSecrets.clearText(stored.value());
+      encrypted +=
+          withConnection(
+              connection ->
+                  Sql.update(
+                      connection,
+                      "UPDATE webhook_subscriptions SET secret = ? WHERE id = ? AND secret = ?",
+                      secrets.seal(secret, stored.tenant(), stored.id()),
+                      stored.id(),
+                      stored.value()));
+    }
+    return encrypted;
+  }
+
+  /**
+   * The subscriptions whose secret cannot be read now, so their deliveries wait: sealed secrets
+   * without a key, or sealed with another key. With each, why.
+   */
+  public List<String> unreadableSecrets() {
+    List<String> unreadable = new ArrayList<>();
+    for (StoredSecret stored : storedSecrets()) {
+      try {
+        secrets.open(stored.value(), stored.tenant(), stored.id());
+      } catch (SecretBox.Unreadable e) {
+        unreadable.add(stored.id() + " (" + e.getMessage() + ")");
+      }
+    }
+    return unreadable;
+  }
+
+  /** How many secrets are still stored in clear text (from before encryption). */
+  public long plainSecretCount() {
+    return storedSecrets().stream()
+        .filter(stored -> WebhookSecrets.isPlain(stored.value()))
+        .count();
+  }
+
+  private record StoredSecret(String id, String tenant, String value) {}
+
+  private List<StoredSecret> storedSecrets() {
+    return withConnection(
+        connection ->
+            Sql.query(
+                connection,
+                "SELECT id, tenant, secret FROM webhook_subscriptions ORDER BY id",
+                row -> new StoredSecret(row.getString(1), row.getString(2), row.getString(3))));
   }
 
   private static Subscription subscription(ResultSet row) throws SQLException {

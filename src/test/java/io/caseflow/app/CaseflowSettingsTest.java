@@ -200,6 +200,37 @@ class CaseflowSettingsTest {
         "is needed for the JWT settings given");
   }
 
+  @Test
+  void theWebhookSecretKeyIsTheBase64Of32BytesAndNeverQuoted() {
+    assertTrue(settingsWith("").webhooks().secretBox().isEmpty(), "none by default");
+    String key = java.util.Base64.getEncoder().encodeToString(new byte[32]);
+    assertTrue(
+        settingsWith("caseflow.webhooks.secret-key = \"" + key + "\"")
+            .webhooks()
+            .secretBox()
+            .isPresent());
+    String sixteen = java.util.Base64.getEncoder().encodeToString(new byte[16]);
+    assertRejected(
+        "caseflow.webhooks.secret-key = \"" + sixteen + "\"",
+        "caseflow.webhooks.secret-key",
+        "CASEFLOW_SECRET_KEY");
+    assertRejected(
+        "caseflow.webhooks.secret-key = \"" + sixteen + "\"",
+        "caseflow.webhooks.secret-key",
+        "decodes to 16 bytes instead of 32");
+    String notBase64 = "correct-horse-battery-staple";
+    assertRejected(
+        "caseflow.webhooks.secret-key = \"" + notBase64 + "\"",
+        "caseflow.webhooks.secret-key",
+        "is not base64");
+    String message =
+        assertThrows(
+                InvalidSettingException.class,
+                () -> settingsWith("caseflow.webhooks.secret-key = \"" + notBase64 + "\""))
+            .getMessage();
+    assertTrue(!message.contains(notBase64), "the value is a secret: " + message);
+  }
+
   private static void assertRejected(String override, String setting, String problem) {
     String message =
         assertThrows(InvalidSettingException.class, () -> settingsWith(override)).getMessage();

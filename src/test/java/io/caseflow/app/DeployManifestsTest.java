@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
+import io.caseflow.notify.SecretBox;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -148,6 +149,16 @@ class DeployManifestsTest {
     assertEquals(auth.get("roles-claim").asText(), jwt.rolesClaim());
   }
 
+  @Test
+  void theWebhookSecretKeyComesFromASecret() {
+    JsonNode key = environment().get("CASEFLOW_SECRET_KEY");
+    assertTrue(key != null, "without a key, a node on PostgreSQL refuses to create webhooks");
+    assertTrue(
+        key.at("/valueFrom/secretKeyRef/name").isTextual(),
+        () -> "from a Secret, not a literal or a ConfigMap: " + key);
+    assertTrue(CaseflowSettings.from(nodeConfig()).webhooks().secretBox().isPresent());
+  }
+
   /**
    * {@code conf/application.conf} with the container's environment: literal values as given, values
    * from the pod (its IP) or from the secret replaced by stand-ins of the right form.
@@ -165,6 +176,7 @@ class DeployManifestsTest {
                             ? configMapValue(value.at("/valueFrom/configMapKeyRef"))
                             : switch (value.at("/valueFrom/secretKeyRef/key").asText()) {
                               case "url" -> "jdbc:postgresql://db:5432/caseflow";
+                              case "secret-key" -> SecretBox.newKeyBase64();
                               case "" -> "10.1.2.3";
                               default -> "from-secret";
                             }));

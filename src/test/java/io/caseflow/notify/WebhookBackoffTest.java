@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
 class WebhookBackoffTest {
@@ -17,7 +18,8 @@ class WebhookBackoffTest {
           Duration.ofMillis(250),
           32,
           false,
-          List.of());
+          List.of(),
+          Optional.empty());
 
   @Test
   void waitsDoubleFromTheInitialBackoffJitteredToHalfOrMore() {

@@ -206,6 +206,9 @@ class WebhooksIT {
       assertEquals(0, api.get("/webhooks", "carol").json().size(), "nothing was registered");
 
       // A subscription whose host was public when it was registered and is not any more.
+      String stored =
+          SecretBox.ofBase64(RunningCaseflow.TEST_SECRET_KEY)
+              .seal(SECRET, List.of("acme", "turned-private"));
       try (java.sql.Connection connection = database.connect();
           java.sql.PreparedStatement insert =
               connection.prepareStatement(
@@ -213,7 +216,7 @@ class WebhooksIT {
                       + " created_at, created_by) VALUES ('turned-private', 'acme', ?, '', ?,"
                       + " CURRENT_TIMESTAMP - INTERVAL '1 minute', 'carol')")) {
         insert.setString(1, receiver.url());
-        insert.setString(2, SECRET);
+        insert.setString(2, stored);
         insert.executeUpdate();
       }
       open(api, "alice", "ssrf-1");
@@ -253,7 +256,7 @@ class WebhooksIT {
       assertEquals(201, created.status(), created::toString);
       String id = created.json().get("id").asText();
       assertEquals("/webhooks/" + id, created.header("Location").orElseThrow());
-      assertFalse(created.text().contains(SECRET), "the secret is never shown");
+      assertFalse(created.text().contains(SECRET), "a secret the client chose is not echoed");
       assertEquals(1, api.get("/webhooks", "carol").json().size());
       assertEquals(0, api.get("/webhooks", "victor").json().size());
       assertEquals("webhook_not_found", api.get("/webhooks/" + id, "victor").code());
@@ -269,13 +272,223 @@ class WebhooksIT {
     }
   }
 
-  private static void subscribe(ApiClient api, String url, String events) {
+  @Test
+  void aGeneratedSecretIsShownOnceStoredEncryptedAndSignsTheDeliveries() throws Exception {
+    // The embedded default, with no key set: the node generates its own.
+    try (RunningCaseflow node = RunningCaseflow.onH2(settings());
+        WebhookReceiver receiver = new WebhookReceiver()) {
+      ApiClient api = new ApiClient(node.baseUrl());
+      Response created = api.post("/webhooks", "carol", "{\"url\":\"" + receiver.url() + "\"}");
+      assertEquals(201, created.status(), created::toString);
+      String id = created.json().get("id").asText();
+      String secret = created.json().get("secret").asText();
+      assertEquals(receiver.url(), created.json().get("url").asText(), "the subscription itself");
+      assertEquals(32, java.util.Base64.getUrlDecoder().decode(secret).length, secret);
+
+      assertFalse(api.get("/webhooks/" + id, "carol").text().contains(secret));
+      assertFalse(api.get("/webhooks/" + id, "carol").json().has("secret"));
+      assertFalse(api.get("/webhooks", "carol").text().contains(secret));
+      String stored = storedSecret(node, id);
+      assertTrue(stored.startsWith("v1:"), stored);
+      assertFalse(stored.contains(secret), "stored encrypted");
+
+      open(api, "alice", "generated-1");
+      receiver.awaitUntil(r -> r.acceptedOnce().size() == 1, PATIENCE);
+      Delivery delivery = receiver.acceptedOnce().get(0);
+      assertTrue(delivery.signedWith(secret), () -> "bad signature on " + delivery);
+      assertFalse(delivery.signedWith(stored), "signed with the secret, not its stored form");
+    }
+  }
+
+  @Test
+  void rotatingTheSecretChangesTheKeyDeliveriesAreSignedWith() throws Exception {
+    try (RunningCaseflow node = RunningCaseflow.onPostgres(TestPostgres.newDatabase(), settings());
+        WebhookReceiver receiver = new WebhookReceiver()) {
+      ApiClient api = new ApiClient(node.baseUrl());
+      Response created =
+          api.post(
+              "/webhooks",
+              "carol",
+              "{\"url\":\"" + receiver.url() + "\",\"secret\":\"" + SECRET + "\"}");
+      String id = created.json().get("id").asText();
+      open(api, "alice", "rotate-1");
+      receiver.awaitUntil(r -> r.acceptedOnce().size() == 1, PATIENCE);
+      assertTrue(receiver.acceptedOnce().get(0).signedWith(SECRET));
+      String storedBefore = storedSecret(node, id);
+
+      String rotatePath = "/webhooks/" + id + "/rotate-secret";
+      assertEquals("forbidden", api.post(rotatePath, "alice", null).code());
+      assertEquals("webhook_not_found", api.post(rotatePath, "victor", null).code());
+      assertEquals(
+          "webhook_not_found",
+          api.post("/webhooks/no-such-id/rotate-secret", "carol", null).code());
+      assertEquals(storedBefore, storedSecret(node, id), "refused rotations change nothing");
+
+      Response rotated = api.post(rotatePath, "carol", null);
+      assertEquals(200, rotated.status(), rotated::toString);
+      assertEquals(id, rotated.json().get("id").asText());
+      String generated = rotated.json().get("secret").asText();
+      assertEquals(32, java.util.Base64.getUrlDecoder().decode(generated).length, generated);
+      assertFalse(api.get("/webhooks/" + id, "carol").text().contains(generated));
+      String storedAfter = storedSecret(node, id);
+      assertTrue(storedAfter.startsWith("v1:") && !storedAfter.equals(storedBefore), storedAfter);
+
+      open(api, "alice", "rotate-2");
+      receiver.awaitUntil(r -> r.acceptedOnce().size() == 2, PATIENCE);
+      Delivery afterRotation = receiver.acceptedOnce().get(1);
+      assertEquals("acme:rotate-2:1", afterRotation.eventId());
+      assertTrue(afterRotation.signedWith(generated), () -> "new secret: " + afterRotation);
+      assertFalse(afterRotation.signedWith(SECRET), "not the old secret any more");
+
+      assertEquals("invalid_field", api.post(rotatePath, "carol", "{\"secret\":\"short\"}").code());
+      String chosen = "another-secret-of-32-characters";
+      Response rotatedToChosen = api.post(rotatePath, "carol", "{\"secret\":\"" + chosen + "\"}");
+      assertEquals(200, rotatedToChosen.status(), rotatedToChosen::toString);
+      assertFalse(rotatedToChosen.json().has("secret"), "a chosen secret is not echoed");
+      open(api, "alice", "rotate-3");
+      receiver.awaitUntil(r -> r.acceptedOnce().size() == 3, PATIENCE);
+      assertTrue(receiver.acceptedOnce().get(2).signedWith(chosen));
+      assertFalse(receiver.acceptedOnce().get(2).signedWith(generated));
+    }
+  }
+
+  /**
+   * A database that holds encrypted secrets, started without the key (a deployment that forgot
+   * CASEFLOW_SECRET_KEY): it starts, refuses new secrets, and holds deliveries back without
+   * spending their attempts, until the key is back.
+   */
+  @Test
+  void withoutTheKeyOnARealDatabaseSecretsAreRefusedAndDeliveriesWait() throws Exception {
+    TestPostgres.Database database = TestPostgres.newDatabase();
+    Map<String, Object> keyless = settings();
+    keyless.put("caseflow.webhooks.secret-key", "");
+    try (WebhookReceiver receiver = new WebhookReceiver()) {
+      String id;
+      try (RunningCaseflow node = RunningCaseflow.onPostgres(database, settings())) {
+        id = subscribe(new ApiClient(node.baseUrl()), receiver.url(), "[]");
+      }
+      try (RunningCaseflow node = RunningCaseflow.onPostgres(database, keyless)) {
+        ApiClient api = new ApiClient(node.baseUrl());
+        Response refused =
+            api.post(
+                "/webhooks",
+                "carol",
+                "{\"url\":\"" + receiver.url() + "\",\"secret\":\"" + SECRET + "\"}");
+        assertEquals(503, refused.status(), refused::toString);
+        assertEquals("secret_key_missing", refused.code());
+        assertEquals(
+            "secret_key_missing",
+            api.post("/webhooks/" + id + "/rotate-secret", "carol", null).code());
+        assertEquals(1, api.get("/webhooks", "carol").json().size(), "listing still works");
+
+        open(api, "alice", "keyless-1");
+        awaitDelivery(node, "acme:keyless-1:1");
+        Thread.sleep(2000);
+        assertEquals(List.of(), receiver.received(), "nothing sent without the key");
+        try (java.sql.Connection connection = node.connect();
+            java.sql.ResultSet row =
+                connection
+                    .createStatement()
+                    .executeQuery(
+                        "SELECT status, attempts FROM webhook_deliveries"
+                            + " WHERE event_id = 'acme:keyless-1:1'")) {
+          assertTrue(row.next());
+          assertEquals("pending", row.getString(1), "not dead-lettered");
+          assertEquals(0, row.getInt(2), "no attempt spent");
+        }
+      }
+      try (RunningCaseflow node = RunningCaseflow.onPostgres(database, settings())) {
+        receiver.awaitUntil(r -> r.acceptedOnce().size() == 1, PATIENCE);
+        assertEquals("acme:keyless-1:1", receiver.acceptedOnce().get(0).eventId());
+        assertTrue(receiver.acceptedOnce().get(0).signedWith(SECRET));
+      }
+    }
+  }
+
+  /**
+   * A database from before encryption (migrated up to V6, with a clear-text secret) is upgraded:
+   * start-up encrypts the secret in place, once, and deliveries are still signed with it.
+   */
+  @Test
+  void clearTextSecretsFromBeforeAreEncryptedAtStartAndStillSign() throws Exception {
+    TestPostgres.Database database = TestPostgres.newDatabase();
+    org.flywaydb.core.Flyway.configure()
+        .dataSource(database.url(), database.user(), database.password())
+        .locations("classpath:db/common", "classpath:db/postgresql")
+        .target("6")
+        .load()
+        .migrate();
+    String legacy = "v1:a-clear-text-secret-of-before";
+    try (java.sql.Connection connection = database.connect();
+        java.sql.PreparedStatement insert =
+            connection.prepareStatement(
+                "INSERT INTO webhook_subscriptions (id, tenant, url, event_types, secret,"
+                    + " created_at, created_by) VALUES ('legacy-1', 'acme', ?, '', ?,"
+                    + " CURRENT_TIMESTAMP, 'carol')")) {
+      try (WebhookReceiver receiver = new WebhookReceiver()) {
+        insert.setString(1, receiver.url());
+        insert.setString(2, legacy);
+        insert.executeUpdate();
+        String encrypted;
+        try (RunningCaseflow node = RunningCaseflow.onPostgres(database, settings())) {
+          encrypted = storedSecret(node, "legacy-1");
+          assertTrue(encrypted.startsWith("v1:"), encrypted);
+          assertFalse(encrypted.contains("a-clear-text-secret-of-before"), encrypted);
+          assertEquals(
+              legacy,
+              SecretBox.ofBase64(RunningCaseflow.TEST_SECRET_KEY)
+                  .open(encrypted, List.of("acme", "legacy-1")),
+              "the clear text that looked sealed was taken as clear text");
+          open(new ApiClient(node.baseUrl()), "alice", "legacy-case");
+          receiver.awaitUntil(r -> r.acceptedOnce().size() == 1, PATIENCE);
+          assertTrue(receiver.acceptedOnce().get(0).signedWith(legacy));
+        }
+        try (RunningCaseflow node = RunningCaseflow.onPostgres(database, settings())) {
+          assertEquals(encrypted, storedSecret(node, "legacy-1"), "not encrypted twice");
+        }
+      }
+    }
+  }
+
+  private static String storedSecret(RunningCaseflow node, String id) throws Exception {
+    try (java.sql.Connection connection = node.connect();
+        java.sql.PreparedStatement select =
+            connection.prepareStatement("SELECT secret FROM webhook_subscriptions WHERE id = ?")) {
+      select.setString(1, id);
+      try (java.sql.ResultSet row = select.executeQuery()) {
+        assertTrue(row.next(), "no subscription " + id);
+        return row.getString(1);
+      }
+    }
+  }
+
+  /** Waits until the read side has turned the event into a delivery row. */
+  private static void awaitDelivery(RunningCaseflow node, String eventId) throws Exception {
+    Instant deadline = Instant.now().plus(PATIENCE);
+    while (Instant.now().isBefore(deadline)) {
+      try (java.sql.Connection connection = node.connect();
+          java.sql.PreparedStatement select =
+              connection.prepareStatement("SELECT 1 FROM webhook_deliveries WHERE event_id = ?")) {
+        select.setString(1, eventId);
+        try (java.sql.ResultSet row = select.executeQuery()) {
+          if (row.next()) {
+            return;
+          }
+        }
+      }
+      Thread.sleep(200);
+    }
+    throw new AssertionError("no delivery of " + eventId + " within " + PATIENCE);
+  }
+
+  private static String subscribe(ApiClient api, String url, String events) {
     Response created =
         api.post(
             "/webhooks",
             "carol",
             "{\"url\":\"" + url + "\",\"secret\":\"" + SECRET + "\",\"events\":" + events + "}");
     assertEquals(201, created.status(), created::toString);
+    return created.json().get("id").asText();
   }
 
   private static void open(ApiClient api, String user, String id) {

@@ -19,6 +19,12 @@ import org.apache.pekko.actor.typed.ActorSystem;
 /** A whole Caseflow node inside the test JVM, on a free port, cleaned up when closed. */
 public final class RunningCaseflow implements AutoCloseable {
 
+  /**
+   * TEST ONLY, public: the key that encrypts webhook secrets on PostgreSQL unless a test sets
+   * another ({@code caseflow.webhooks.secret-key}, empty for none).
+   */
+  public static final String TEST_SECRET_KEY = "dGVzdC1vbmx5LWtleS1ub3QtYS1zZWNyZXQtMzJieXQ=";
+
   private final Caseflow caseflow;
   private final Path dataDir;
   private final TestPostgres.Database postgres;
@@ -51,6 +57,7 @@ public final class RunningCaseflow implements AutoCloseable {
     overrides.put("caseflow.db.user", database.user());
     overrides.put("caseflow.db.password", database.password());
     overrides.putIfAbsent("caseflow.auth.demo-tokens", "true");
+    overrides.putIfAbsent("caseflow.webhooks.secret-key", TEST_SECRET_KEY);
     return start(overrides, database);
   }
 
