@@ -24,18 +24,6 @@ public record Refusal(
     String action,
     String code) {
 
-  /** Everything but the time: refusals alike in all of it are kept as one row with a count. */
-  record Kind(
-      String tenant,
-      String actor,
-      boolean actorVerified,
-      String sourceAddress,
-      String method,
-      String route,
-      String caseId,
-      String action,
-      String code) {}
-
   public Refusal {
     tenant = clip(tenant, 64);
     actor = clip(actor, 200);
@@ -46,9 +34,19 @@ public record Refusal(
     action = clip(action, 64);
   }
 
-  Kind kind() {
-    return new Kind(
-        tenant, actor, actorVerified, sourceAddress, method, route, caseId, action, code);
+  /** This refusal at a fixed time: refusals alike in all but their time share it, and one row. */
+  Refusal kind() {
+    return new Refusal(
+        Instant.EPOCH,
+        tenant,
+        actor,
+        actorVerified,
+        sourceAddress,
+        method,
+        route,
+        caseId,
+        action,
+        code);
   }
 
   /** Values from a refused request are the requester's to choose: their length is bounded here. */

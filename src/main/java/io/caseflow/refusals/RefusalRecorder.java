@@ -123,8 +123,8 @@ public final class RefusalRecorder implements AutoCloseable {
   }
 
   private void write(List<Refusal> batch) throws SQLException {
-    Map<Refusal.Kind, Refusal> firsts = new LinkedHashMap<>();
-    Map<Refusal.Kind, Integer> repeats = new LinkedHashMap<>();
+    Map<Refusal, Refusal> firsts = new LinkedHashMap<>();
+    Map<Refusal, Integer> repeats = new LinkedHashMap<>();
     for (Refusal refusal : batch) {
       firsts.putIfAbsent(refusal.kind(), refusal);
       repeats.merge(refusal.kind(), 1, Integer::sum);
