@@ -4,6 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.caseflow.cases.CaseId;
+import io.caseflow.cases.CaseTags;
 import io.caseflow.testing.ApiClient;
 import io.caseflow.testing.CaseWorkload;
 import io.caseflow.testing.ReadSideExpectation;
@@ -23,6 +25,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -37,6 +40,7 @@ class SlowCommitIT {
   private static final String SLOW_EVENT = "acme:" + SLOW_CASE + ":2";
   private static final String SECRET = "a-secret-of-32-characters-length";
   private static final Duration PATIENCE = Duration.ofSeconds(60);
+  private static final int SLICES = 4;
 
   /**
    * The configured gap wait (20 s) outlasts the slow commit: the live projection picks it up. The
@@ -83,6 +87,7 @@ class SlowCommitIT {
     Map<String, Object> overrides = new HashMap<>(settings);
     // The held request must not time out meanwhile: it is acknowledged once the commit lands.
     overrides.put("caseflow.http.ask-timeout", "40s");
+    overrides.put("caseflow.read-side.slices", SLICES);
     overrides.put("jdbc-journal.circuit-breaker.call-timeout", "60s");
     // The webhook receiver listens on loopback, over plain http.
     overrides.put("caseflow.webhooks.allow-http", "true");
@@ -101,6 +106,7 @@ class SlowCommitIT {
       try (SseStream stream =
           SseStream.open(node.baseUrl(), "/events", "alice", Optional.empty())) {
         assertEquals(200, stream.status());
+        List<String> neighbours = openNeighboursOfTheSlowCase(api);
         holdCommitOf(database, "Case|acme:" + SLOW_CASE, 2, 15);
         assertEquals(
             201,
@@ -116,11 +122,18 @@ class SlowCommitIT {
             CompletableFuture.supplyAsync(
                 () -> api.post("/cases/" + SLOW_CASE + "/actions/submit", "alice", null).status());
         Thread.sleep(500);
+        neighbours.forEach(
+            id ->
+                assertEquals(
+                    200,
+                    api.post("/cases/" + id + "/actions/submit", "alice", null).status(),
+                    "a write committed in the slow case's slice while its commit is held"));
         CaseWorkload.Result flowing = new CaseWorkload(api).run(20, 10, 4);
         assertEquals(0, flowing.failures());
         assertEquals(200, slow.get(), "the held submit is acknowledged once it commits");
 
         List<String> cases = new ArrayList<>(flowing.caseIds());
+        cases.addAll(neighbours);
         cases.add(SLOW_CASE);
         new ReadSideExpectation(api, database, "alice", "acme").awaitExact(cases, PATIENCE);
 
@@ -151,6 +164,39 @@ class SlowCommitIT {
         return watcher.stop();
       }
     }
+  }
+
+  /**
+   * Opens cases in the slow case's slice, to be moved right after the held write so that its
+   * projection sees later events committed past the hole. They must come first: the journal writes
+   * at most {@code jdbc-journal.parallelism} batches at a time and completes them in order, so a
+   * few batches after the held one every write of the node waits for it, and a workload spread over
+   * all slices may commit nothing in this slice before the hold ends.
+   */
+  private static List<String> openNeighboursOfTheSlowCase(ApiClient api) {
+    CaseTags tags = new CaseTags(SLICES);
+    int slice = tags.sliceOf(new CaseId("acme", SLOW_CASE));
+    List<String> neighbours =
+        IntStream.iterate(0, i -> i + 1)
+            .mapToObj(i -> "neighbour-" + i)
+            .filter(id -> tags.sliceOf(new CaseId("acme", id)) == slice)
+            .limit(3)
+            .toList();
+    for (String id : neighbours) {
+      assertEquals(
+          201,
+          api.post(
+                  "/cases",
+                  "alice",
+                  "{\"id\":\""
+                      + id
+                      + "\",\"workflow\":\"due-diligence\",\"subject\":\""
+                      + id
+                      + "\",\"data\":{\"riskLevel\":\"low\"}}")
+              .status(),
+          "a neighbour opened");
+    }
+    return neighbours;
   }
 
   /** Collects each distinct reconciliation report, polling faster than the runs come. */
