@@ -1,5 +1,6 @@
 package io.caseflow;
 
+import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
 import io.caseflow.app.Caseflow;
 import org.slf4j.Logger;
@@ -17,12 +18,23 @@ public final class Main {
       Caseflow caseflow =
           Caseflow.start(
               ConfigFactory.parseString("pekko.coordinated-shutdown.exit-jvm = on")
-                  .withFallback(ConfigFactory.load()));
+                  .withFallback(configuration()));
       log.info("Caseflow is serving on port {}", caseflow.httpPort());
     } catch (RuntimeException e) {
       log.debug("Start-up failed", e);
       System.err.println("Caseflow cannot start: " + e.getMessage());
       System.exit(2);
     }
+  }
+
+  /**
+   * The packaged {@code application.conf} under a deployment's own file: Typesafe Config would take
+   * a {@code -Dconfig.file} (or {@code config.resource}, {@code config.url}) instead of the
+   * packaged defaults, so a file holding one setting would lose every other.
+   */
+  static Config configuration() {
+    return ConfigFactory.load(
+        ConfigFactory.defaultApplication()
+            .withFallback(ConfigFactory.parseResources("application.conf")));
   }
 }
