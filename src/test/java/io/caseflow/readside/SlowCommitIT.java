@@ -121,7 +121,7 @@ class SlowCommitIT {
         CompletableFuture<Integer> slow =
             CompletableFuture.supplyAsync(
                 () -> api.post("/cases/" + SLOW_CASE + "/actions/submit", "alice", null).status());
-        Thread.sleep(500);
+        awaitHeldCommit(database);
         neighbours.forEach(
             id ->
                 assertEquals(
@@ -243,6 +243,31 @@ class SlowCommitIT {
       }
     }
     return ids;
+  }
+
+  /**
+   * Until the slow event's insert sleeps in its trigger: writes sent earlier would be ordered
+   * before it and leave no hole (a fixed pause was too short on a loaded machine).
+   */
+  private static void awaitHeldCommit(TestPostgres.Database database) throws Exception {
+    long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+    try (Connection connection = database.connect();
+        Statement statement = connection.createStatement()) {
+      while (true) {
+        try (ResultSet held =
+            statement.executeQuery(
+                "SELECT COUNT(*) FROM pg_stat_activity WHERE wait_event = 'PgSleep'")) {
+          held.next();
+          if (held.getLong(1) > 0) {
+            return;
+          }
+        }
+        if (System.nanoTime() > deadline) {
+          throw new AssertionError("the slow event's insert never reached its trigger");
+        }
+        Thread.sleep(20);
+      }
+    }
   }
 
   private static void holdCommitOf(
