@@ -1,27 +1,27 @@
 package io.caseflow.notify;
 
-import io.caseflow.cases.CanonicalJson;
 import io.caseflow.cases.CaseEntity;
 import io.caseflow.cases.CaseEvent;
 import io.caseflow.cases.CaseId;
 import io.caseflow.readside.ReadSideSlices;
-import io.caseflow.readside.Sql;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Executor;
-import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
 import javax.sql.DataSource;
 import org.apache.pekko.NotUsed;
 import org.apache.pekko.actor.typed.ActorSystem;
-import org.apache.pekko.japi.Pair;
 import org.apache.pekko.persistence.query.PersistenceQuery;
 import org.apache.pekko.persistence.query.javadsl.EventsByPersistenceIdQuery;
+import org.apache.pekko.stream.OverflowStrategy;
 import org.apache.pekko.stream.javadsl.Source;
 
 /**
@@ -35,24 +35,26 @@ import org.apache.pekko.stream.javadsl.Source;
  * CaseReadModel}), so an event whose journal commit was slow, or that the live projection skipped
  * and the reconciliation recorded, comes late but comes. Events of one case arrive in their order;
  * events of different cases in the order the read side recorded them.
+ *
+ * <p>The node reads the feed once for all its tenant streams ({@link FeedHub}); a stream reads the
+ * database itself only to catch up from a position behind the hub's.
  */
 public final class CaseEventStreams {
 
   /** An event and the SSE id a subscriber resumes after. */
   public record Positioned(String id, CaseEvent event) {}
 
-  /** At most this many events of each slice are read at once: what a slow client's stream holds. */
-  private static final int BATCH = 256;
-
-  private record Batch(FeedPosition end, List<Positioned> events) {}
-
-  private record Recorded(int slice, long position, CaseEvent event) {}
+  /**
+   * Hub batches a tenant stream may fall behind by (one per poll interval when quiet) before it is
+   * ended; its client resumes with {@code Last-Event-ID}.
+   */
+  private static final int STREAM_BUFFER = 1024;
 
   private final EventsByPersistenceIdQuery byCase;
   private final DataSource dataSource;
   private final int slices;
   private final Executor blocking;
-  private final Duration pollInterval;
+  private final FeedHub hub;
 
   public CaseEventStreams(
       ActorSystem<?> system,
@@ -67,7 +69,7 @@ public final class CaseEventStreams {
     this.dataSource = dataSource;
     this.slices = slices;
     this.blocking = blocking;
-    this.pollInterval = pollInterval;
+    this.hub = new FeedHub(system, dataSource, slices, blocking, pollInterval);
   }
 
   /**
@@ -81,10 +83,15 @@ public final class CaseEventStreams {
 
   /** The tenant's events after {@code position}, then its new events as they are recorded. */
   public Source<Positioned, NotUsed> ofTenant(String tenant, FeedPosition position) {
-    return Source.unfoldAsync(
-            position,
-            after -> nextBatch(tenant, after).thenApply(b -> Optional.of(Pair.create(b.end(), b))))
-        .mapConcat(Batch::events);
+    return Source.fromMaterializer(
+            (materializer, attributes) -> {
+              TenantCursor cursor = new TenantCursor(tenant, position);
+              return hub.batches()
+                  .buffer(STREAM_BUFFER, OverflowStrategy.fail())
+                  .mapAsync(1, cursor::follow)
+                  .mapConcat(events -> events);
+            })
+        .mapMaterializedValue(ignored -> NotUsed.getInstance());
   }
 
   /** The case's events after sequence number {@code position}, then its new ones. */
@@ -109,57 +116,78 @@ public final class CaseEventStreams {
     }
   }
 
-  /** The next events after {@code after}, or none after a poll interval's wait. */
-  private CompletionStage<Batch> nextBatch(String tenant, FeedPosition after) {
-    return CompletableFuture.supplyAsync(() -> read(tenant, after), blocking)
-        .thenCompose(
-            batch ->
-                batch.events().isEmpty()
-                    ? CompletableFuture.supplyAsync(
-                        () -> batch,
-                        CompletableFuture.delayedExecutor(
-                            pollInterval.toMillis(), TimeUnit.MILLISECONDS, blocking))
-                    : CompletableFuture.completedFuture(batch));
-  }
-
   /**
-   * Up to a batch of each slice's next events, by one index range scan per slice, merged by
-   * position. Any such merge is a valid order: the position moves per slice, and within a slice the
-   * events stay in order.
+   * One tenant stream's place in the feed, moved on by each hub batch. A batch that starts where
+   * the stream stands is taken as it is; one that starts further on means the stream began (or
+   * resumed) behind the hub, and the stream reads what lies between from the database first. Either
+   * way it passes each event once: only events past its position in their slice.
    */
-  private Batch read(String tenant, FeedPosition after) {
-    List<String> perSlice = new ArrayList<>();
-    List<Object> parameters = new ArrayList<>();
-    for (int slice = 0; slice < slices; slice++) {
-      perSlice.add(
-          "(SELECT slice, feed_position, type, payload FROM audit_log"
-              + " WHERE tenant = ? AND slice = ? AND feed_position > ?"
-              + " ORDER BY feed_position LIMIT "
-              + BATCH
-              + ")");
-      parameters.addAll(List.of(tenant, slice, after.slices().get(slice)));
+  private final class TenantCursor {
+    private final String tenant;
+    private FeedPosition position;
+
+    TenantCursor(String tenant, FeedPosition position) {
+      this.tenant = tenant;
+      this.position = position;
     }
-    String sql = String.join(" UNION ALL ", perSlice) + " ORDER BY feed_position, slice";
-    List<Positioned> events = new ArrayList<>();
-    FeedPosition end = after;
-    try (Connection connection = dataSource.getConnection()) {
-      List<Recorded> rows =
-          Sql.query(
-              connection,
-              sql,
-              row ->
-                  new Recorded(
-                      row.getInt(1),
-                      row.getLong(2),
-                      CanonicalJson.parse(row.getString(4), CaseEvent.typeNamed(row.getString(3)))),
-              parameters.toArray());
-      for (Recorded row : rows) {
-        end = end.after(row.slice(), row.position());
-        events.add(new Positioned(end.toString(), row.event()));
+
+    CompletionStage<List<Positioned>> follow(FeedHub.Batch batch) {
+      return covers(batch.from())
+          ? CompletableFuture.completedFuture(take(batch))
+          : CompletableFuture.supplyAsync(() -> catchUpAndTake(batch), blocking);
+    }
+
+    private List<Positioned> catchUpAndTake(FeedHub.Batch batch) {
+      List<Positioned> events = new ArrayList<>();
+      while (!covers(batch.from())) {
+        FeedHub.Batch missed = FeedHub.read(dataSource, Optional.of(tenant), position);
+        events.addAll(pass(missed.events()));
+        Set<Integer> more = Arrays.stream(missed.fullSlices()).boxed().collect(Collectors.toSet());
+        for (int slice = 0; slice < slices; slice++) {
+          if (!more.contains(slice)) {
+            // Every event of the tenant in this slice up to the batch's start was in that read.
+            raise(slice, batch.from().slices().get(slice));
+          }
+        }
       }
-    } catch (SQLException e) {
-      throw new IllegalStateException("Cannot read the event feed", e);
+      events.addAll(take(batch));
+      return events;
     }
-    return new Batch(end, events);
+
+    private List<Positioned> take(FeedHub.Batch batch) {
+      List<Positioned> events =
+          pass(batch.events().stream().filter(e -> e.tenant().equals(tenant)).toList());
+      for (int slice = 0; slice < slices; slice++) {
+        raise(slice, batch.to().slices().get(slice));
+      }
+      return events;
+    }
+
+    private void raise(int slice, long to) {
+      if (to > position.slices().get(slice)) {
+        position = position.after(slice, to);
+      }
+    }
+
+    /** The events past this stream's position, each with the position after it as its id. */
+    private List<Positioned> pass(List<FeedHub.Recorded> recorded) {
+      List<Positioned> events = new ArrayList<>();
+      for (FeedHub.Recorded event : recorded) {
+        if (event.position() > position.slices().get(event.slice())) {
+          position = position.after(event.slice(), event.position());
+          events.add(new Positioned(position.toString(), event.event()));
+        }
+      }
+      return events;
+    }
+
+    private boolean covers(FeedPosition from) {
+      for (int slice = 0; slice < slices; slice++) {
+        if (position.slices().get(slice) < from.slices().get(slice)) {
+          return false;
+        }
+      }
+      return true;
+    }
   }
 }

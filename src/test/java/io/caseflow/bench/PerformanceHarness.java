@@ -2,6 +2,7 @@ package io.caseflow.bench;
 
 import io.caseflow.testing.ApiClient;
 import io.caseflow.testing.ServiceProcess;
+import io.caseflow.testing.SseStream;
 import io.caseflow.testing.TestPostgres;
 import java.net.ServerSocket;
 import java.nio.file.Files;
@@ -16,6 +17,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
@@ -40,6 +42,7 @@ public final class PerformanceHarness {
       integers(System.getProperty("bench.levels", "8,32,64"));
   private static final boolean PROFILE = Boolean.getBoolean("bench.profile");
   private static final boolean EXTRAS = !"false".equals(System.getProperty("bench.extras"));
+  private static final int STREAMS = Integer.getInteger("bench.streams", 1000);
   private static final List<Integer> HEAP_ENTITIES =
       integers(System.getProperty("bench.heapEntities", "10000,100000"));
 
@@ -85,6 +88,9 @@ public final class PerformanceHarness {
         rows.add(measure("baseline", clients, load, baselineUrl, cases, baseline.pid(), null));
         log("level " + clients + " done");
       }
+      if (STREAMS > 0) {
+        rows.add(measureWithStreams(caseflow, load, api, baselineDb));
+      }
       printComparison(rows, load);
       if (EXTRAS) {
         measureRecovery(caseflow, warmup.get(0));
@@ -100,6 +106,52 @@ public final class PerformanceHarness {
     System.out.println();
     report.forEach(System.out::println);
     System.out.println("\n(written to " + work.resolve("performance.md") + ")");
+  }
+
+  /**
+   * Caseflow at the highest level again, with {@link #STREAMS} live streams of another tenant open
+   * on the node; then one event of that tenant, which every stream must receive.
+   */
+  private Row measureWithStreams(
+      ServiceProcess caseflow, Load load, ApiClient api, TestPostgres.Database baselineDb)
+      throws Exception {
+    int clients = LEVELS.get(LEVELS.size() - 1);
+    List<String> cases = seed(api, baselineDb, LEVELS.size() + 1);
+    List<SseStream> streams = new ArrayList<>();
+    try {
+      for (int i = 0; i < STREAMS; i++) {
+        streams.add(SseStream.open(caseflow.baseUrl(), "/events", "dave", Optional.empty()));
+      }
+      Row row = measure("caseflow", clients, load, caseflow.baseUrl(), cases, caseflow.pid(), api);
+      String marker = "streams-" + System.nanoTime();
+      api.post(
+          "/cases",
+          "dave",
+          "{\"id\":\""
+              + marker
+              + "\",\"workflow\":\"due-diligence\",\"subject\":\""
+              + marker
+              + "\"}");
+      long received = 0;
+      for (SseStream stream : streams) {
+        List<SseStream.Event> events =
+            stream.awaitUntil(
+                seen -> seen.stream().anyMatch(e -> e.caseId().equals(marker)),
+                Duration.ofSeconds(30));
+        received += events.stream().anyMatch(e -> e.caseId().equals(marker)) ? 1 : 0;
+      }
+      log(received + " of " + STREAMS + " open streams received the event of their tenant");
+      return new Row(
+          "caseflow, " + STREAMS + " streams (" + received + " got the event)",
+          row.clients(),
+          row.load(),
+          row.serviceCpu(),
+          row.postgresCpu(),
+          row.lagMaxSeconds(),
+          row.lagEndSeconds());
+    } finally {
+      streams.forEach(SseStream::close);
+    }
   }
 
   /** A fresh batch of cases, in draft, in both services: every run starts from known states. */
@@ -238,16 +290,16 @@ public final class PerformanceHarness {
               row.load().p99Millis(),
               row.load().p999Millis(),
               row.load().errors(),
-              row.service().equals("caseflow")
+              row.service().startsWith("caseflow")
                   ? String.format(Locale.ROOT, "%.2f", row.lagMaxSeconds())
                   : "-",
-              row.service().equals("caseflow")
+              row.service().startsWith("caseflow")
                   ? String.format(Locale.ROOT, "%.2f", row.lagEndSeconds())
                   : "-",
               row.serviceCpu() * 100,
               row.postgresCpu() * 100,
               (row.serviceCpu() + row.postgresCpu()) * 1000 / row.load().perSecond(),
-              row.service().equals("caseflow")
+              row.service().startsWith("caseflow")
                   ? String.format(Locale.ROOT, "%.2fx", row.load().perSecond() / baseline)
                   : ""));
     }

@@ -147,6 +147,57 @@ class LiveEventsIT {
     }
   }
 
+  /**
+   * The node reads the feed once for all its tenant streams: forty of them, thirty from the start
+   * and ten resuming from early on (they catch up from the database, then join), each get their
+   * events exactly once and in order.
+   */
+  @Test
+  void manyStreamsOfOneNodeEachCarryEveryEventOnce() throws Exception {
+    List<String> cases = openCases("fan");
+    List<int[]> plan = plan();
+    int half = plan.size() / 2;
+    List<SseStream> fromStart = new ArrayList<>();
+    List<SseStream> resumed = new ArrayList<>();
+    try {
+      for (int i = 0; i < 30; i++) {
+        fromStart.add(SseStream.open(node.baseUrl(), "/events", "alice", Optional.empty()));
+      }
+      plan.subList(0, half).forEach(step -> act(cases.get(step[0]), step[1]));
+      // Resumed from early on, after the node's reader has passed it: they catch up by themselves.
+      int seen = 5;
+      String early = fromStart.get(0).await(half, PATIENCE).get(seen - 1).id();
+      for (int i = 0; i < 10; i++) {
+        resumed.add(SseStream.open(node.baseUrl(), "/events", "bob", Optional.of(early)));
+      }
+      plan.subList(half, plan.size()).forEach(step -> act(cases.get(step[0]), step[1]));
+
+      for (SseStream stream : fromStart) {
+        List<Event> all = stream.await(plan.size(), PATIENCE);
+        assertInCaseOrder(all, cases, 2);
+      }
+      List<String> rest =
+          fromStart.get(0).events().subList(seen, plan.size()).stream()
+              .map(event -> event.caseId() + ":" + event.seq())
+              .toList();
+      for (SseStream stream : resumed) {
+        List<String> got =
+            stream.await(plan.size() - seen, PATIENCE).stream()
+                .map(event -> event.caseId() + ":" + event.seq())
+                .toList();
+        assertEquals(rest.size(), got.size(), "a stream resumed early on: " + got);
+        assertEquals(Set.copyOf(rest), Set.copyOf(got), "exactly the rest");
+      }
+      Thread.sleep(1000);
+      for (SseStream stream : fromStart) {
+        assertEquals(plan.size(), stream.events().size(), "nothing twice");
+      }
+    } finally {
+      fromStart.forEach(SseStream::close);
+      resumed.forEach(SseStream::close);
+    }
+  }
+
   @Test
   void anotherTenantSeesNothingOfAcme() throws Exception {
     try (SseStream globex =
