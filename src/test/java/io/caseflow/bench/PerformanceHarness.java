@@ -56,6 +56,7 @@ public final class PerformanceHarness {
       double lagEndSeconds) {}
 
   private final List<String> report = new ArrayList<>();
+  private TestPostgres.Database journalDb;
 
   public static void main(String[] args) throws Exception {
     new PerformanceHarness().run();
@@ -70,6 +71,7 @@ public final class PerformanceHarness {
             : new LoadGenerator();
     log("load generator: " + load.name());
     TestPostgres.Database caseflowDb = TestPostgres.newDatabase();
+    journalDb = caseflowDb;
     TestPostgres.Database baselineDb = TestPostgres.newDatabase();
     Path dataDir = Files.createTempDirectory(work, "caseflow");
     List<Row> rows = new ArrayList<>();
@@ -234,6 +236,13 @@ public final class PerformanceHarness {
       sampler.interrupt();
       sampler.join();
       lagEnd = maxLag(admin);
+      log(
+          "after "
+              + clients
+              + " clients: projections "
+              + admin.get("/admin/read-side", "oscar").json().get("projections")
+              + "; "
+              + journalGaps());
     }
     return new Row(
         name,
@@ -243,6 +252,27 @@ public final class PerformanceHarness {
         pg / result.seconds(),
         lags.stream().mapToDouble(Double::doubleValue).max().orElse(0),
         lagEnd);
+  }
+
+  /** Holes in the journal's ordering, which the read journal waits out before it reads past. */
+  private String journalGaps() {
+    try (Connection connection = journalDb.connect();
+        Statement statement = connection.createStatement();
+        var rows =
+            statement.executeQuery(
+                "SELECT COUNT(*), COALESCE(SUM(next - ordering - 1), 0), MAX(ordering) FROM"
+                    + " (SELECT ordering, LEAD(ordering) OVER (ORDER BY ordering) AS next"
+                    + " FROM event_journal) g WHERE next > ordering + 1")) {
+      rows.next();
+      return "journal ordering: "
+          + rows.getLong(1)
+          + " holes, "
+          + rows.getLong(2)
+          + " numbers missing, head "
+          + rows.getLong(3);
+    } catch (java.sql.SQLException e) {
+      return "journal ordering unknown: " + e;
+    }
   }
 
   private static double maxLag(ApiClient admin) {
