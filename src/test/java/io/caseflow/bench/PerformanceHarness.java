@@ -268,7 +268,7 @@ public final class PerformanceHarness {
           + rows.getLong(1)
           + " holes, "
           + rows.getLong(2)
-          + " numbers missing, head "
+          + " numbers missing, the last after "
           + rows.getLong(3);
     } catch (java.sql.SQLException e) {
       return "journal ordering unknown: " + e;
