@@ -108,15 +108,7 @@ class SlowCommitIT {
         assertEquals(200, stream.status());
         List<String> neighbours = openNeighboursOfTheSlowCase(api);
         holdCommitOf(database, "Case|acme:" + SLOW_CASE, 2, 15);
-        assertEquals(
-            201,
-            api.post(
-                    "/cases",
-                    "alice",
-                    "{\"id\":\""
-                        + SLOW_CASE
-                        + "\",\"workflow\":\"due-diligence\",\"subject\":\"S\",\"data\":{\"riskLevel\":\"low\"}}")
-                .status());
+        api.openCase("alice", SLOW_CASE, "S", "{\"riskLevel\":\"low\"}");
 
         CompletableFuture<Integer> slow =
             CompletableFuture.supplyAsync(
@@ -182,20 +174,7 @@ class SlowCommitIT {
             .filter(id -> tags.sliceOf(new CaseId("acme", id)) == slice)
             .limit(3)
             .toList();
-    for (String id : neighbours) {
-      assertEquals(
-          201,
-          api.post(
-                  "/cases",
-                  "alice",
-                  "{\"id\":\""
-                      + id
-                      + "\",\"workflow\":\"due-diligence\",\"subject\":\""
-                      + id
-                      + "\",\"data\":{\"riskLevel\":\"low\"}}")
-              .status(),
-          "a neighbour opened");
-    }
+    neighbours.forEach(id -> api.openCase("alice", id, id, "{\"riskLevel\":\"low\"}"));
     return neighbours;
   }
 

@@ -64,6 +64,11 @@ public final class ApiClient {
 
   /** Opens a due-diligence case with that id and subject, and fails unless it was opened. */
   public Response openCase(String user, String id, String subject) {
+    return openCase(user, id, subject, "{}");
+  }
+
+  /** As {@link #openCase(String, String, String)}, with the case's data (a JSON object). */
+  public Response openCase(String user, String id, String subject, String data) {
     Response opened =
         post(
             "/cases",
@@ -72,7 +77,9 @@ public final class ApiClient {
                 + id
                 + "\",\"workflow\":\"due-diligence\",\"subject\":\""
                 + subject
-                + "\"}");
+                + "\",\"data\":"
+                + data
+                + "}");
     if (opened.status() != 201) {
       throw new AssertionError("case " + id + " was not opened: " + opened);
     }
