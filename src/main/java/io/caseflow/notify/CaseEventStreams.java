@@ -13,12 +13,12 @@ import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Executor;
 import java.util.stream.Collectors;
 import javax.sql.DataSource;
 import org.apache.pekko.NotUsed;
 import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.japi.Pair;
 import org.apache.pekko.persistence.query.PersistenceQuery;
 import org.apache.pekko.persistence.query.javadsl.EventsByPersistenceIdQuery;
 import org.apache.pekko.stream.OverflowStrategy;
@@ -88,7 +88,7 @@ public final class CaseEventStreams {
               TenantCursor cursor = new TenantCursor(tenant, position);
               return hub.batches()
                   .buffer(STREAM_BUFFER, OverflowStrategy.fail())
-                  .mapAsync(1, cursor::follow)
+                  .flatMapConcat(cursor::follow)
                   .mapConcat(events -> events);
             })
         .mapMaterializedValue(ignored -> NotUsed.getInstance());
@@ -131,26 +131,38 @@ public final class CaseEventStreams {
       this.position = position;
     }
 
-    CompletionStage<List<Positioned>> follow(FeedHub.Batch batch) {
-      return covers(batch.from())
-          ? CompletableFuture.completedFuture(take(batch))
-          : CompletableFuture.supplyAsync(() -> catchUpAndTake(batch), blocking);
+    /**
+     * The batch's events for this stream; first, page by page as the client takes them, what lies
+     * between this stream's position and the batch's start.
+     */
+    Source<List<Positioned>, NotUsed> follow(FeedHub.Batch batch) {
+      if (covers(batch.from())) {
+        return Source.single(take(batch));
+      }
+      return Source.unfoldAsync(
+          false,
+          taken ->
+              taken
+                  ? CompletableFuture.completedFuture(Optional.empty())
+                  : CompletableFuture.supplyAsync(
+                      () ->
+                          covers(batch.from())
+                              ? Optional.of(Pair.create(true, take(batch)))
+                              : Optional.of(Pair.create(false, catchUp(batch))),
+                      blocking));
     }
 
-    private List<Positioned> catchUpAndTake(FeedHub.Batch batch) {
-      List<Positioned> events = new ArrayList<>();
-      while (!covers(batch.from())) {
-        FeedHub.Batch missed = FeedHub.read(dataSource, Optional.of(tenant), position);
-        events.addAll(pass(missed.events()));
-        Set<Integer> more = Arrays.stream(missed.fullSlices()).boxed().collect(Collectors.toSet());
-        for (int slice = 0; slice < slices; slice++) {
-          if (!more.contains(slice)) {
-            // Every event of the tenant in this slice up to the batch's start was in that read.
-            raise(slice, batch.from().slices().get(slice));
-          }
+    /** One page of what this stream missed before {@code batch}. */
+    private List<Positioned> catchUp(FeedHub.Batch batch) {
+      FeedHub.Batch missed = FeedHub.read(dataSource, Optional.of(tenant), position);
+      List<Positioned> events = pass(missed.events());
+      Set<Integer> more = Arrays.stream(missed.fullSlices()).boxed().collect(Collectors.toSet());
+      for (int slice = 0; slice < slices; slice++) {
+        if (!more.contains(slice)) {
+          // Every event of the tenant in this slice up to the batch's start was in that read.
+          raise(slice, batch.from().slices().get(slice));
         }
       }
-      events.addAll(take(batch));
       return events;
     }
 

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.caseflow.testing.ApiClient;
 import io.caseflow.testing.ApiClient.Response;
+import io.caseflow.testing.CaseWorkload;
 import io.caseflow.testing.RunningCaseflow;
 import io.caseflow.testing.SseStream;
 import io.caseflow.testing.SseStream.Event;
@@ -17,10 +18,12 @@ import java.net.SocketException;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
+import java.sql.ResultSet;
 import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -195,6 +198,54 @@ class LiveEventsIT {
     } finally {
       fromStart.forEach(SseStream::close);
       resumed.forEach(SseStream::close);
+    }
+  }
+
+  /** A replay from the feed's start reads more than a page of every slice, each event once. */
+  @Test
+  void aStreamFromTheStartPagesThroughTheWholeHistory() throws Exception {
+    CaseWorkload.Result workload = new CaseWorkload(api).run(60, 20, 8);
+    assertEquals(0, workload.failures());
+    Set<String> recorded = awaitRecorded(workload.caseIds());
+    try (SseStream replay =
+        SseStream.open(node.baseUrl(), "/events", "alice", Optional.of(FEED_START))) {
+      List<Event> events =
+          replay.awaitUntil(seen -> seen.size() >= recorded.size(), PATIENCE.multipliedBy(2));
+      List<String> ids =
+          events.stream().map(event -> "acme:" + event.caseId() + ":" + event.seq()).toList();
+      assertEquals(recorded.size(), ids.size(), "each recorded event once");
+      assertEquals(recorded, Set.copyOf(ids));
+    }
+  }
+
+  /** Every acme event on the feed, once the read side has recorded the workload's cases. */
+  private static Set<String> awaitRecorded(List<String> cases) throws Exception {
+    long deadline = System.nanoTime() + PATIENCE.toNanos();
+    while (true) {
+      Set<String> recorded = new HashSet<>();
+      Map<String, Long> perSlice = new HashMap<>();
+      try (Connection connection = database.connect();
+          Statement statement = connection.createStatement();
+          ResultSet rows =
+              statement.executeQuery(
+                  "SELECT case_id, seq, slice FROM audit_log"
+                      + " WHERE tenant = 'acme' AND feed_position IS NOT NULL")) {
+        while (rows.next()) {
+          recorded.add("acme:" + rows.getString(1) + ":" + rows.getLong(2));
+          perSlice.merge(rows.getString(3), 1L, Long::sum);
+        }
+      }
+      boolean workloadIn = cases.stream().allMatch(id -> recorded.contains("acme:" + id + ":21"));
+      if (workloadIn) {
+        assertTrue(
+            perSlice.values().stream().allMatch(count -> count > FeedHub.BATCH),
+            "more than a page in every slice: " + perSlice);
+        return recorded;
+      }
+      if (System.nanoTime() > deadline) {
+        throw new AssertionError("the read side did not record the workload");
+      }
+      Thread.sleep(200);
     }
   }
 
