@@ -3,18 +3,13 @@ package io.caseflow.notify;
 import io.caseflow.cases.CaseEntity;
 import io.caseflow.cases.CaseEvent;
 import io.caseflow.cases.CaseId;
-import io.caseflow.readside.ReadSideSlices;
-import java.sql.Connection;
-import java.sql.SQLException;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
-import java.util.stream.Collectors;
 import javax.sql.DataSource;
 import org.apache.pekko.NotUsed;
 import org.apache.pekko.actor.typed.ActorSystem;
@@ -109,11 +104,7 @@ public final class CaseEventStreams {
    * later, including events committed to the journal but not recorded yet.
    */
   public FeedPosition newestPosition() {
-    try (Connection connection = dataSource.getConnection()) {
-      return new FeedPosition(ReadSideSlices.feedHeads(connection));
-    } catch (SQLException e) {
-      throw new IllegalStateException("Cannot read the event feed's newest position", e);
-    }
+    return FeedHub.newest(dataSource, slices);
   }
 
   /**
@@ -156,7 +147,7 @@ public final class CaseEventStreams {
     private List<Positioned> catchUp(FeedHub.Batch batch) {
       FeedHub.Batch missed = FeedHub.read(dataSource, Optional.of(tenant), position);
       List<Positioned> events = pass(missed.events());
-      Set<Integer> more = Arrays.stream(missed.fullSlices()).boxed().collect(Collectors.toSet());
+      Set<Integer> more = missed.fullSlices();
       for (int slice = 0; slice < slices; slice++) {
         if (!more.contains(slice)) {
           // Every event of the tenant in this slice up to the batch's start was in that read.

@@ -10,10 +10,12 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 import javax.sql.DataSource;
 import org.apache.pekko.NotUsed;
@@ -47,14 +49,17 @@ final class FeedHub {
 
     /** Whether the read stopped at its limit in some slice, so more may be waiting. */
     boolean full() {
-      return fullSlices().length > 0;
+      return !fullSlices().isEmpty();
     }
 
     /** The slices in which the read stopped at its limit. */
-    int[] fullSlices() {
+    Set<Integer> fullSlices() {
       int[] counts = new int[from.slices().size()];
       events.forEach(event -> counts[event.slice()]++);
-      return IntStream.range(0, counts.length).filter(slice -> counts[slice] >= BATCH).toArray();
+      return IntStream.range(0, counts.length)
+          .filter(slice -> counts[slice] >= BATCH)
+          .boxed()
+          .collect(Collectors.toSet());
     }
   }
 
@@ -102,7 +107,8 @@ final class FeedHub {
     return batches;
   }
 
-  private static FeedPosition newest(DataSource dataSource, int slices) {
+  /** The feed's newest position, the heads of all its slices. */
+  static FeedPosition newest(DataSource dataSource, int slices) {
     try (Connection connection = dataSource.getConnection()) {
       FeedPosition heads = new FeedPosition(ReadSideSlices.feedHeads(connection));
       if (heads.slices().size() != slices) {
