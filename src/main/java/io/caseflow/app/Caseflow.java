@@ -73,6 +73,8 @@ public final class Caseflow implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(Caseflow.class);
   private static final String READ_JOURNAL = "jdbc-read-journal";
   private static final String SYSTEM_NAME = "caseflow";
+  private static final DispatcherSelector JWT_DISPATCHER =
+      DispatcherSelector.fromConfig("caseflow-jwt-dispatcher");
   private static final Duration BIND_TIMEOUT = Duration.ofSeconds(30);
 
   private final ActorSystem<Void> system;
@@ -200,7 +202,7 @@ public final class Caseflow implements AutoCloseable {
     HttpApi api =
         new HttpApi(
             settings.http(),
-            authenticator(settings),
+            authenticator(settings, system.dispatchers().lookup(JWT_DISPATCHER)),
             new HttpApi.Services(
                 sharding,
                 history,
@@ -362,7 +364,7 @@ public final class Caseflow implements AutoCloseable {
   }
 
   /** Signed JWTs first, when an issuer is set; then the demo tokens, where they are accepted. */
-  private static Authenticator authenticator(CaseflowSettings settings) {
+  private static Authenticator authenticator(CaseflowSettings settings, Executor jwtVerifying) {
     List<Authenticator> authenticators = new ArrayList<>();
     settings
         .auth()
@@ -373,7 +375,7 @@ public final class Caseflow implements AutoCloseable {
                   "JWT bearer tokens of issuer {} for audience {} are accepted",
                   jwt.issuer(),
                   jwt.audience());
-              authenticators.add(Authenticator.jwt(jwt));
+              authenticators.add(Authenticator.jwt(jwt, jwtVerifying));
             });
     if (settings.demoTokensAccepted()) {
       log.warn("Demo tokens are on (caseflow.auth.demo-tokens): for trying Caseflow out only");

@@ -4,6 +4,9 @@ import io.caseflow.cases.Principal;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.Executor;
 import java.util.stream.Collectors;
 
 /** Resolves a bearer token to the principal it stands for. */
@@ -13,6 +16,14 @@ public interface Authenticator {
   String DEMO_TOKEN_PREFIX = "demo-";
 
   Optional<Principal> authenticate(String bearerToken);
+
+  /**
+   * {@link #authenticate} where this authenticator may wait: one that fetches an issuer's keys runs
+   * on threads of its own, never on the HTTP threads, which are as few as the cores.
+   */
+  default CompletionStage<Optional<Principal>> authenticateAsync(String bearerToken) {
+    return CompletableFuture.completedFuture(authenticate(bearerToken));
+  }
 
   /** Who a token says it is, before or without verification; for the refusal log only. */
   record Claimed(Optional<String> user, Optional<String> tenant) {}
@@ -33,9 +44,12 @@ public interface Authenticator {
     return token -> Optional.ofNullable(byToken.get(token));
   }
 
-  /** Signed JWTs of the customer's OpenID issuer (see {@link JwtAuthenticator}). */
-  static Authenticator jwt(JwtSettings settings) {
-    return new JwtAuthenticator(settings);
+  /**
+   * Signed JWTs of the customer's OpenID issuer (see {@link JwtAuthenticator}), verified on {@code
+   * verifying}: while the issuer is slow to hand out its keys, only those threads wait.
+   */
+  static Authenticator jwt(JwtSettings settings, Executor verifying) {
+    return new JwtAuthenticator(settings, verifying);
   }
 
   /** The principal of the first authenticator that accepts the token; none accepts nothing. */
@@ -48,6 +62,21 @@ public interface Authenticator {
             .map(authenticator -> authenticator.authenticate(token))
             .flatMap(Optional::stream)
             .findFirst();
+      }
+
+      @Override
+      public CompletionStage<Optional<Principal>> authenticateAsync(String token) {
+        CompletionStage<Optional<Principal>> found =
+            CompletableFuture.completedFuture(Optional.empty());
+        for (Authenticator authenticator : inOrder) {
+          found =
+              found.thenCompose(
+                  principal ->
+                      principal.isPresent()
+                          ? CompletableFuture.completedFuture(principal)
+                          : authenticator.authenticateAsync(token));
+        }
+        return found;
       }
 
       @Override

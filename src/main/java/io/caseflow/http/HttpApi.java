@@ -20,6 +20,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import java.util.function.Function;
 import java.util.function.Supplier;
@@ -30,6 +31,7 @@ import org.apache.pekko.http.cors.javadsl.settings.CorsSettings;
 import org.apache.pekko.http.javadsl.model.AttributeKeys;
 import org.apache.pekko.http.javadsl.model.HttpHeader;
 import org.apache.pekko.http.javadsl.model.HttpMethods;
+import org.apache.pekko.http.javadsl.model.HttpRequest;
 import org.apache.pekko.http.javadsl.model.HttpResponse;
 import org.apache.pekko.http.javadsl.model.RemoteAddress;
 import org.apache.pekko.http.javadsl.model.StatusCodes;
@@ -295,25 +297,42 @@ public final class HttpApi extends AllDirectives {
                   .map(HttpHeader::value)
                   .filter(value -> value.regionMatches(true, 0, BEARER, 0, BEARER.length()))
                   .map(value -> value.substring(BEARER.length()).trim());
-          Optional<Principal> principal = token.flatMap(authenticator::authenticate);
-          if (principal.isEmpty()) {
-            limits.unauthenticated(address);
-            return refusals.recording(
-                request,
-                Requester.unverified(token.flatMap(authenticator::unverifiedClaims), address),
-                () -> complete(unauthenticated(token.isPresent())));
+          CompletableFuture<Optional<Principal>> principal =
+              token
+                  .map(authenticator::authenticateAsync)
+                  .orElse(CompletableFuture.completedFuture(Optional.empty()))
+                  .toCompletableFuture();
+          if (principal.isDone() && !principal.isCompletedExceptionally()) {
+            return authenticatedAs(principal.join(), token, request, address, inner);
           }
-          boolean query =
-              request.method().equals(HttpMethods.GET) || request.method().equals(HttpMethods.HEAD);
-          return refusals.recording(
-              request,
-              Requester.of(principal.get(), address),
-              () ->
-                  limits
-                      .request(principal.get(), query)
-                      .map(limited -> complete(problems.rateLimited(limited)))
-                      .orElseGet(() -> inner.apply(principal.get())));
+          return onSuccess(
+              principal, verified -> authenticatedAs(verified, token, request, address, inner));
         });
+  }
+
+  private Route authenticatedAs(
+      Optional<Principal> principal,
+      Optional<String> token,
+      HttpRequest request,
+      String address,
+      Function<Principal, Route> inner) {
+    if (principal.isEmpty()) {
+      limits.unauthenticated(address);
+      return refusals.recording(
+          request,
+          Requester.unverified(token.flatMap(authenticator::unverifiedClaims), address),
+          () -> complete(unauthenticated(token.isPresent())));
+    }
+    boolean query =
+        request.method().equals(HttpMethods.GET) || request.method().equals(HttpMethods.HEAD);
+    return refusals.recording(
+        request,
+        Requester.of(principal.get(), address),
+        () ->
+            limits
+                .request(principal.get(), query)
+                .map(limited -> complete(problems.rateLimited(limited)))
+                .orElseGet(() -> inner.apply(principal.get())));
   }
 
   private HttpResponse unauthenticated(boolean tokenSent) {

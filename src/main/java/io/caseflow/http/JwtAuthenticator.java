@@ -28,6 +28,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.Executor;
 import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -57,16 +60,24 @@ final class JwtAuthenticator implements Authenticator {
 
   private final JwtSettings settings;
   private final HttpClient http;
+  private final Executor verifying;
   private volatile DefaultJWTProcessor<SecurityContext> processor;
   private volatile long lastDiscoveryFailure;
 
-  JwtAuthenticator(JwtSettings settings) {
+  JwtAuthenticator(JwtSettings settings, Executor verifying) {
     this.settings = settings;
+    this.verifying = verifying;
     this.http =
         HttpClient.newBuilder()
             .connectTimeout(FETCH_TIMEOUT)
             .followRedirects(HttpClient.Redirect.NEVER)
             .build();
+  }
+
+  /** Discovery and key set fetches happen inside {@link #authenticate}, up to a timeout each. */
+  @Override
+  public CompletionStage<Optional<Principal>> authenticateAsync(String token) {
+    return CompletableFuture.supplyAsync(() -> authenticate(token), verifying);
   }
 
   @Override

@@ -2,6 +2,7 @@ package io.caseflow.http;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.nimbusds.jose.JWSAlgorithm;
@@ -10,17 +11,29 @@ import io.caseflow.testing.ApiClient.Response;
 import io.caseflow.testing.RunningCaseflow;
 import io.caseflow.testing.TestIssuer;
 import io.caseflow.testing.TestPostgres;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.util.ArrayList;
 import java.util.Date;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.apache.pekko.actor.testkit.typed.javadsl.LogCapturingExtension;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * Caseflow as deployed: on PostgreSQL, behind the customer's issuer. Its tokens move a case; a demo
  * token, a token in the URL and no token are refused.
  */
+@ExtendWith(LogCapturingExtension.class)
 class JwtAuthenticationIT {
 
   @Test
@@ -114,6 +127,59 @@ class JwtAuthenticationIT {
       ApiClient api = new ApiClient(node.baseUrl());
       awaitReady(api);
       assertEquals(401, withToken(api.request("GET", "/cases", null), token).send().status());
+    }
+  }
+
+  /**
+   * Tokens wait while the issuer does not answer, and only they: the HTTP threads are as few as the
+   * cores, so the key fetch must not hold them, or a silent issuer would stop every route.
+   */
+  @Test
+  void anIssuerThatDoesNotAnswerHoldsOnlyTheTokensWaitingForIt() throws Exception {
+    String token;
+    try (TestIssuer signer = new TestIssuer()) {
+      token = signer.token("alice", "acme", "analyst");
+    }
+    // connections land in the backlog and are never answered
+    try (ServerSocket silent = new ServerSocket(0, 100, InetAddress.getLoopbackAddress())) {
+      Map<String, Object> settings =
+          Map.of(
+              "caseflow.auth.jwt.issuer",
+              "http://127.0.0.1:" + silent.getLocalPort(),
+              "caseflow.auth.jwt.audience",
+              TestIssuer.AUDIENCE,
+              "caseflow.auth.demo-tokens",
+              "false");
+      try (RunningCaseflow node =
+          RunningCaseflow.onPostgres(TestPostgres.newDatabase(), settings)) {
+        ApiClient api = new ApiClient(node.baseUrl());
+        awaitReady(api);
+        HttpClient client = HttpClient.newHttpClient();
+        List<CompletableFuture<HttpResponse<String>>> waiting = new ArrayList<>();
+        for (int i = 0; i < 32; i++) {
+          waiting.add(
+              client.sendAsync(
+                  HttpRequest.newBuilder(URI.create(node.baseUrl() + "/cases"))
+                      .header("Authorization", "Bearer " + token)
+                      .build(),
+                  HttpResponse.BodyHandlers.ofString()));
+        }
+        Thread.sleep(500);
+
+        assertEquals(200, api.get("/health/ready", null).status());
+        assertTrue(
+            waiting.stream().noneMatch(CompletableFuture::isDone),
+            () ->
+                "the tokens still wait for the issuer while other routes answer: "
+                    + waiting.stream()
+                        .filter(CompletableFuture::isDone)
+                        .map(
+                            response -> response.join().statusCode() + " " + response.join().body())
+                        .toList());
+        for (CompletableFuture<HttpResponse<String>> response : waiting) {
+          assertEquals(401, response.get(30, TimeUnit.SECONDS).statusCode());
+        }
+      }
     }
   }
 

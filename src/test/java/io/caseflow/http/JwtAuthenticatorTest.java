@@ -33,7 +33,12 @@ import org.junit.jupiter.api.Test;
 class JwtAuthenticatorTest {
 
   private final TestIssuer issuer = new TestIssuer();
-  private final Authenticator jwt = Authenticator.jwt(settings("sub", "tenant", "roles", Map.of()));
+  private final Authenticator jwt = verifiedHere(settings("sub", "tenant", "roles", Map.of()));
+
+  /** Verifies on the calling thread, as {@link Authenticator#authenticate} does anyway. */
+  private static Authenticator verifiedHere(JwtSettings settings) {
+    return Authenticator.jwt(settings, Runnable::run);
+  }
 
   @AfterEach
   void stopIssuer() {
@@ -153,7 +158,7 @@ class JwtAuthenticatorTest {
   @Test
   void mapsKeycloakShapedTokens() {
     Authenticator keycloak =
-        Authenticator.jwt(
+        verifiedHere(
             settings(
                 "preferred_username",
                 "tenant",
@@ -176,7 +181,7 @@ class JwtAuthenticatorTest {
   @Test
   void readsTheUserAndTenantFromNestedClaimsToo() {
     Authenticator nested =
-        Authenticator.jwt(settings("account.user", "account.tenant", "roles", Map.of()));
+        verifiedHere(settings("account.user", "account.tenant", "roles", Map.of()));
     String token =
         issuer.sign(
             issuer
@@ -196,7 +201,7 @@ class JwtAuthenticatorTest {
   @Test
   void mapsEntraAndAuth0ShapedTokens() {
     Authenticator entra =
-        Authenticator.jwt(settings("oid", "tid", "roles", Map.of("Caseflow.Analyst", "analyst")));
+        verifiedHere(settings("oid", "tid", "roles", Map.of("Caseflow.Analyst", "analyst")));
     String entraToken =
         issuer.sign(
             issuer
@@ -210,7 +215,7 @@ class JwtAuthenticatorTest {
         entra.authenticate(entraToken));
 
     Authenticator auth0 =
-        Authenticator.jwt(
+        verifiedHere(
             settings(
                 "sub",
                 "https://caseflow.example/tenant",
