@@ -94,20 +94,40 @@ public final class PerformanceHarness {
         rows.add(measureWithStreams(caseflow, load, api, baselineDb));
       }
       printComparison(rows, load);
+      Files.write(work.resolve("performance.md"), report);
       if (EXTRAS) {
-        measureRecovery(caseflow, warmup.get(0));
-        measureHeap(caseflow);
+        extra("Recovery", work, () -> measureRecovery(caseflow, warmup.get(0)));
+        extra("Heap per idle live case entity", work, () -> measureHeap(caseflow));
       }
     } finally {
       baseline.destroyForcibly().waitFor(30, TimeUnit.SECONDS);
     }
     if (EXTRAS) {
-      measureColdStart(work);
+      extra("Cold start", work, () -> measureColdStart(work));
     }
-    Files.write(work.resolve("performance.md"), report);
     System.out.println();
     report.forEach(System.out::println);
     System.out.println("\n(written to " + work.resolve("performance.md") + ")");
+  }
+
+  private interface Measurement {
+    void run() throws Exception;
+  }
+
+  /**
+   * One of the figures after the comparison, printed and written as soon as it is measured; one
+   * that fails (a service out of heap) is reported as such, and the others are still measured.
+   */
+  private void extra(String name, Path work, Measurement measurement) throws Exception {
+    int from = report.size();
+    try {
+      measurement.run();
+    } catch (Exception | Error e) {
+      report.add("## " + name + ": not measured, " + e);
+      report.add("");
+    }
+    report.subList(from, report.size()).forEach(PerformanceHarness::log);
+    Files.write(work.resolve("performance.md"), report);
   }
 
   /**
@@ -405,8 +425,10 @@ public final class PerformanceHarness {
       ApiClient restarted = caseflow.start().awaitReady();
       parallel(0, 100, i -> restarted.get("/cases/heap-" + i, "alice"));
       long before = heapUsedBytes(caseflow.pid());
+      Map<String, Long> classesBefore = liveBytesByClass(caseflow.pid());
       parallel(100, entities, i -> restarted.get("/cases/heap-" + i, "alice"));
       long after = heapUsedBytes(caseflow.pid());
+      Map<String, Long> classesAfter = liveBytesByClass(caseflow.pid());
       report.add(
           String.format(
               Locale.ROOT,
@@ -415,6 +437,20 @@ public final class PerformanceHarness {
               before >> 20,
               after >> 20,
               (after - before) / (double) (entities - 100)));
+      report.add("  where it goes, bytes per entity by class (the largest):");
+      classesAfter.entrySet().stream()
+          .map(
+              c -> Map.entry(c.getKey(), c.getValue() - classesBefore.getOrDefault(c.getKey(), 0L)))
+          .sorted(Map.Entry.<String, Long>comparingByValue().reversed())
+          .limit(15)
+          .forEach(
+              c ->
+                  report.add(
+                      String.format(
+                          Locale.ROOT,
+                          "  - %.0f %s",
+                          c.getValue() / (double) (entities - 100),
+                          c.getKey())));
       log("heap " + entities + " done");
     }
     report.add("");
@@ -428,6 +464,22 @@ public final class PerformanceHarness {
       throw new IllegalStateException("Cannot read heap use from: " + info);
     }
     return Long.parseLong(used.group(1)) * 1024;
+  }
+
+  /** Bytes of live objects per class, from the class histogram (which runs a full GC first). */
+  private static Map<String, Long> liveBytesByClass(long pid) throws Exception {
+    Pattern row = Pattern.compile("^\\s*\\d+:\\s+\\d+\\s+(\\d+)\\s+(\\S+)");
+    Map<String, Long> bytes = new java.util.HashMap<>();
+    for (String line : jcmd(pid, "GC.class_histogram").split("\n")) {
+      Matcher matched = row.matcher(line);
+      if (matched.find()) {
+        bytes.merge(matched.group(2), Long.parseLong(matched.group(1)), Long::sum);
+      }
+    }
+    if (bytes.isEmpty()) {
+      throw new IllegalStateException("Cannot read the class histogram of " + pid);
+    }
+    return bytes;
   }
 
   private static String jcmd(long pid, String command) throws Exception {
