@@ -152,15 +152,17 @@ public final class HttpApi extends AllDirectives {
    * browsers keep every other origin from reading answers.
    */
   public Route route() {
+    Route api = routes();
+    Route withCors =
+        cors.isEmpty()
+            ? api
+            : handleRejections(
+                corsRejectionHandler(), () -> CorsDirectives.cors(cors.get(), () -> api));
     return respondWithDefaultHeaders(
         List.of(
             RawHeader.create("X-Content-Type-Options", "nosniff"),
             RawHeader.create("Cache-Control", "no-store")),
-        () ->
-            cors.isEmpty()
-                ? routes()
-                : handleRejections(
-                    corsRejectionHandler(), () -> CorsDirectives.cors(cors.get(), this::routes)));
+        () -> withCors);
   }
 
   /**
@@ -217,25 +219,26 @@ public final class HttpApi extends AllDirectives {
         .build();
   }
 
+  /**
+   * Built once: the Java DSL calls a directive's inner supplier on every request, so whatever is
+   * built inside one (handlers, their ready-made answers) is built again for each request.
+   */
   private Route routes() {
-    return handleExceptions(
-        exceptionHandler(),
-        () ->
-            handleRejections(
-                rejectionHandler(),
-                () ->
+    Route api =
+        concat(
+            pathPrefix("health", this::health),
+            authenticated(
+                principal ->
                     concat(
-                        pathPrefix("health", this::health),
-                        authenticated(
-                            principal ->
-                                concat(
-                                    events.routes(principal),
-                                    queries.routes(principal),
-                                    sagas.routes(principal),
-                                    cases.routes(principal),
-                                    webhooks.routes(principal),
-                                    admin.routes(principal),
-                                    path("workflows", () -> get(this::workflows)))))));
+                        events.routes(principal),
+                        queries.routes(principal),
+                        sagas.routes(principal),
+                        cases.routes(principal),
+                        webhooks.routes(principal),
+                        admin.routes(principal),
+                        path("workflows", () -> get(this::workflows)))));
+    Route rejectionsAnswered = handleRejections(rejectionHandler(), () -> api);
+    return handleExceptions(exceptionHandler(), () -> rejectionsAnswered);
   }
 
   private Route health() {
