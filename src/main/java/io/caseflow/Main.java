@@ -2,12 +2,17 @@ package io.caseflow;
 
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
+import io.caseflow.app.AsyncPool;
 import io.caseflow.app.Caseflow;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /** Starts a Caseflow node; a configuration or start-up problem exits with a message naming it. */
 public final class Main {
+
+  static {
+    AsyncPool.ensureThreads();
+  }
 
   private static final Logger log = LoggerFactory.getLogger(Main.class);
 

@@ -90,6 +90,12 @@ public final class Caseflow implements AutoCloseable {
   /** Starts a node from configuration (see {@code conf/application.conf}). */
   public static Caseflow start(Config config) {
     CaseflowSettings settings = CaseflowSettings.from(config);
+    if (!AsyncPool.isPooled()) {
+      log.warn(
+          "CompletableFuture starts a thread for every callback in this JVM (its common pool has"
+              + " one thread); start it with -D{}=2",
+          AsyncPool.PARALLELISM);
+    }
     WorkflowRegistry workflows =
         settings
             .workflowsDir()

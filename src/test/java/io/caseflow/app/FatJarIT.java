@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.caseflow.testing.ApiClient;
 import io.caseflow.testing.ApiClient.Response;
+import io.caseflow.testing.Jcmd;
 import io.caseflow.testing.ServiceProcess;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -63,6 +64,27 @@ class FatJarIT {
       assertTrue(verify.get("valid").asBoolean(), verify::toString);
       assertEquals(5, verify.get("events").asInt());
       assertEquals(200, api.post("/cases/" + id + "/actions/approve", "bob", null).status());
+    }
+  }
+
+  /**
+   * Pekko's answers are Scala futures, which run every callback on CompletableFuture's default
+   * pool; on two cores that pool would start a thread per callback unless Main sized it first.
+   */
+  @Test
+  void commandsDoNotStartAThreadEach() throws Exception {
+    try (ServiceProcess service = new ServiceProcess(dataDir, Map.of())) {
+      ApiClient api = service.start().awaitReady();
+      assertEquals(
+          201, api.openCase("alice", "threads-1", "THREADS", "{\"riskLevel\":\"low\"}").status());
+      long started = Jcmd.counter(service.pid(), "java.threads.started");
+      int commands = 300;
+      for (int i = 0; i < commands; i++) {
+        assertEquals(
+            201, api.post("/cases/threads-1/comments", "bob", "{\"text\":\"n\"}").status());
+      }
+      long more = Jcmd.counter(service.pid(), "java.threads.started") - started;
+      assertTrue(more < commands / 3, more + " threads started for " + commands + " commands");
     }
   }
 

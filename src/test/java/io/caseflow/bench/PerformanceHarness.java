@@ -2,6 +2,7 @@ package io.caseflow.bench;
 
 import io.caseflow.cases.CaseId;
 import io.caseflow.testing.ApiClient;
+import io.caseflow.testing.Jcmd;
 import io.caseflow.testing.ServiceProcess;
 import io.caseflow.testing.SseStream;
 import io.caseflow.testing.TestPostgres;
@@ -504,15 +505,7 @@ public final class PerformanceHarness {
   }
 
   private static String jcmd(long pid, String command) throws Exception {
-    Path java = Path.of(ProcessHandle.current().info().command().orElse("java"));
-    Path jcmd = java.resolveSibling("jcmd");
-    Process process =
-        new ProcessBuilder(jcmd.toString(), Long.toString(pid), command)
-            .redirectErrorStream(true)
-            .start();
-    String output = new String(process.getInputStream().readAllBytes());
-    process.waitFor(60, TimeUnit.SECONDS);
-    return output;
+    return Jcmd.run(pid, command);
   }
 
   /** Time from {@code java -jar} to a ready node on the embedded default, fresh data each time. */
