@@ -146,8 +146,9 @@ public final class Storage implements AutoCloseable {
    * query bounds the ordering, not the tag rows' event id, so a merge or hash join reads every row
    * of the tag. On three million events a projection catching up half-way took 150 ms a page (merge
    * join) against 3 ms; on 400,000, a projection at the journal's end 47 ms (hash join) against 1
-   * ms, growing with the journal (ReadJournalQueryPlanIT). The read journal's other queries read
-   * the journal alone.
+   * ms, growing with the journal. A sparse tag (the sagas') is found through its index (migration
+   * V10) instead of walking the journal (ReadJournalQueryPlanIT). The read journal's other queries
+   * read the journal alone.
    */
   public Config pekkoConfig() {
     Map<String, Object> config = new HashMap<>();
