@@ -207,6 +207,14 @@ public record CaseflowSettings(
           "must be shorter than caseflow.http.ask-timeout, or requests time out before the"
               + " database is even tried");
     }
+    int connections = config.getInt("pekko.http.server.max-connections");
+    if (settings.http().rateLimits().streamsPerNode() >= connections) {
+      throw new InvalidSettingException(
+          "caseflow.rate-limits.streams-per-node",
+          "must be below pekko.http.server.max-connections ("
+              + connections
+              + "): streams at the limit would leave no connection for commands");
+    }
     if (settings.refusals().retention().compareTo(RefusalSettings.MIN_RETENTION) < 0) {
       throw new InvalidSettingException(
           "caseflow.refusals.retention",

@@ -158,8 +158,7 @@ public final class CaseEventStreams {
     }
 
     private List<Positioned> take(FeedHub.Batch batch) {
-      List<Positioned> events =
-          pass(batch.events().stream().filter(e -> e.tenant().equals(tenant)).toList());
+      List<Positioned> events = pass(batch.eventsOf(tenant));
       for (int slice = 0; slice < slices; slice++) {
         raise(slice, batch.to().slices().get(slice));
       }

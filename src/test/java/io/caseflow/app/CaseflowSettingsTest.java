@@ -119,6 +119,14 @@ class CaseflowSettingsTest {
   }
 
   @Test
+  void rejectsMoreLiveStreamsThanTheServerTakesConnections() {
+    assertRejected(
+        "pekko.http.server.max-connections = 1024",
+        "caseflow.rate-limits.streams-per-node",
+        "must be below pekko.http.server.max-connections (1024)");
+  }
+
+  @Test
   void corsOriginsAreSchemeHostAndPortOnly() {
     assertEquals(
         List.of("https://app.example.com", "http://localhost:3000"),
