@@ -221,7 +221,7 @@ public final class PerformanceHarness {
       throws Exception {
     boolean profile = PROFILE && name.equals("caseflow");
     if (profile) {
-      jcmd(
+      Jcmd.run(
           pid,
           "JFR.start name=bench settings=" + System.getProperty("bench.jfrSettings", "profile"));
     }
@@ -249,8 +249,8 @@ public final class PerformanceHarness {
     double pg = ProcessCpu.secondsOfAll("postgres") - pg0;
     if (profile) {
       Path recording = Path.of("target", "bench", "caseflow-" + clients + ".jfr").toAbsolutePath();
-      jcmd(pid, "JFR.dump name=bench filename=" + recording);
-      jcmd(pid, "JFR.stop name=bench");
+      Jcmd.run(pid, "JFR.dump name=bench filename=" + recording);
+      Jcmd.run(pid, "JFR.stop name=bench");
       log("profile written to " + recording + " (jfr print --events jdk.ExecutionSample)");
     }
     double lagEnd = 0;
@@ -479,8 +479,8 @@ public final class PerformanceHarness {
   }
 
   private static long heapUsedBytes(long pid) throws Exception {
-    jcmd(pid, "GC.run");
-    String info = jcmd(pid, "GC.heap_info");
+    Jcmd.run(pid, "GC.run");
+    String info = Jcmd.run(pid, "GC.heap_info");
     Matcher used = Pattern.compile("used (\\d+)K").matcher(info);
     if (!used.find()) {
       throw new IllegalStateException("Cannot read heap use from: " + info);
@@ -492,7 +492,7 @@ public final class PerformanceHarness {
   private static Map<String, Long> liveBytesByClass(long pid) throws Exception {
     Pattern row = Pattern.compile("^\\s*\\d+:\\s+\\d+\\s+(\\d+)\\s+(\\S+)");
     Map<String, Long> bytes = new java.util.HashMap<>();
-    for (String line : jcmd(pid, "GC.class_histogram").split("\n")) {
+    for (String line : Jcmd.run(pid, "GC.class_histogram").split("\n")) {
       Matcher matched = row.matcher(line);
       if (matched.find()) {
         bytes.merge(matched.group(2), Long.parseLong(matched.group(1)), Long::sum);
@@ -502,10 +502,6 @@ public final class PerformanceHarness {
       throw new IllegalStateException("Cannot read the class histogram of " + pid);
     }
     return bytes;
-  }
-
-  private static String jcmd(long pid, String command) throws Exception {
-    return Jcmd.run(pid, command);
   }
 
   /** Time from {@code java -jar} to a ready node on the embedded default, fresh data each time. */
