@@ -16,8 +16,16 @@ public final class ApiClient {
 
   private static final ObjectMapper JSON = new ObjectMapper();
 
+  /**
+   * HTTP/1.1, as the service speaks it. The JDK's default, HTTP/2, offers an h2c upgrade on every
+   * new connection; the bench's burst of parallel seeding requests saw connections reset with it.
+   */
   private final HttpClient http =
-      HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+      HttpClient.newBuilder()
+          .version(HttpClient.Version.HTTP_1_1)
+          .connectTimeout(Duration.ofSeconds(5))
+          .build();
+
   private final String baseUrl;
 
   public ApiClient(String baseUrl) {

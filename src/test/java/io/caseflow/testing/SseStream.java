@@ -39,7 +39,8 @@ public final class SseStream implements AutoCloseable {
   }
 
   private static final ObjectMapper JSON = new ObjectMapper();
-  private static final HttpClient HTTP = HttpClient.newHttpClient();
+  private static final HttpClient HTTP =
+      HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
 
   private final int status;
   private final HttpHeaders headers;
