@@ -4,10 +4,15 @@ import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
 import io.caseflow.app.AsyncPool;
 import io.caseflow.app.Caseflow;
+import io.caseflow.app.ValidateCommand;
+import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** Starts a Caseflow node; a configuration or start-up problem exits with a message naming it. */
+/**
+ * Starts a Caseflow node; a configuration or start-up problem exits with a message naming it. With
+ * {@code validate <dir>}, checks workflow definitions instead (see {@link ValidateCommand}).
+ */
 public final class Main {
 
   static {
@@ -19,6 +24,16 @@ public final class Main {
   private Main() {}
 
   public static void main(String[] args) {
+    if (args.length > 0 && args[0].equals("validate")) {
+      System.exit(
+          ValidateCommand.run(List.of(args).subList(1, args.length), System.out, System.err));
+    }
+    if (args.length > 0) {
+      System.err.println(
+          "usage: java -jar caseflow.jar            (runs the service)\n"
+              + "       java -jar caseflow.jar validate <dir>  (checks workflow definitions)");
+      System.exit(ValidateCommand.INVALID);
+    }
     try {
       Caseflow caseflow =
           Caseflow.start(

@@ -11,41 +11,45 @@ import com.tngtech.archunit.core.importer.ImportOption;
 import com.tngtech.archunit.junit.AnalyzeClasses;
 import com.tngtech.archunit.junit.ArchTest;
 import com.tngtech.archunit.lang.ArchRule;
-import io.caseflow.cases.CaseEntity;
+import io.caseflow.cases.CaseDecider;
 import io.caseflow.cases.CaseEvent;
-import io.caseflow.notify.WebhookDelivery;
-import io.caseflow.notify.WebhookOutbox;
-import io.caseflow.notify.Webhooks;
-import io.caseflow.readside.CaseReadModel;
-import io.caseflow.readside.DeadLetters;
-import io.caseflow.readside.ReadSideRebuild;
-import io.caseflow.readside.ReadSideSlices;
-import io.caseflow.readside.Reconciliation;
-import io.caseflow.readside.Sql;
-import io.caseflow.refusals.RefusalRecorder;
-import io.caseflow.refusals.Refusals;
-import io.caseflow.saga.SagaStatus;
+import io.caseflow.jdbc.Sql;
 import java.sql.Connection;
 import java.util.List;
 
 @AnalyzeClasses(packages = "io.caseflow", importOptions = ImportOption.DoNotIncludeTests.class)
 class ArchitectureTest {
 
+  private static final String TEST_KIT = "io.caseflow.testkit..";
+
   @ArchTest
   static final ArchRule caseEventsAreCreatedOnlyInTheCasesPackage =
       noClasses()
           .that()
-          .resideOutsideOfPackage("io.caseflow.cases..")
+          .resideOutsideOfPackages("io.caseflow.cases..", TEST_KIT)
           .should()
           .callConstructorWhere(target(declaredIn(assignableTo(CaseEvent.class))))
           .because("a case event is a fact only the case itself may record");
 
-  // The events' own withHash copies an event; every new fact comes from the entity.
+  // The test kit writes given histories for its users' tests; the service never uses it.
   @ArchTest
-  static final ArchRule onlyTheCaseEntityEmitsCaseEvents =
+  static final ArchRule theServiceDoesNotUseTheTestKit =
       noClasses()
           .that()
-          .doNotBelongToAnyOf(CaseEntity.class)
+          .resideOutsideOfPackage(TEST_KIT)
+          .should()
+          .dependOnClassesThat()
+          .resideInAPackage(TEST_KIT);
+
+  // The events' own withHash copies an event; every new fact comes from the decider, which the
+  // entity alone asks.
+  @ArchTest
+  static final ArchRule onlyTheCaseDeciderMakesCaseEvents =
+      noClasses()
+          .that()
+          .doNotBelongToAnyOf(CaseDecider.class)
+          .and()
+          .resideOutsideOfPackage(TEST_KIT)
           .and()
           .areNotAssignableTo(CaseEvent.class)
           .should()
@@ -66,6 +70,7 @@ class ArchitectureTest {
               "io.caseflow.query..",
               "io.caseflow.notify..",
               "io.caseflow.saga..",
+              "io.caseflow.jdbc..",
               "org.apache.pekko.http..",
               "java.sql..",
               "javax.sql..",
@@ -92,28 +97,21 @@ class ArchitectureTest {
           .resideInAPackage("io.caseflow.app..");
 
   @ArchTest
-  static final ArchRule onlyTheReadSideWritesItsTables =
+  static final ArchRule onlyProjectionsAndTheirOperationsWriteDerivedTables =
       noClasses()
           .that()
-          .doNotBelongToAnyOf(
-              Webhooks.class,
-              WebhookOutbox.class,
-              WebhookDelivery.class,
-              CaseReadModel.class,
-              DeadLetters.class,
-              Reconciliation.class,
-              ReadSideRebuild.class,
-              ReadSideSlices.class,
-              SagaStatus.class,
-              RefusalRecorder.class,
-              Refusals.class)
+          .resideOutsideOfPackages(
+              "io.caseflow.readside..",
+              "io.caseflow.notify..",
+              "io.caseflow.saga..",
+              "io.caseflow.refusals..")
           .should()
           .callMethod(Sql.class, "update", Connection.class, String.class, Object[].class)
           .orShould()
           .callMethod(Sql.class, "batch", Connection.class, String.class, List.class)
           .because(
-              "query tables are derived from events by the projection handler alone (its dead"
-                  + " letters, the reconciliation report, the slice rows and the rebuild's reset"
-                  + " aside); the webhook tables belong to notify, saga_status to the saga"
-                  + " status projection, the refusal log to its recorder and its retention");
+              "query tables are derived by the read side's projection (and its repairs); every"
+                  + " other table belongs to the package that keeps it: webhooks to notify,"
+                  + " saga_status to the saga status projection, the refusal log to its recorder;"
+                  + " queries, routes and cases only read");
 }

@@ -10,7 +10,6 @@ import io.caseflow.http.Authenticator;
 import io.caseflow.http.HttpApi;
 import io.caseflow.http.ReadinessCheck;
 import io.caseflow.notify.CaseEventStreams;
-import io.caseflow.notify.CaseEventTopics;
 import io.caseflow.notify.SecretBox;
 import io.caseflow.notify.WebhookDelivery;
 import io.caseflow.notify.WebhookOutbox;
@@ -175,7 +174,6 @@ public final class Caseflow implements AutoCloseable {
       cluster.manager().tell(Join.create(cluster.selfMember().address()));
     }
 
-    CaseEventTopics topics = new CaseEventTopics(system);
     Clock clock = Clock.systemUTC();
     CaseTags tags = new CaseTags(settings.readSide().slices());
     ClusterSharding sharding = ClusterSharding.get(system);
@@ -184,7 +182,7 @@ public final class Caseflow implements AutoCloseable {
             CaseEntity.TYPE_KEY,
             entity ->
                 CaseEntity.create(
-                    CaseId.fromEntityId(entity.getEntityId()), workflows, clock, topics, tags)));
+                    CaseId.fromEntityId(entity.getEntityId()), workflows, clock, tags)));
 
     CaseHistory history = new CaseHistory(system, READ_JOURNAL);
     ReadSideAdmin readSide = startReadSide(system, settings, storage, tags, history, clock);

@@ -34,6 +34,22 @@ public sealed interface CaseEvent extends JsonSerializable {
 
   CaseEvent withHash(String hash);
 
+  /** The name clients and the audit log know the event's type by, such as {@code case_opened}. */
+  String typeName();
+
+  /**
+   * The header every event carries: which case, who, when, where in the chain, and the request that
+   * caused it. The decider stamps each event it makes with one.
+   */
+  record Stamp(
+      String caseId,
+      String tenant,
+      String actor,
+      Instant at,
+      long seq,
+      RequestKey requestKey,
+      String prevHash) {}
+
   /** Every {@link #typeName}, as clients name and select event types. */
   List<String> TYPE_NAMES =
       List.of("case_opened", "action_performed", "assignee_changed", "comment_added", "merge_step");
@@ -48,23 +64,6 @@ public sealed interface CaseEvent extends JsonSerializable {
 
     /** The comment given with the action, or why a merge step happened; may be null. */
     String comment();
-  }
-
-  /** The name clients and the audit log know an event type by, such as {@code case_opened}. */
-  static String typeName(CaseEvent event) {
-    if (event instanceof CaseOpened) {
-      return "case_opened";
-    }
-    if (event instanceof ActionPerformed) {
-      return "action_performed";
-    }
-    if (event instanceof AssigneeChanged) {
-      return "assignee_changed";
-    }
-    if (event instanceof MergeStepRecorded) {
-      return "merge_step";
-    }
-    return "comment_added";
   }
 
   /**
@@ -102,6 +101,36 @@ public sealed interface CaseEvent extends JsonSerializable {
 
     public CaseOpened {
       data = Map.copyOf(data);
+    }
+
+    CaseOpened(
+        Stamp stamp,
+        String workflow,
+        int workflowVersion,
+        String subject,
+        String title,
+        String state,
+        Map<String, Object> data) {
+      this(
+          stamp.caseId(),
+          stamp.tenant(),
+          stamp.actor(),
+          stamp.at(),
+          stamp.seq(),
+          workflow,
+          workflowVersion,
+          subject,
+          title,
+          state,
+          data,
+          stamp.requestKey(),
+          stamp.prevHash(),
+          null);
+    }
+
+    @Override
+    public String typeName() {
+      return "case_opened";
     }
 
     @Override
@@ -144,6 +173,34 @@ public sealed interface CaseEvent extends JsonSerializable {
       data = Map.copyOf(data);
     }
 
+    ActionPerformed(
+        Stamp stamp,
+        String action,
+        String from,
+        String to,
+        String comment,
+        Map<String, Object> data) {
+      this(
+          stamp.caseId(),
+          stamp.tenant(),
+          stamp.actor(),
+          stamp.at(),
+          stamp.seq(),
+          action,
+          from,
+          to,
+          comment,
+          data,
+          stamp.requestKey(),
+          stamp.prevHash(),
+          null);
+    }
+
+    @Override
+    public String typeName() {
+      return "action_performed";
+    }
+
     @Override
     public ActionPerformed withHash(String newHash) {
       return new ActionPerformed(
@@ -176,6 +233,24 @@ public sealed interface CaseEvent extends JsonSerializable {
       String hash)
       implements CaseEvent {
 
+    AssigneeChanged(Stamp stamp, String assignee) {
+      this(
+          stamp.caseId(),
+          stamp.tenant(),
+          stamp.actor(),
+          stamp.at(),
+          stamp.seq(),
+          assignee,
+          stamp.requestKey(),
+          stamp.prevHash(),
+          null);
+    }
+
+    @Override
+    public String typeName() {
+      return "assignee_changed";
+    }
+
     @Override
     public AssigneeChanged withHash(String newHash) {
       return new AssigneeChanged(
@@ -194,6 +269,24 @@ public sealed interface CaseEvent extends JsonSerializable {
       String prevHash,
       String hash)
       implements CaseEvent {
+
+    CommentAdded(Stamp stamp, String text) {
+      this(
+          stamp.caseId(),
+          stamp.tenant(),
+          stamp.actor(),
+          stamp.at(),
+          stamp.seq(),
+          text,
+          stamp.requestKey(),
+          stamp.prevHash(),
+          null);
+    }
+
+    @Override
+    public String typeName() {
+      return "comment_added";
+    }
 
     @Override
     public CommentAdded withHash(String newHash) {
@@ -223,6 +316,36 @@ public sealed interface CaseEvent extends JsonSerializable {
       String prevHash,
       String hash)
       implements Transition {
+
+    MergeStepRecorded(
+        Stamp stamp,
+        String sagaId,
+        String action,
+        String otherCaseId,
+        String from,
+        String to,
+        String comment) {
+      this(
+          stamp.caseId(),
+          stamp.tenant(),
+          stamp.actor(),
+          stamp.at(),
+          stamp.seq(),
+          sagaId,
+          action,
+          otherCaseId,
+          from,
+          to,
+          comment,
+          stamp.requestKey(),
+          stamp.prevHash(),
+          null);
+    }
+
+    @Override
+    public String typeName() {
+      return "merge_step";
+    }
 
     @Override
     public MergeStepRecorded withHash(String newHash) {

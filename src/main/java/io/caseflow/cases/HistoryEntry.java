@@ -60,7 +60,7 @@ public record HistoryEntry(
       Map<String, Object> data) {
     return new HistoryEntry(
         e.seq(),
-        CaseEvent.typeName(e),
+        e.typeName(),
         e.actor(),
         e.at(),
         from,

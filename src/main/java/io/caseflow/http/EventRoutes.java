@@ -1,6 +1,5 @@
 package io.caseflow.http;
 
-import io.caseflow.cases.CaseEvent;
 import io.caseflow.cases.CaseHistory;
 import io.caseflow.cases.CaseId;
 import io.caseflow.cases.ErrorCode;
@@ -175,7 +174,7 @@ final class EventRoutes extends AllDirectives {
     return "id: "
         + positioned.id()
         + "\nevent: "
-        + CaseEvent.typeName(positioned.event())
+        + positioned.event().typeName()
         + "\ndata: "
         + EventMessage.of(positioned.event()).json()
         + "\n\n";

@@ -2,8 +2,8 @@ package io.caseflow.notify;
 
 import io.caseflow.cases.CanonicalJson;
 import io.caseflow.cases.CaseEvent;
+import io.caseflow.jdbc.Sql;
 import io.caseflow.readside.ReadSideSlices;
-import io.caseflow.readside.Sql;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Duration;

@@ -1,6 +1,6 @@
 package io.caseflow.notify;
 
-import io.caseflow.readside.Sql;
+import io.caseflow.jdbc.Sql;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.sql.Connection;

@@ -1,8 +1,8 @@
 package io.caseflow.notify;
 
 import io.caseflow.cases.CaseEvent;
+import io.caseflow.jdbc.Sql;
 import io.caseflow.readside.RecordedEventsHandler;
-import io.caseflow.readside.Sql;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Clock;
@@ -27,7 +27,7 @@ public final class WebhookOutbox implements RecordedEventsHandler {
     boolean wants(CaseEvent event) {
       return tenant.equals(event.tenant())
           && !event.at().isBefore(createdAt)
-          && (eventTypes.isEmpty() || eventTypes.contains(CaseEvent.typeName(event)));
+          && (eventTypes.isEmpty() || eventTypes.contains(event.typeName()));
     }
   }
 

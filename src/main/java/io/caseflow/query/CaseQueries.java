@@ -1,7 +1,7 @@
 package io.caseflow.query;
 
 import io.caseflow.cases.CanonicalJson;
-import io.caseflow.readside.Sql;
+import io.caseflow.jdbc.Sql;
 import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.ResultSet;

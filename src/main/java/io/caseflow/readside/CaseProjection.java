@@ -2,6 +2,7 @@ package io.caseflow.readside;
 
 import io.caseflow.cases.CaseEvent;
 import io.caseflow.cases.CaseTags;
+import io.caseflow.jdbc.ProjectionDaemons;
 import java.util.List;
 import javax.sql.DataSource;
 import org.apache.pekko.actor.typed.ActorSystem;

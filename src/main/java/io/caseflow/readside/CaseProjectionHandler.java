@@ -1,6 +1,8 @@
 package io.caseflow.readside;
 
 import io.caseflow.cases.CaseEvent;
+import io.caseflow.jdbc.PooledJdbcSession;
+import io.caseflow.jdbc.TransientFailures;
 import java.util.List;
 import org.apache.pekko.projection.eventsourced.EventEnvelope;
 import org.apache.pekko.projection.jdbc.javadsl.JdbcHandler;

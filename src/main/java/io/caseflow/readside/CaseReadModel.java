@@ -9,6 +9,7 @@ import io.caseflow.cases.CaseEvent.CommentAdded;
 import io.caseflow.cases.CaseEvent.Transition;
 import io.caseflow.cases.CaseState;
 import io.caseflow.cases.CaseState.Active;
+import io.caseflow.jdbc.Sql;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Instant;
@@ -247,7 +248,7 @@ public final class CaseReadModel {
       event.tenant(),
       event.caseId(),
       event.seq(),
-      CaseEvent.typeName(event),
+      event.typeName(),
       event.actor(),
       event.at(),
       CanonicalJson.toJson(event),

@@ -1,5 +1,6 @@
 package io.caseflow.readside;
 
+import io.caseflow.jdbc.Sql;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Instant;

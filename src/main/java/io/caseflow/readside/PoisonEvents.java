@@ -1,5 +1,6 @@
 package io.caseflow.readside;
 
+import io.caseflow.jdbc.TransientFailures;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 

@@ -1,6 +1,7 @@
 package io.caseflow.readside;
 
 import io.caseflow.cases.CaseTags;
+import io.caseflow.jdbc.Sql;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Clock;

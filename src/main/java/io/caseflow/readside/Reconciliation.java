@@ -5,6 +5,7 @@ import io.caseflow.cases.CaseEvent;
 import io.caseflow.cases.CaseHistory;
 import io.caseflow.cases.CaseId;
 import io.caseflow.cases.CaseTags;
+import io.caseflow.jdbc.Sql;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Clock;

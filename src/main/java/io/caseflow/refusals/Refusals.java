@@ -1,6 +1,6 @@
 package io.caseflow.refusals;
 
-import io.caseflow.readside.Sql;
+import io.caseflow.jdbc.Sql;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;

@@ -17,7 +17,7 @@ import org.apache.pekko.persistence.typed.javadsl.SignalHandler;
  */
 abstract class SagaEntity<C, E, S> extends EventSourcedBehavior<C, E, S> {
 
-  private static final Set<String> TAGS = Set.of(SagaStatus.TAG);
+  private static final Set<String> TAGS = Set.of(SagaStatusProjection.TAG);
 
   private final Clock clock;
 

@@ -1,6 +1,7 @@
 package io.caseflow.saga;
 
 import io.caseflow.cases.CanonicalJson;
+import io.caseflow.cases.CaseDecider;
 import io.caseflow.cases.CaseEntity;
 import io.caseflow.cases.CaseId;
 import io.caseflow.cases.CaseReply;
@@ -73,7 +74,7 @@ public final class Sagas {
             SubjectClaim.TYPE_KEY, entity -> SubjectClaim.create(entity.getEntityId(), context)));
     sharding.init(
         Entity.of(MergeSaga.TYPE_KEY, entity -> MergeSaga.create(entity.getEntityId(), context)));
-    SagaStatus.init(system, readJournalPluginId, projectionDataSource);
+    SagaStatusProjection.start(system, readJournalPluginId, projectionDataSource);
     return new Sagas(
         sharding,
         workflows,
@@ -89,9 +90,7 @@ public final class Sagas {
    */
   public CompletionStage<CaseReply> open(OpenRequest request) {
     boolean unique =
-        request.subject() != null
-            && !request.subject().isBlank()
-            && request.subject().length() <= CaseEntity.MAX_SUBJECT_LENGTH
+        CaseDecider.subjectProblem(request.subject()).isEmpty()
             && workflows
                 .latest(request.workflow())
                 .map(Workflow::uniqueOpenPerSubject)

@@ -83,34 +83,51 @@ public final class WorkflowRegistry {
     }
   }
 
+  /** One definition from text; {@code source} names it in problems. */
+  public static WorkflowRegistry fromString(String source, String definition) {
+    return of(List.of(WorkflowParser.parse(source, definition)));
+  }
+
+  /** Every file is read, so that a broken directory is reported with all its problems at once. */
   private static List<Workflow> parseAll(Path directory) {
     List<Workflow> workflows = new ArrayList<>();
+    List<WorkflowDefinitionException> problems = new ArrayList<>();
     Map<String, Path> sources = new HashMap<>();
     try (Stream<Path> files = Files.list(directory)) {
       for (Path file : files.filter(f -> f.toString().endsWith(".conf")).sorted().toList()) {
-        Workflow workflow =
-            WorkflowParser.parse(file.toString(), Files.readString(file, StandardCharsets.UTF_8));
+        Workflow workflow;
+        try {
+          workflow =
+              WorkflowParser.parse(file.toString(), Files.readString(file, StandardCharsets.UTF_8));
+        } catch (WorkflowDefinitionException invalid) {
+          problems.add(invalid);
+          continue;
+        }
         Path other = sources.putIfAbsent(workflow.name() + " v" + workflow.version(), file);
         if (other != null) {
-          throw new WorkflowDefinitionException(
-              file.toString(),
-              List.of(
-                  "declares '"
-                      + workflow.name()
-                      + "' version "
-                      + workflow.version()
-                      + ", which "
-                      + other
-                      + " declares already"));
+          problems.add(
+              new WorkflowDefinitionException(
+                  file.toString(),
+                  List.of(
+                      "declares '"
+                          + workflow.name()
+                          + "' version "
+                          + workflow.version()
+                          + ", which "
+                          + other
+                          + " declares already")));
         }
         workflows.add(workflow);
       }
     } catch (IOException e) {
       throw new UncheckedIOException("Cannot read workflow definitions in " + directory, e);
     }
-    if (workflows.isEmpty()) {
+    if (workflows.isEmpty() && problems.isEmpty()) {
       throw new WorkflowDefinitionException(
           directory.toString(), List.of("holds no workflow definition (*.conf)"));
+    }
+    if (!problems.isEmpty()) {
+      throw WorkflowDefinitionException.of(problems);
     }
     return workflows;
   }

@@ -1,21 +1,21 @@
 package io.caseflow.cases;
 
 import static io.caseflow.cases.TestPrincipals.ALICE;
+import static io.caseflow.testing.TestWorkflows.ONBOARDING;
+import static io.caseflow.testkit.CaseCommands.by;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
-import io.caseflow.cases.CaseCommand.OpenCase;
-import io.caseflow.cases.CaseCommand.PerformAction;
 import io.caseflow.cases.CaseEvent.ActionPerformed;
 import io.caseflow.cases.CaseEvent.CaseOpened;
 import io.caseflow.cases.CaseReply.Accepted;
 import io.caseflow.cases.CaseReply.Rejected;
-import io.caseflow.notify.CaseEventTopics;
-import io.caseflow.workflow.WorkflowRegistry;
+import io.caseflow.testing.TestWorkflows;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import org.apache.pekko.actor.testkit.typed.annotations.JUnit5TestKit;
 import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
@@ -24,14 +24,13 @@ import org.apache.pekko.actor.testkit.typed.javadsl.LogCapturingExtension;
 import org.apache.pekko.actor.testkit.typed.javadsl.TestKitJUnit5Extension;
 import org.apache.pekko.actor.testkit.typed.javadsl.TestProbe;
 import org.apache.pekko.actor.typed.ActorRef;
-import org.apache.pekko.actor.typed.pubsub.Topic;
 import org.apache.pekko.persistence.testkit.PersistenceTestKitPlugin;
 import org.apache.pekko.persistence.testkit.PersistenceTestKitSnapshotPlugin;
 import org.apache.pekko.persistence.testkit.javadsl.PersistenceTestKit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
-/** A failed persist answers {@code unavailable} and announces nothing. */
+/** A failed persist answers {@code unavailable} at once and leaves no trace in the journal. */
 @ExtendWith(TestKitJUnit5Extension.class)
 @ExtendWith(LogCapturingExtension.class)
 class CasePersistFailureTest {
@@ -45,51 +44,38 @@ class CasePersistFailureTest {
   @JUnit5TestKit ActorTestKit testKit = new JUnit5TestKitBuilder().withCustomConfig(CONFIG).build();
 
   @Test
-  void failedPersistRepliesUnavailableAndNotifiesNobody() {
+  void failedPersistRepliesUnavailableAndRecordsNothing() {
     PersistenceTestKit journal = PersistenceTestKit.create(testKit.system());
-    CaseEventTopics topics = new CaseEventTopics(testKit.system());
-    TestProbe<CaseEvent> subscriber = testKit.createTestProbe();
-    topics.topicFor("acme").tell(Topic.subscribe(subscriber.getRef()));
+    CaseId caseId = new CaseId("acme", "c-1");
+    String persistenceId = CaseEntity.persistenceId(caseId).id();
     TestProbe<CaseReply> caller = testKit.createTestProbe();
     ActorRef<CaseCommand> kase =
         testKit.spawn(
-            CaseEntity.create(
-                new CaseId("acme", "c-1"),
-                WorkflowRegistry.fromClasspath(),
-                Clock.systemUTC(),
-                topics,
-                new CaseTags(1)));
-    awaitSubscription(topics, subscriber, kase, caller);
+            CaseEntity.create(caseId, TestWorkflows.REGISTRY, Clock.systemUTC(), new CaseTags(1)));
+    kase.tell(
+        by(ALICE)
+            .withData(Map.of("riskLevel", "low"))
+            .replyingTo(caller.getRef())
+            .open(ONBOARDING, "S"));
+    caller.expectMessageClass(Accepted.class);
 
     journal.failNextPersisted();
-    kase.tell(new PerformAction(ALICE, "submit", null, Map.of(), null, null, caller.getRef()));
+    kase.tell(by(ALICE).replyingTo(caller.getRef()).perform("submit"));
 
     Rejected rejected = caller.expectMessageClass(Rejected.class);
     assertEquals(ErrorCode.UNAVAILABLE, rejected.code());
-    subscriber.expectNoMessage(Duration.ofMillis(500));
+    assertEquals(1, journal.persistedInStorage(persistenceId).size(), "only the opening is kept");
 
     caller.awaitAssert(
         Duration.ofSeconds(10),
         () -> {
-          kase.tell(
-              new PerformAction(ALICE, "submit", null, Map.of(), null, null, caller.getRef()));
+          kase.tell(by(ALICE).replyingTo(caller.getRef()).perform("submit"));
           Accepted accepted = caller.expectMessageClass(Accepted.class);
           assertEquals(2, accepted.view().version(), "the failed event must not count");
           return null;
         });
-    assertInstanceOf(ActionPerformed.class, subscriber.receiveMessage());
-  }
-
-  /** Opens the case and waits until its announcement reaches the subscriber. */
-  private static void awaitSubscription(
-      CaseEventTopics topics,
-      TestProbe<CaseEvent> subscriber,
-      ActorRef<CaseCommand> kase,
-      TestProbe<CaseReply> caller) {
-    kase.tell(
-        new OpenCase(
-            ALICE, "due-diligence", "S", "T", Map.of("riskLevel", "low"), null, caller.getRef()));
-    caller.expectMessageClass(Accepted.class);
-    assertInstanceOf(CaseOpened.class, subscriber.receiveMessage(Duration.ofSeconds(5)));
+    List<Object> kept = journal.persistedInStorage(persistenceId);
+    assertInstanceOf(CaseOpened.class, kept.get(0));
+    assertInstanceOf(ActionPerformed.class, kept.get(1));
   }
 }

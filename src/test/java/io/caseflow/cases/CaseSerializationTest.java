@@ -109,8 +109,7 @@ class CaseSerializationTest {
             .map(
                 event ->
                     CanonicalJson.parse(
-                        CanonicalJson.toJson(event),
-                        CaseEvent.typeNamed(CaseEvent.typeName(event))))
+                        CanonicalJson.toJson(event), CaseEvent.typeNamed(event.typeName())))
             .toList(),
         "the read side's copy of an event (audit_log, which the tenant feed reads) reads back");
     assertEquals(

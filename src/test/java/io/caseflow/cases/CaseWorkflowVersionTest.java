@@ -1,12 +1,14 @@
 package io.caseflow.cases;
 
 import static io.caseflow.cases.TestPrincipals.ALICE;
+import static io.caseflow.testing.TestWorkflows.ONBOARDING;
+import static io.caseflow.testkit.CaseCommands.by;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import io.caseflow.cases.CaseCommand.OpenCase;
-import io.caseflow.cases.CaseCommand.PerformAction;
 import io.caseflow.cases.CaseReply.Accepted;
 import io.caseflow.cases.CaseReply.Rejected;
+import io.caseflow.testing.TestWorkflows;
 import io.caseflow.workflow.WorkflowRegistry;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -35,15 +37,15 @@ class CaseWorkflowVersionTest {
 
   @Test
   void caseOpenedOnOldVersionKeepsFollowingIt() throws IOException {
-    String v1 = Files.readString(Path.of("conf/workflows/due-diligence.conf"));
-    Files.writeString(deployed.resolve("due-diligence.conf"), v1);
+    String v1 = Files.readString(TestWorkflows.DIRECTORY.resolve("onboarding.conf"));
+    Files.writeString(deployed.resolve("onboarding.conf"), v1);
     ActorRef<CaseCommand> beforeUpgrade = spawn("c-old", WorkflowRegistry.fromDirectory(deployed));
     assertEquals(1, accepted(ask(beforeUpgrade, this::open)).workflowVersion());
     testKit.stop(beforeUpgrade);
 
     // Version 2 renames 'submit' to 'send'.
     Files.writeString(
-        deployed.resolve("due-diligence-v2.conf"),
+        deployed.resolve("onboarding-v2.conf"),
         v1.replace("version = 1", "version = 2").replace("submit", "send"));
     WorkflowRegistry upgraded = WorkflowRegistry.fromDirectory(deployed);
     ActorRef<CaseCommand> oldCase = spawn("c-old", upgraded);
@@ -60,8 +62,7 @@ class CaseWorkflowVersionTest {
 
   private ActorRef<CaseCommand> spawn(String id, WorkflowRegistry workflows) {
     return testKit.spawn(
-        CaseEntity.create(
-            new CaseId("acme", id), workflows, Clock.systemUTC(), event -> {}, new CaseTags(1)));
+        CaseEntity.create(new CaseId("acme", id), workflows, Clock.systemUTC(), new CaseTags(1)));
   }
 
   private CaseReply ask(
@@ -73,12 +74,11 @@ class CaseWorkflowVersionTest {
   }
 
   private OpenCase open(ActorRef<CaseReply> replyTo) {
-    return new OpenCase(
-        ALICE, "due-diligence", "S", "T", Map.of("riskLevel", "low"), null, replyTo);
+    return by(ALICE).withData(Map.of("riskLevel", "low")).replyingTo(replyTo).open(ONBOARDING, "S");
   }
 
   private static java.util.function.Function<ActorRef<CaseReply>, CaseCommand> action(String name) {
-    return replyTo -> new PerformAction(ALICE, name, null, Map.of(), null, null, replyTo);
+    return replyTo -> by(ALICE).replyingTo(replyTo).perform(name);
   }
 
   private static CaseView accepted(CaseReply reply) {

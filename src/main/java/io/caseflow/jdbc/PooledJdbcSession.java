@@ -1,4 +1,4 @@
-package io.caseflow.readside;
+package io.caseflow.jdbc;
 
 import java.sql.Connection;
 import java.sql.SQLException;
