@@ -6,15 +6,10 @@ import io.caseflow.cases.CaseEntity;
 import io.caseflow.cases.CaseHistory;
 import io.caseflow.cases.CaseId;
 import io.caseflow.cases.CaseTags;
-import io.caseflow.http.Authenticator;
 import io.caseflow.http.HttpApi;
 import io.caseflow.http.ReadinessCheck;
 import io.caseflow.notify.CaseEventStreams;
-import io.caseflow.notify.SecretBox;
-import io.caseflow.notify.WebhookDelivery;
 import io.caseflow.notify.WebhookOutbox;
-import io.caseflow.notify.WebhookSecrets;
-import io.caseflow.notify.WebhookTargets;
 import io.caseflow.notify.Webhooks;
 import io.caseflow.query.CaseQueries;
 import io.caseflow.readside.CaseProjection;
@@ -33,12 +28,10 @@ import io.caseflow.workflow.WorkflowRegistry;
 import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
@@ -186,7 +179,7 @@ public final class Caseflow implements AutoCloseable {
 
     CaseHistory history = new CaseHistory(system, READ_JOURNAL);
     ReadSideAdmin readSide = startReadSide(system, settings, storage, tags, history, clock);
-    Webhooks webhooks = startWebhooks(system, settings, storage, clock);
+    Webhooks webhooks = WebhookStartup.start(system, settings, storage, clock);
     Sagas sagas =
         Sagas.start(
             system,
@@ -206,7 +199,8 @@ public final class Caseflow implements AutoCloseable {
     HttpApi api =
         new HttpApi(
             settings.http(),
-            authenticator(settings, system.dispatchers().lookup(JWT_DISPATCHER)),
+            AuthenticatorStartup.authenticator(
+                settings, system.dispatchers().lookup(JWT_DISPATCHER)),
             new HttpApi.Services(
                 sharding,
                 history,
@@ -275,62 +269,6 @@ public final class Caseflow implements AutoCloseable {
   }
 
   /**
-   * The read side turns events into deliveries as it records them (see {@link WebhookOutbox}); one
-   * node sends them.
-   */
-  private static Webhooks startWebhooks(
-      ActorSystem<Void> system, CaseflowSettings settings, Storage storage, Clock clock) {
-    WebhookTargets targets = WebhookTargets.of(settings.webhooks());
-    WebhookSecrets secrets = new WebhookSecrets(webhookSecretKey(settings));
-    Webhooks webhooks = new Webhooks(storage.dataSource(), targets, secrets, clock);
-    checkWebhookSecrets(webhooks);
-    WebhookDelivery delivery =
-        new WebhookDelivery(
-            system, storage.dataSource(), settings.webhooks(), targets, secrets, clock);
-    ClusterJob.init(
-        system, "webhook-delivery", delivery::runOnce, settings.webhooks().pollInterval());
-    return webhooks;
-  }
-
-  /** The configured key; on the embedded default without one, the data directory's own. */
-  private static Optional<SecretBox> webhookSecretKey(CaseflowSettings settings) {
-    if (settings.webhooks().secretBox().isPresent() || !settings.db().isEmbedded()) {
-      return settings.webhooks().secretBox();
-    }
-    return Optional.of(EmbeddedSecretKey.loadOrCreate(settings.dataDir()));
-  }
-
-  /**
-   * Encrypts the secrets stored in clear text before encryption, when there is a key, and says
-   * loudly what cannot work: no key (no new webhooks, and deliveries of encrypted secrets wait) or
-   * secrets this key cannot read (encrypted with another).
-   */
-  private static void checkWebhookSecrets(Webhooks webhooks) {
-    if (webhooks.canStoreSecrets()) {
-      int encrypted = webhooks.encryptPlainSecrets();
-      if (encrypted > 0) {
-        log.info("Encrypted {} webhook secrets stored in clear text", encrypted);
-      }
-    } else {
-      log.warn(
-          "NO WEBHOOK SECRET KEY (CASEFLOW_SECRET_KEY) with a database URL set: creating webhooks"
-              + " and rotating their secrets is refused (503 secret_key_missing), {} secrets stay"
-              + " in clear text, and deliveries whose secret is encrypted wait until the key is"
-              + " set. Set CASEFLOW_SECRET_KEY to the base64 of 32 random bytes (openssl rand"
-              + " -base64 32), the same on every node",
-          webhooks.plainSecretCount());
-    }
-    List<String> unreadable = webhooks.unreadableSecrets();
-    if (!unreadable.isEmpty()) {
-      log.warn(
-          "{} webhook subscriptions have secrets that cannot be read, so their deliveries wait,"
-              + " pending (is CASEFLOW_SECRET_KEY the key they were encrypted with?): {}",
-          unreadable.size(),
-          unreadable.subList(0, Math.min(unreadable.size(), 10)));
-    }
-  }
-
-  /**
    * Each node writes the refusals it answered until it stops serving (the binding is unbound in an
    * earlier phase of the coordinated shutdown); one node removes those past their retention.
    */
@@ -365,45 +303,6 @@ public final class Caseflow implements AutoCloseable {
         },
         settings.refusals().cleanupInterval());
     return recorder;
-  }
-
-  /** Signed JWTs first, when an issuer is set; then the demo tokens, where they are accepted. */
-  private static Authenticator authenticator(CaseflowSettings settings, Executor jwtVerifying) {
-    List<Authenticator> authenticators = new ArrayList<>();
-    settings
-        .auth()
-        .jwt()
-        .ifPresent(
-            jwt -> {
-              log.info(
-                  "JWT bearer tokens of issuer {} for audience {} are accepted",
-                  jwt.issuer(),
-                  jwt.audience());
-              authenticators.add(Authenticator.jwt(jwt, jwtVerifying));
-            });
-    if (settings.demoTokensAccepted()) {
-      log.warn("Demo tokens are on (caseflow.auth.demo-tokens): for trying Caseflow out only");
-      if (!isLoopback(settings.httpInterface())) {
-        log.warn(
-            "DEMO TOKENS ARE ON WHILE THE API LISTENS ON {}: anyone who can reach it can act as"
-                + " any demo user, admins included. Set CASEFLOW_DEMO_TOKENS=false or"
-                + " CASEFLOW_HTTP_INTERFACE=127.0.0.1",
-            settings.httpInterface());
-      }
-      authenticators.add(Authenticator.demoTokens(settings.auth().demoPrincipals()));
-    }
-    if (authenticators.isEmpty()) {
-      log.warn(
-          "Demo tokens are off (caseflow.auth.demo-tokens = {}{}) and no JWT issuer is set"
-              + " (CASEFLOW_JWT_ISSUER): every request is refused",
-          settings.auth().demoTokens().name().toLowerCase(java.util.Locale.ROOT).replace('_', '-'),
-          settings.db().isEmbedded() ? "" : ", and a database URL is set");
-    }
-    return Authenticator.firstOf(authenticators);
-  }
-
-  private static boolean isLoopback(String host) {
-    return host.equals("localhost") || host.startsWith("127.") || host.equals("::1");
   }
 
   /**

@@ -34,4 +34,13 @@ public enum ErrorCode {
   public String code() {
     return name().toLowerCase(java.util.Locale.ROOT);
   }
+
+  /**
+   * The error code {@link #code()} spells so.
+   *
+   * @throws IllegalArgumentException for a spelling that is none
+   */
+  public static ErrorCode ofCode(String code) {
+    return valueOf(code.toUpperCase(java.util.Locale.ROOT));
+  }
 }

@@ -1,6 +1,10 @@
 package io.caseflow.http;
 
 import io.caseflow.cases.CaseCommand;
+import io.caseflow.cases.CaseCommand.AddComment;
+import io.caseflow.cases.CaseCommand.Assign;
+import io.caseflow.cases.CaseCommand.GetCase;
+import io.caseflow.cases.CaseCommand.PerformAction;
 import io.caseflow.cases.CaseEntity;
 import io.caseflow.cases.CaseHistory;
 import io.caseflow.cases.CaseId;
@@ -34,42 +38,32 @@ import org.apache.pekko.http.javadsl.model.StatusCode;
 import org.apache.pekko.http.javadsl.model.StatusCodes;
 import org.apache.pekko.http.javadsl.server.PathMatchers;
 import org.apache.pekko.http.javadsl.server.Route;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * {@code /cases}: commands go to the case entity through Cluster Sharding and are answered only
  * once it replied; history comes from the journal.
  */
-final class CaseRoutes extends JsonBodyDirectives {
-
-  private static final Logger log = LoggerFactory.getLogger(CaseRoutes.class);
+final class CaseRoutes extends RouteSupport {
 
   private final ClusterSharding sharding;
   private final Sagas sagas;
   private final CaseHistory history;
   private final Duration askTimeout;
   private final Supplier<String> newCaseId;
-  private final Json json;
-  private final Problems problems;
 
   CaseRoutes(
       ClusterSharding sharding,
       Sagas sagas,
       CaseHistory history,
       Duration askTimeout,
-      long maxBodySize,
       Supplier<String> newCaseId,
-      Json json,
-      Problems problems) {
-    super(json, maxBodySize);
+      Context context) {
+    super(context);
     this.sharding = sharding;
     this.sagas = sagas;
     this.history = history;
     this.askTimeout = askTimeout;
     this.newCaseId = newCaseId;
-    this.json = json;
-    this.problems = problems;
   }
 
   Route routes(Principal principal) {
@@ -78,89 +72,19 @@ final class CaseRoutes extends JsonBodyDirectives {
         () ->
             concat(
                 pathEnd(() -> post(() -> open(principal))),
-                pathPrefix(PathMatchers.segment(), id -> oneCase(principal, id))));
+                pathPrefix(
+                    PathMatchers.segment(),
+                    id -> caseId(principal, id, caseId -> oneCase(principal, caseId)))));
   }
 
-  private Route oneCase(Principal principal, String id) {
-    if (!CaseId.isValid(id)) {
-      return complete(problems.of(ErrorCode.CASE_NOT_FOUND, Map.of("caseId", id)));
-    }
-    CaseId caseId = new CaseId(principal.tenant(), id);
+  private Route oneCase(Principal principal, CaseId caseId) {
     return concat(
-        pathEnd(
-            () ->
-                get(
-                    () ->
-                        parameterOptional(
-                            "asOf",
-                            asOf ->
-                                asOf.isPresent()
-                                    ? asOf(caseId, asOf.get())
-                                    : ask(
-                                        caseId,
-                                        replyTo -> new CaseCommand.GetCase(principal, replyTo),
-                                        StatusCodes.OK)))),
+        pathEnd(() -> get(() -> read(principal, caseId))),
         path(
             PathMatchers.segment("actions").slash(PathMatchers.segment()),
-            action ->
-                post(
-                    () ->
-                        commandHeaders(
-                            (key, version) ->
-                                body(
-                                    RequestBodies.PerformAction.class,
-                                    false,
-                                    body ->
-                                        ask(
-                                            caseId,
-                                            replyTo ->
-                                                new CaseCommand.PerformAction(
-                                                    principal,
-                                                    action,
-                                                    body == null ? null : body.comment(),
-                                                    body == null ? null : body.data(),
-                                                    version,
-                                                    key,
-                                                    replyTo),
-                                            StatusCodes.OK))))),
-        path(
-            "assignee",
-            () ->
-                post(
-                    () ->
-                        commandHeaders(
-                            (key, version) ->
-                                body(
-                                    RequestBodies.Assign.class,
-                                    true,
-                                    body ->
-                                        ask(
-                                            caseId,
-                                            replyTo ->
-                                                new CaseCommand.Assign(
-                                                    principal,
-                                                    body.assignee(),
-                                                    version,
-                                                    key,
-                                                    replyTo),
-                                            StatusCodes.OK))))),
-        path(
-            "comments",
-            () ->
-                post(
-                    () ->
-                        commandHeaders(
-                            (key, version) ->
-                                body(
-                                    RequestBodies.AddComment.class,
-                                    true,
-                                    body ->
-                                        ask(
-                                            caseId,
-                                            replyTo ->
-                                                new CaseCommand.AddComment(
-                                                    principal, body.text(), version, key, replyTo),
-                                            StatusCodes.CREATED))))),
+            action -> post(() -> perform(principal, caseId, action))),
+        path("assignee", () -> post(() -> assign(principal, caseId))),
+        path("comments", () -> post(() -> comment(principal, caseId))),
         pathPrefix(
             "history",
             () ->
@@ -169,36 +93,86 @@ final class CaseRoutes extends JsonBodyDirectives {
                     path("verify", () -> get(() -> verify(caseId))))));
   }
 
+  /** The case now, from its entity; or as it was at {@code asOf}, from its journal. */
+  private Route read(Principal principal, CaseId caseId) {
+    return parameterOptional(
+        "asOf",
+        asOf ->
+            asOf.isPresent()
+                ? asOf(caseId, asOf.get())
+                : ask(caseId, replyTo -> new GetCase(principal, replyTo), StatusCodes.OK));
+  }
+
+  private Route perform(Principal principal, CaseId caseId, String action) {
+    return commandHeaders(
+        (key, version) ->
+            body(
+                RequestBodies.PerformAction.class,
+                false,
+                body -> {
+                  RequestBodies.PerformAction given =
+                      body == null ? new RequestBodies.PerformAction(null, null) : body;
+                  return ask(
+                      caseId,
+                      replyTo ->
+                          new PerformAction(
+                              principal,
+                              action,
+                              given.comment(),
+                              given.data(),
+                              version,
+                              key,
+                              replyTo),
+                      StatusCodes.OK);
+                }));
+  }
+
+  private Route assign(Principal principal, CaseId caseId) {
+    return commandHeaders(
+        (key, version) ->
+            body(
+                RequestBodies.Assign.class,
+                true,
+                body ->
+                    ask(
+                        caseId,
+                        replyTo -> new Assign(principal, body.assignee(), version, key, replyTo),
+                        StatusCodes.OK)));
+  }
+
+  private Route comment(Principal principal, CaseId caseId) {
+    return commandHeaders(
+        (key, version) ->
+            body(
+                RequestBodies.AddComment.class,
+                true,
+                body ->
+                    ask(
+                        caseId,
+                        replyTo -> new AddComment(principal, body.text(), version, key, replyTo),
+                        StatusCodes.CREATED)));
+  }
+
   private Route open(Principal principal) {
     return commandHeaders(
         (key, ignoredVersion) ->
-            body(
-                RequestBodies.OpenCase.class,
-                true,
-                body -> {
-                  String id = body.id() != null ? body.id() : generatedId(principal, key);
-                  if (!CaseId.isValid(id)) {
-                    return complete(
-                        problems.of(
-                            ErrorCode.INVALID_FIELD,
-                            Map.of(
-                                "field", "id",
-                                "reason", "must be 1 to 64 letters, digits, '.', '_' or '-'")));
-                  }
-                  CaseId caseId = new CaseId(principal.tenant(), id);
-                  return answer(
-                      caseId,
-                      sagas.open(
-                          new OpenRequest(
-                              id,
-                              principal,
-                              body.workflow(),
-                              body.subject(),
-                              body.title(),
-                              body.data(),
-                              key)),
-                      StatusCodes.CREATED);
-                }));
+            body(RequestBodies.OpenCase.class, true, body -> open(principal, key, body)));
+  }
+
+  private Route open(Principal principal, String key, RequestBodies.OpenCase body) {
+    String id = body.id() != null ? body.id() : generatedId(principal, key);
+    if (!CaseId.isValid(id)) {
+      return complete(
+          problems.of(
+              ErrorCode.INVALID_FIELD,
+              Map.of(
+                  "field", "id",
+                  "reason", "must be 1 to 64 letters, digits, '.', '_' or '-'")));
+    }
+    OpenRequest request =
+        new OpenRequest(
+            id, principal, body.workflow(), body.subject(), body.title(), body.data(), key);
+    return answer(new CaseId(principal.tenant(), id), sagas.open(request), StatusCodes.CREATED);
   }
 
   /**
@@ -225,15 +199,9 @@ final class CaseRoutes extends JsonBodyDirectives {
 
   /** Answers with the case's reply once it came, or {@code unavailable} when none came. */
   private Route answer(CaseId caseId, CompletionStage<CaseReply> reply, StatusCode success) {
-    CompletionStage<HttpResponse> response =
-        reply
-            .thenCompose(answer -> respond(caseId, answer, success))
-            .exceptionally(
-                error -> {
-                  log.warn("Case {} did not answer: {}", caseId, error.toString());
-                  return problems.of(ErrorCode.UNAVAILABLE, Map.of("caseId", caseId.id()));
-                });
-    return completeWithFuture(response);
+    return answered(
+        reply.thenCompose(answer -> respond(caseId, answer, success)),
+        Map.of("caseId", caseId.id()));
   }
 
   private CompletionStage<HttpResponse> respond(
@@ -270,30 +238,30 @@ final class CaseRoutes extends JsonBodyDirectives {
 
   private Route asOf(CaseId caseId, String asOfParameter) {
     Instant instant = InstantParameter.parse("asOf", asOfParameter);
-    return completeWithFuture(
+    return answered(
         history
             .asOf(caseId, instant)
             .thenApply(
                 view ->
                     view.map(v -> caseResponse(StatusCodes.OK, v))
-                        .orElseGet(() -> caseNotFound(caseId)))
-            .exceptionally(error -> journalUnavailable(caseId, error)));
+                        .orElseGet(() -> caseNotFound(caseId))),
+        Map.of("caseId", caseId.id()));
   }
 
   private Route historyOf(CaseId caseId) {
-    return completeWithFuture(
+    return answered(
         history
             .events(caseId)
             .thenApply(
                 events ->
                     events.isEmpty()
                         ? caseNotFound(caseId)
-                        : json.response(events.stream().map(HistoryEntry::of).toList()))
-            .exceptionally(error -> journalUnavailable(caseId, error)));
+                        : json.response(events.stream().map(HistoryEntry::of).toList())),
+        Map.of("caseId", caseId.id()));
   }
 
   private Route verify(CaseId caseId) {
-    return completeWithFuture(
+    return answered(
         history
             .events(caseId)
             .thenApply(
@@ -310,19 +278,11 @@ final class CaseRoutes extends JsonBodyDirectives {
                     result.put("events", events.size());
                   }
                   return json.response(result);
-                })
-            .exceptionally(error -> journalUnavailable(caseId, error)));
-  }
-
-  /** The journal could not be read: storage trouble, answered as retryable. */
-  private HttpResponse journalUnavailable(CaseId caseId, Throwable error) {
-    log.warn("Journal of case {} could not be read: {}", caseId, error.toString());
-    return problems.of(ErrorCode.UNAVAILABLE, Map.of("caseId", caseId.id()));
+                }),
+        Map.of("caseId", caseId.id()));
   }
 
   private HttpResponse caseNotFound(CaseId caseId) {
     return problems.of(ErrorCode.CASE_NOT_FOUND, Map.of("caseId", caseId.id()));
   }
-
-  /** The optional {@code Idempotency-Key} and {@code If-Match} headers of a change. */
 }

@@ -11,16 +11,12 @@ import io.caseflow.notify.FeedPosition;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionStage;
-import java.util.concurrent.Executor;
 import java.util.function.Function;
 import java.util.regex.Pattern;
 import org.apache.pekko.NotUsed;
 import org.apache.pekko.http.javadsl.model.HttpEntities;
 import org.apache.pekko.http.javadsl.model.HttpResponse;
 import org.apache.pekko.http.javadsl.model.MediaTypes;
-import org.apache.pekko.http.javadsl.server.AllDirectives;
 import org.apache.pekko.http.javadsl.server.PathMatchers;
 import org.apache.pekko.http.javadsl.server.Route;
 import org.apache.pekko.stream.javadsl.Source;
@@ -36,7 +32,7 @@ import org.apache.pekko.util.ByteString;
  * held, no connection kept between batches) only as its client takes them. A client that takes
  * nothing for the stall timeout is disconnected and resumes from its last id.
  */
-final class EventRoutes extends AllDirectives {
+final class EventRoutes extends RouteSupport {
 
   private static final Pattern CASE_POSITION = Pattern.compile("\\d{1,18}");
   private static final ByteString HEARTBEAT = ByteString.fromString(":\n\n");
@@ -45,8 +41,6 @@ final class EventRoutes extends AllDirectives {
   private final CaseEventStreams streams;
   private final CaseHistory history;
   private final EventStreamSettings settings;
-  private final Executor blocking;
-  private final Problems problems;
   private final RateLimits limits;
 
   /** How often an idle stream gets a heartbeat, and how long a client may stall. */
@@ -56,14 +50,12 @@ final class EventRoutes extends AllDirectives {
       CaseEventStreams streams,
       CaseHistory history,
       EventStreamSettings settings,
-      Executor blocking,
-      Problems problems,
-      RateLimits limits) {
+      RateLimits limits,
+      Context context) {
+    super(context);
     this.streams = streams;
     this.history = history;
     this.settings = settings;
-    this.blocking = blocking;
-    this.problems = problems;
     this.limits = limits;
   }
 
@@ -72,7 +64,7 @@ final class EventRoutes extends AllDirectives {
         path("events", () -> get(() -> tenantStream(principal))),
         path(
             PathMatchers.segment("cases").slash(PathMatchers.segment()).slash("events"),
-            id -> get(() -> caseStream(principal, id))));
+            id -> get(() -> caseId(principal, id, caseId -> caseStream(principal, caseId)))));
   }
 
   /**
@@ -87,16 +79,12 @@ final class EventRoutes extends AllDirectives {
             after.isPresent()
                 ? stream(principal, streams.ofTenant(tenant, tenantPosition(after.get())))
                 : whenStored(
-                    CompletableFuture.supplyAsync(streams::newestPosition, blocking),
+                    streams::newestPosition,
                     newest -> stream(principal, streams.ofTenant(tenant, newest))));
   }
 
   /** Without {@code Last-Event-ID} the stream starts at the case's first event. */
-  private Route caseStream(Principal principal, String id) {
-    if (!CaseId.isValid(id)) {
-      return complete(problems.of(ErrorCode.CASE_NOT_FOUND, Map.of("caseId", id)));
-    }
-    CaseId caseId = new CaseId(principal.tenant(), id);
+  private Route caseStream(Principal principal, CaseId caseId) {
     return lastEventId(
         after -> {
           long position = after.map(EventRoutes::casePosition).orElse(0L);
@@ -105,7 +93,8 @@ final class EventRoutes extends AllDirectives {
               exists ->
                   exists
                       ? stream(principal, streams.ofCase(caseId, position))
-                      : complete(problems.of(ErrorCode.CASE_NOT_FOUND, Map.of("caseId", id))));
+                      : complete(
+                          problems.of(ErrorCode.CASE_NOT_FOUND, Map.of("caseId", caseId.id()))));
         });
   }
 
@@ -127,16 +116,6 @@ final class EventRoutes extends AllDirectives {
   private static MalformedRequestException notSent(String lastEventId) {
     return new MalformedRequestException(
         "Last-Event-ID must be the id of an event this stream sent, was '" + lastEventId + "'");
-  }
-
-  /** Continues with what storage answered, or answers 503 (retryable) when it could not. */
-  private <T> Route whenStored(CompletionStage<T> answer, Function<T, Route> inner) {
-    return onSuccess(
-        answer.handle((value, error) -> Optional.ofNullable(error == null ? value : null)),
-        value ->
-            value
-                .map(inner)
-                .orElseGet(() -> complete(problems.of(ErrorCode.UNAVAILABLE, Map.of()))));
   }
 
   private Route lastEventId(Function<Optional<String>, Route> inner) {

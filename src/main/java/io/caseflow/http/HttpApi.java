@@ -96,54 +96,37 @@ public final class HttpApi extends AllDirectives {
     this.readiness = services.readiness();
     this.json = new Json(settings.maxJsonDepth());
     this.problems = new Problems(json);
+    RouteSupport.Context context =
+        new RouteSupport.Context(json, problems, services.blocking(), settings.maxBodySize());
     this.cases =
         new CaseRoutes(
             services.sharding(),
             services.sagas(),
             services.history(),
             settings.askTimeout(),
-            settings.maxBodySize(),
             services.newCaseId(),
-            json,
-            problems);
+            context);
     this.queries =
         new QueryRoutes(
             services.queries(),
             services.refusals(),
             settings.roles(),
             settings.consistencyTimeout(),
-            services.blocking(),
-            json,
-            problems);
+            context);
     this.admin =
         new AdminRoutes(
-            settings.roles().operator(),
-            services.readSide(),
-            services.sagas(),
-            services.blocking(),
-            json,
-            problems);
-    this.sagas =
-        new SagaRoutes(
-            settings.roles().admin(), services.sagas(), settings.maxBodySize(), json, problems);
+            settings.roles().operator(), services.readSide(), services.sagas(), context);
+    this.sagas = new SagaRoutes(settings.roles().admin(), services.sagas(), context);
     this.events =
         new EventRoutes(
             services.eventStreams(),
             services.history(),
             new EventRoutes.EventStreamSettings(
                 settings.eventStreamHeartbeat(), settings.eventStreamStallTimeout()),
-            services.blocking(),
-            problems,
-            limits);
+            limits,
+            context);
     this.refusals = new RefusalRecording(services.refusalRecorder(), services.clock());
-    this.webhooks =
-        new WebhookRoutes(
-            settings.roles().admin(),
-            services.webhooks(),
-            services.blocking(),
-            settings.maxBodySize(),
-            json,
-            problems);
+    this.webhooks = new WebhookRoutes(settings.roles().admin(), services.webhooks(), context);
   }
 
   /**

@@ -18,20 +18,15 @@ import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 import org.apache.pekko.http.javadsl.model.HttpHeader;
-import org.apache.pekko.http.javadsl.model.HttpResponse;
-import org.apache.pekko.http.javadsl.server.AllDirectives;
 import org.apache.pekko.http.javadsl.server.Route;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * {@code GET /cases} and {@code GET /stats}, answered from the read side, and {@code GET /refusals}
  * from the refusal log. A query may name a consistency token; it is then answered only once the
  * read side holds that event, or {@code 503 unavailable} after a bounded wait.
  */
-final class QueryRoutes extends AllDirectives {
+final class QueryRoutes extends RouteSupport {
 
-  private static final Logger log = LoggerFactory.getLogger(QueryRoutes.class);
   private static final int DEFAULT_LIMIT = 50;
   private static final int MAX_LIMIT = 200;
   private static final long POLL_MILLIS = 20;
@@ -41,24 +36,19 @@ final class QueryRoutes extends AllDirectives {
   private final AccessRoles roles;
   private final Duration consistencyTimeout;
   private final Executor blocking;
-  private final Json json;
-  private final Problems problems;
 
   QueryRoutes(
       CaseQueries queries,
       Refusals refusals,
       AccessRoles roles,
       Duration consistencyTimeout,
-      Executor blocking,
-      Json json,
-      Problems problems) {
+      Context context) {
+    super(context);
     this.queries = queries;
     this.refusals = refusals;
     this.roles = roles;
     this.consistencyTimeout = consistencyTimeout;
-    this.blocking = blocking;
-    this.json = json;
-    this.problems = problems;
+    this.blocking = context.blocking();
   }
 
   Route routes(Principal principal) {
@@ -74,28 +64,27 @@ final class QueryRoutes extends AllDirectives {
    * tenant's (or one, with {@code tenant}).
    */
   private Route refusals(Principal principal) {
+    return requireAnyRole(
+        principal,
+        Set.of(roles.admin(), roles.operator()),
+        "read refusals",
+        () -> parameterMap(parameters -> refusals(principal, parameters)));
+  }
+
+  private Route refusals(Principal principal, Map<String, String> parameters) {
     boolean operator = principal.hasAnyRole(Set.of(roles.operator()));
-    if (!operator && !principal.hasAnyRole(Set.of(roles.admin()))) {
-      return complete(
-          problems.of(
-              ErrorCode.FORBIDDEN,
-              Map.of("action", "read refusals", "roles", roles.admin() + ", " + roles.operator())));
-    }
-    return parameterMap(
-        parameters -> {
-          Refusals.Filter filter =
-              new Refusals.Filter(
-                  operator ? parameters.get("tenant") : principal.tenant(),
-                  parameters.get("caseId"),
-                  parameters.get("actor"),
-                  parameters.get("code"),
-                  Optional.ofNullable(parameters.get("since"))
-                      .map(since -> InstantParameter.parse("since", since))
-                      .orElse(null));
-          int limit = limitOf(Optional.ofNullable(parameters.get("limit")));
-          String cursor = parameters.get("cursor");
-          return answer(() -> refusals.list(filter, limit, cursor));
-        });
+    Refusals.Filter filter =
+        new Refusals.Filter(
+            operator ? parameters.get("tenant") : principal.tenant(),
+            parameters.get("caseId"),
+            parameters.get("actor"),
+            parameters.get("code"),
+            Optional.ofNullable(parameters.get("since"))
+                .map(since -> InstantParameter.parse("since", since))
+                .orElse(null));
+    int limit = limitOf(Optional.ofNullable(parameters.get("limit")));
+    String cursor = parameters.get("cursor");
+    return answer(() -> refusals.list(filter, limit, cursor));
   }
 
   private Route list(Principal principal) {
@@ -192,21 +181,19 @@ final class QueryRoutes extends AllDirectives {
     T run() throws SQLException;
   }
 
-  /** Runs a read-side query on the blocking dispatcher and answers its result as JSON. */
+  /**
+   * Runs a read-side query on the blocking dispatcher and answers its result as JSON; a cursor the
+   * query cannot read is the client's mistake.
+   */
   private <T> Route answer(Query<T> query) {
-    CompletionStage<HttpResponse> response =
-        CompletableFuture.supplyAsync(() -> unchecked(query), blocking)
-            .thenApply(json::response)
-            .exceptionally(
-                error -> {
-                  Throwable cause = error instanceof CompletionException ? error.getCause() : error;
-                  if (cause instanceof IllegalArgumentException badCursor) {
-                    return problems.malformed(badCursor.getMessage());
-                  }
-                  log.warn("Read-side query failed: {}", cause.toString());
-                  return problems.of(ErrorCode.UNAVAILABLE, Map.of());
-                });
-    return completeWithFuture(response);
+    return blocking(
+        () -> {
+          try {
+            return json.response(unchecked(query));
+          } catch (IllegalArgumentException badCursor) {
+            throw new MalformedRequestException(badCursor.getMessage());
+          }
+        });
   }
 
   private static <T> T unchecked(Query<T> query) {

@@ -5,11 +5,11 @@ import io.caseflow.cases.ErrorCode;
 import io.caseflow.cases.MergeStep;
 import io.caseflow.cases.Principal;
 import io.caseflow.saga.MergeSaga;
+import io.caseflow.saga.MergeSaga.Status;
 import io.caseflow.saga.Sagas;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
-import java.util.TreeSet;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeoutException;
@@ -24,7 +24,7 @@ import org.apache.pekko.http.javadsl.server.Route;
  * takes longer than the ask timeout, {@code 202} with where to follow it); {@code GET /sagas/{id}}
  * shows a saga's steps and compensations.
  */
-final class SagaRoutes extends JsonBodyDirectives {
+final class SagaRoutes extends RouteSupport {
 
   /** A workflow's reviewers merge duplicates, and so does the tenant's admin. */
   private static final String REVIEWER_ROLE = "reviewer";
@@ -32,57 +32,49 @@ final class SagaRoutes extends JsonBodyDirectives {
   private final Set<String> mergeRoles;
 
   private final Sagas sagas;
-  private final Json json;
-  private final Problems problems;
 
-  SagaRoutes(String adminRole, Sagas sagas, long maxBodySize, Json json, Problems problems) {
-    super(json, maxBodySize);
+  SagaRoutes(String adminRole, Sagas sagas, Context context) {
+    super(context);
     this.mergeRoles = Set.of(REVIEWER_ROLE, adminRole);
     this.sagas = sagas;
-    this.json = json;
-    this.problems = problems;
   }
 
   Route routes(Principal principal) {
     return concat(
         path(
             PathMatchers.segment("cases").slash(PathMatchers.segment()).slash("merge"),
-            id -> post(() -> merge(principal, id))),
+            id ->
+                post(
+                    () ->
+                        requireAnyRole(
+                            principal,
+                            mergeRoles,
+                            "merge",
+                            () ->
+                                caseId(principal, id, duplicate -> merge(principal, duplicate))))),
         path(
             PathMatchers.segment("sagas").slash(PathMatchers.segment()),
             id -> get(() -> saga(principal, id))));
   }
 
-  private Route merge(Principal principal, String id) {
-    if (!principal.hasAnyRole(mergeRoles)) {
-      return complete(
-          problems.of(
-              ErrorCode.FORBIDDEN,
-              Map.of("action", "merge", "roles", String.join(", ", new TreeSet<>(mergeRoles)))));
-    }
-    if (!CaseId.isValid(id)) {
-      return complete(problems.of(ErrorCode.CASE_NOT_FOUND, Map.of("caseId", id)));
-    }
+  private Route merge(Principal principal, CaseId duplicate) {
     return commandHeaders(
         (key, ignoredVersion) ->
-            body(
-                RequestBodies.Merge.class,
-                true,
-                body -> {
-                  if (!CaseId.isValid(body.into()) || body.into().equals(id)) {
-                    return complete(
-                        problems.of(
-                            ErrorCode.INVALID_FIELD,
-                            Map.of("field", "into", "reason", "must name another case")));
-                  }
-                  CaseId duplicate = new CaseId(principal.tenant(), id);
-                  String sagaId = Sagas.mergeSagaId(duplicate, key);
-                  MergeSaga.Request request =
-                      new MergeSaga.Request(
-                          principal.tenant(), id, body.into(), principal, body.intoVersion());
-                  return completeWithFuture(
-                      merged(sagaId, request, key, sagas.merge(sagaId, request)));
-                }));
+            body(RequestBodies.Merge.class, true, body -> merge(principal, duplicate, key, body)));
+  }
+
+  private Route merge(Principal principal, CaseId duplicate, String key, RequestBodies.Merge body) {
+    if (!CaseId.isValid(body.into()) || body.into().equals(duplicate.id())) {
+      return complete(
+          problems.of(
+              ErrorCode.INVALID_FIELD,
+              Map.of("field", "into", "reason", "must name another case")));
+    }
+    String sagaId = Sagas.mergeSagaId(duplicate, key);
+    MergeSaga.Request request =
+        new MergeSaga.Request(
+            principal.tenant(), duplicate.id(), body.into(), principal, body.intoVersion());
+    return completeWithFuture(merged(sagaId, request, key, sagas.merge(sagaId, request)));
   }
 
   private CompletionStage<HttpResponse> merged(
@@ -105,10 +97,10 @@ final class SagaRoutes extends JsonBodyDirectives {
         .exceptionally(
             failure ->
                 isTimeout(failure)
-                    ? json.response(Map.of("id", sagaId, "status", "running"))
+                    ? json.response(Map.of("id", sagaId, "status", Status.RUNNING.id()))
                         .withStatus(StatusCodes.ACCEPTED)
                         .addHeader(HttpHeader.parse("Location", "/sagas/" + sagaId))
-                    : problems.of(ErrorCode.UNAVAILABLE, Map.of("caseId", request.duplicate())));
+                    : unavailable(failure, Map.of("caseId", request.duplicate())));
   }
 
   /**
@@ -126,21 +118,20 @@ final class SagaRoutes extends JsonBodyDirectives {
    */
   private HttpResponse refused(MergeSaga.View view) {
     MergeSaga.Refusal refusal = view.refusal();
-    if (refusal.step().equals(MergeStep.START.actionName())
-        && refusal.code().equals(ErrorCode.CASE_NOT_FOUND.code())) {
+    if (refusal.step() == MergeStep.START && refusal.code() == ErrorCode.CASE_NOT_FOUND) {
       return problems.of(ErrorCode.CASE_NOT_FOUND, Map.of("caseId", view.duplicate()));
     }
     Map<String, String> args = new LinkedHashMap<>();
     args.put("caseId", view.duplicate());
     args.put("primary", view.primary());
     args.put("sagaId", view.id());
-    args.put("step", refusal.step());
-    args.put("reason", refusal.code());
+    args.put("step", refusal.step().actionName());
+    args.put("reason", refusal.code().code());
     return problems.of(ErrorCode.MERGE_REFUSED, args);
   }
 
   private Route saga(Principal principal, String id) {
-    return completeWithFuture(
+    return answered(
         sagas
             .findMerge(id)
             .thenApply(
@@ -148,11 +139,11 @@ final class SagaRoutes extends JsonBodyDirectives {
                     view.filter(found -> found.tenant().equals(principal.tenant()))
                         .map(this::sagaResponse)
                         .orElseGet(
-                            () -> problems.of(ErrorCode.SAGA_NOT_FOUND, Map.of("sagaId", id))))
-            .exceptionally(error -> problems.of(ErrorCode.UNAVAILABLE, Map.of())));
+                            () -> problems.of(ErrorCode.SAGA_NOT_FOUND, Map.of("sagaId", id)))),
+        Map.of());
   }
 
   private HttpResponse sagaResponse(MergeSaga.View view) {
-    return json.response(view);
+    return json.response(SagaView.of(view));
   }
 }

@@ -13,9 +13,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.Executor;
-import java.util.function.Supplier;
 import org.apache.pekko.http.javadsl.model.HttpHeader;
 import org.apache.pekko.http.javadsl.model.HttpResponse;
 import org.apache.pekko.http.javadsl.model.StatusCodes;
@@ -28,7 +25,7 @@ import org.apache.pekko.http.javadsl.server.Route;
  * generates and shows in that one answer; it is stored encrypted and never shown again. Without the
  * key that encrypts secrets, no secret is taken: {@code 503 secret_key_missing}.
  */
-final class WebhookRoutes extends JsonBodyDirectives {
+final class WebhookRoutes extends RouteSupport {
 
   private final String adminRole;
   private static final int MIN_SECRET_LENGTH = 16;
@@ -44,87 +41,64 @@ final class WebhookRoutes extends JsonBodyDirectives {
   record WithSecret(@JsonUnwrapped Subscription subscription, String secret) {}
 
   private final Webhooks webhooks;
-  private final Executor blocking;
-  private final Json json;
-  private final Problems problems;
 
-  WebhookRoutes(
-      String adminRole,
-      Webhooks webhooks,
-      Executor blocking,
-      long maxBodySize,
-      Json json,
-      Problems problems) {
-    super(json, maxBodySize);
+  WebhookRoutes(String adminRole, Webhooks webhooks, Context context) {
+    super(context);
     this.adminRole = adminRole;
     this.webhooks = webhooks;
-    this.blocking = blocking;
-    this.json = json;
-    this.problems = problems;
   }
 
   Route routes(Principal principal) {
     return pathPrefix(
         "webhooks",
-        () -> {
-          if (!principal.hasAnyRole(Set.of(adminRole))) {
-            return complete(
-                problems.of(
-                    ErrorCode.FORBIDDEN, Map.of("action", "manage webhooks", "roles", adminRole)));
-          }
-          String tenant = principal.tenant();
-          return concat(
-              pathEnd(
-                  () ->
-                      concat(
-                          post(
-                              () ->
-                                  body(Subscribe.class, true, body -> subscribe(principal, body))),
-                          get(() -> answer(() -> json.response(webhooks.subscriptions(tenant)))))),
-              pathPrefix(
-                  "dead-letters",
-                  () ->
-                      concat(
-                          pathEnd(
-                              () ->
-                                  get(
-                                      () ->
-                                          answer(
-                                              () ->
-                                                  json.response(webhooks.deadDeliveries(tenant))))),
-                          path(
-                              PathMatchers.longSegment().slash("redrive"),
-                              id -> post(() -> redrive(tenant, id))))),
-              path(
-                  PathMatchers.segment().slash("rotate-secret"),
-                  id ->
-                      post(
-                          () ->
-                              body(
-                                  RotateSecret.class,
-                                  false,
-                                  body -> rotateSecret(tenant, id, body)))),
-              path(
-                  PathMatchers.segment(),
-                  id ->
-                      concat(
-                          get(
-                              () ->
-                                  answer(
-                                      () ->
-                                          webhooks
-                                              .subscription(tenant, id)
-                                              .map(json::response)
-                                              .orElseGet(() -> notFound(id)))),
-                          delete(
-                              () ->
-                                  answer(
-                                      () ->
-                                          webhooks.unsubscribe(tenant, id)
-                                              ? HttpResponse.create()
-                                                  .withStatus(StatusCodes.NO_CONTENT)
-                                              : notFound(id))))));
-        });
+        () ->
+            requireAnyRole(
+                principal,
+                Set.of(adminRole),
+                "manage webhooks",
+                () ->
+                    concat(
+                        pathEnd(() -> subscriptions(principal)),
+                        pathPrefix("dead-letters", () -> deadLetters(principal.tenant())),
+                        path(
+                            PathMatchers.segment().slash("rotate-secret"),
+                            id -> post(() -> rotateSecret(principal.tenant(), id))),
+                        path(PathMatchers.segment(), id -> subscription(principal.tenant(), id)))));
+  }
+
+  private Route subscriptions(Principal principal) {
+    return concat(
+        post(() -> body(Subscribe.class, true, body -> subscribe(principal, body))),
+        get(() -> blocking(() -> json.response(webhooks.subscriptions(principal.tenant())))));
+  }
+
+  private Route deadLetters(String tenant) {
+    return concat(
+        pathEnd(() -> get(() -> blocking(() -> json.response(webhooks.deadDeliveries(tenant))))),
+        path(PathMatchers.longSegment().slash("redrive"), id -> post(() -> redrive(tenant, id))));
+  }
+
+  private Route subscription(String tenant, String id) {
+    return concat(
+        get(
+            () ->
+                blocking(
+                    () ->
+                        webhooks
+                            .subscription(tenant, id)
+                            .map(json::response)
+                            .orElseGet(() -> notFound(id)))),
+        delete(
+            () ->
+                blocking(
+                    () ->
+                        webhooks.unsubscribe(tenant, id)
+                            ? HttpResponse.create().withStatus(StatusCodes.NO_CONTENT)
+                            : notFound(id))));
+  }
+
+  private Route rotateSecret(String tenant, String id) {
+    return body(RotateSecret.class, false, body -> rotateSecret(tenant, id, body));
   }
 
   private Route subscribe(Principal principal, Subscribe body) {
@@ -136,7 +110,7 @@ final class WebhookRoutes extends JsonBodyDirectives {
     if (invalid.isPresent()) {
       return complete(invalid.get());
     }
-    return answer(
+    return blocking(
         () -> {
           Optional<String> refused = webhooks.targetRefusal(body.url());
           if (refused.isPresent()) {
@@ -161,7 +135,7 @@ final class WebhookRoutes extends JsonBodyDirectives {
     if (invalid.isPresent()) {
       return complete(invalid.get());
     }
-    return answer(
+    return blocking(
         () -> {
           String secret = chosen == null ? WebhookSecrets.generate() : chosen;
           return webhooks
@@ -226,7 +200,7 @@ final class WebhookRoutes extends JsonBodyDirectives {
   }
 
   private Route redrive(String tenant, long deliveryId) {
-    return answer(
+    return blocking(
         () ->
             webhooks.redrive(tenant, deliveryId)
                 ? json.response(Map.of("redriven", deliveryId)).withStatus(StatusCodes.ACCEPTED)
@@ -236,12 +210,5 @@ final class WebhookRoutes extends JsonBodyDirectives {
 
   private HttpResponse notFound(String subscriptionId) {
     return problems.of(ErrorCode.WEBHOOK_NOT_FOUND, Map.of("webhook", subscriptionId));
-  }
-
-  /** Runs the storage work off the HTTP threads; storage trouble answers 503, retryable. */
-  private Route answer(Supplier<HttpResponse> response) {
-    return completeWithFuture(
-        CompletableFuture.supplyAsync(response, blocking)
-            .exceptionally(error -> problems.of(ErrorCode.UNAVAILABLE, Map.of())));
   }
 }

@@ -12,6 +12,7 @@ import io.caseflow.cases.Principal;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -56,7 +57,25 @@ public final class MergeSaga
 
   private static final Duration RETRY_AFTER = Duration.ofSeconds(1);
 
-  /** running → completed, or running → compensating → compensated. */
+  /** The first step of the merge not yet done. */
+  static Optional<MergeStep> nextStep(List<MergeStep> done) {
+    return STEPS.stream().filter(step -> !done.contains(step)).findFirst();
+  }
+
+  /** The compensation of the latest step done that is not yet undone: steps undo in reverse. */
+  static Optional<MergeStep> nextCompensation(List<MergeStep> done, List<MergeStep> undone) {
+    List<MergeStep> toUndo = new ArrayList<>(done);
+    Collections.reverse(toUndo);
+    return toUndo.stream()
+        .map(COMPENSATIONS::get)
+        .filter(compensation -> compensation != null && !undone.contains(compensation))
+        .findFirst();
+  }
+
+  /**
+   * running → completed, or running → compensating → compensated. Subject claims go through the
+   * same statuses.
+   */
   public enum Status {
     RUNNING,
     COMPENSATING,
@@ -65,6 +84,11 @@ public final class MergeSaga
 
     public boolean finished() {
       return this == COMPLETED || this == COMPENSATED;
+    }
+
+    /** How the API and the {@code saga_status} table spell it. */
+    public String id() {
+      return name().toLowerCase(java.util.Locale.ROOT);
     }
   }
 
@@ -105,11 +129,11 @@ public final class MergeSaga
 
   public record Finished(Status status, Instant at) implements Event {}
 
-  /** A step or compensation as the saga's view lists it. */
-  public record StepRecord(String step, String outcome, Instant at) {}
+  /** A step or compensation the saga took, and whether the case carried it out or refused it. */
+  public record StepTaken(MergeStep step, boolean refused, Instant at) {}
 
-  /** A refusal: the step, its code and arguments. */
-  public record Refusal(String step, String code, Map<String, String> args) {}
+  /** The step a case refused, with its refusal's code and arguments. */
+  public record Refusal(MergeStep step, ErrorCode code, Map<String, String> args) {}
 
   /** What {@code GET /sagas/{id}} shows. */
   public record View(
@@ -120,8 +144,8 @@ public final class MergeSaga
       String duplicate,
       String primary,
       String requestedBy,
-      List<StepRecord> steps,
-      List<StepRecord> compensations,
+      List<StepTaken> steps,
+      List<StepTaken> compensations,
       Refusal refusal,
       Instant startedAt,
       Instant updatedAt)
@@ -130,8 +154,8 @@ public final class MergeSaga
   public record State(
       Request request,
       Status status,
-      List<StepRecord> steps,
-      List<StepRecord> compensations,
+      List<StepTaken> steps,
+      List<StepTaken> compensations,
       Refusal refusal,
       Instant startedAt,
       Instant updatedAt)
@@ -152,18 +176,18 @@ public final class MergeSaga
             requested.at(),
             requested.at());
       }
-      List<StepRecord> newSteps = new ArrayList<>(steps);
-      List<StepRecord> newCompensations = new ArrayList<>(compensations);
+      List<StepTaken> newSteps = new ArrayList<>(steps);
+      List<StepTaken> newCompensations = new ArrayList<>(compensations);
       Status newStatus = status;
       Refusal newRefusal = refusal;
       if (event instanceof StepDone done) {
-        newSteps.add(new StepRecord(done.step().actionName(), "done", done.at()));
+        newSteps.add(new StepTaken(done.step(), false, done.at()));
       } else if (event instanceof StepRefused refused) {
-        newSteps.add(new StepRecord(refused.step().actionName(), "refused", refused.at()));
-        newRefusal = new Refusal(refused.step().actionName(), refused.code(), refused.args());
+        newSteps.add(new StepTaken(refused.step(), true, refused.at()));
+        newRefusal = new Refusal(refused.step(), ErrorCode.ofCode(refused.code()), refused.args());
         newStatus = Status.COMPENSATING;
       } else if (event instanceof CompensationDone done) {
-        newCompensations.add(new StepRecord(done.step().actionName(), "done", done.at()));
+        newCompensations.add(new StepTaken(done.step(), false, done.at()));
       } else if (event instanceof Finished finished) {
         newStatus = finished.status();
       }
@@ -175,29 +199,19 @@ public final class MergeSaga
       return request != null;
     }
 
+    /** The steps the cases carried out, in order. */
     List<MergeStep> done() {
-      return steps.stream()
-          .filter(step -> step.outcome().equals("done"))
-          .map(step -> MergeStep.fromActionName(step.step()))
-          .toList();
+      return steps.stream().filter(step -> !step.refused()).map(StepTaken::step).toList();
     }
 
     /** The next step or compensation, or empty when the saga has nothing left to do. */
     Optional<MergeStep> next() {
-      if (status == Status.RUNNING) {
-        return STEPS.stream().filter(step -> !done().contains(step)).findFirst();
-      }
-      if (status == Status.COMPENSATING) {
-        List<MergeStep> toUndo = new ArrayList<>(done());
-        java.util.Collections.reverse(toUndo);
-        List<String> undone = compensations.stream().map(StepRecord::step).toList();
-        return toUndo.stream()
-            .map(COMPENSATIONS::get)
-            .filter(compensation -> compensation != null)
-            .filter(compensation -> !undone.contains(compensation.actionName()))
-            .findFirst();
-      }
-      return Optional.empty();
+      return switch (status) {
+        case RUNNING -> nextStep(done());
+        case COMPENSATING ->
+            nextCompensation(done(), compensations.stream().map(StepTaken::step).toList());
+        case COMPLETED, COMPENSATED -> Optional.empty();
+      };
     }
 
     View view(String id) {
@@ -363,7 +377,10 @@ public final class MergeSaga
     String reason =
         state.refusal() == null
             ? null
-            : "merge refused: " + state.refusal().step() + " " + state.refusal().code();
+            : "merge refused: "
+                + state.refusal().step().actionName()
+                + " "
+                + state.refusal().code().code();
     context.pipeToSelf(
         sharding
             .entityRefFor(CaseEntity.TYPE_KEY, new CaseId(request.tenant(), target).entityId())

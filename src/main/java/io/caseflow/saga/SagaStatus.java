@@ -44,7 +44,7 @@ public final class SagaStatus {
       return Sql.query(
           connection,
           "SELECT saga_id, kind, tenant, status, summary, started_at, updated_at FROM saga_status"
-              + " WHERE status IN ('running', 'compensating') ORDER BY updated_at",
+              + " WHERE status IN (?, ?) ORDER BY updated_at",
           row -> {
             Instant updatedAt = Sql.instant(row, 7);
             return new Row(
@@ -56,7 +56,9 @@ public final class SagaStatus {
                 Sql.instant(row, 6),
                 updatedAt,
                 updatedAt.isBefore(stuckBefore));
-          });
+          },
+          MergeSaga.Status.RUNNING.id(),
+          MergeSaga.Status.COMPENSATING.id());
     } catch (SQLException e) {
       throw new IllegalStateException("Could not list unfinished sagas", e);
     }

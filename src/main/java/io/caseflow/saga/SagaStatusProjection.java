@@ -3,6 +3,7 @@ package io.caseflow.saga;
 import io.caseflow.jdbc.PooledJdbcSession;
 import io.caseflow.jdbc.ProjectionDaemons;
 import io.caseflow.jdbc.Sql;
+import io.caseflow.saga.MergeSaga.Status;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Duration;
@@ -61,16 +62,15 @@ final class SagaStatusProjection {
           new Change(
               "merge",
               request.tenant(),
-              "running",
+              Status.RUNNING.id(),
               "case " + request.duplicate() + " into case " + request.primary(),
               true));
     }
     if (event instanceof MergeSaga.StepRefused || event instanceof MergeSaga.CompensationDone) {
-      return Optional.of(new Change(null, null, "compensating", null, false));
+      return Optional.of(new Change(null, null, Status.COMPENSATING.id(), null, false));
     }
     if (event instanceof MergeSaga.Finished finished) {
-      return Optional.of(
-          new Change(null, null, finished.status().name().toLowerCase(), null, false));
+      return Optional.of(new Change(null, null, finished.status().id(), null, false));
     }
     if (event instanceof MergeSaga.StepDone) {
       return Optional.of(new Change(null, null, null, null, false));
@@ -81,12 +81,12 @@ final class SagaStatusProjection {
           new Change(
               "subject_claim",
               request.principal().tenant(),
-              "running",
+              Status.RUNNING.id(),
               "case " + request.caseId() + " for subject '" + request.subject() + "'",
               true));
     }
     if (event instanceof SubjectClaim.Confirmed) {
-      return Optional.of(new Change(null, null, "completed", null, false));
+      return Optional.of(new Change(null, null, Status.COMPLETED.id(), null, false));
     }
     if (event instanceof SubjectClaim.Released released) {
       // a claim released because its case closed had completed; one whose case refused to open
@@ -95,7 +95,7 @@ final class SagaStatusProjection {
           new Change(
               null,
               null,
-              "case_closed".equals(released.reason()) ? null : "compensated",
+              "case_closed".equals(released.reason()) ? null : Status.COMPENSATED.id(),
               null,
               false));
     }

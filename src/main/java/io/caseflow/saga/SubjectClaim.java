@@ -17,7 +17,6 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.UUID;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.actor.typed.javadsl.ActorContext;
@@ -27,6 +26,7 @@ import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
 import org.apache.pekko.cluster.sharding.typed.javadsl.EntityTypeKey;
 import org.apache.pekko.persistence.typed.PersistenceId;
 import org.apache.pekko.persistence.typed.javadsl.CommandHandler;
+import org.apache.pekko.persistence.typed.javadsl.CommandHandlerBuilder;
 import org.apache.pekko.persistence.typed.javadsl.Effect;
 
 /**
@@ -102,32 +102,39 @@ public final class SubjectClaim
   /** {@code reason}: the code the case refused to open with, or {@code case_closed}. */
   public record Released(String caseId, String reason, Instant at) implements Event {}
 
-  /**
-   * Free ({@code holder} null), pending ({@code pending} set: claimed, case not yet open) or held
-   * by an open case.
-   */
-  public record State(String holder, OpenRequest pending) implements JsonSerializable {
+  /** A subject is free, claimed for a case not yet open, or held by an open case. */
+  public sealed interface State extends JsonSerializable {
 
-    static State free() {
-      return new State(null, null);
-    }
-
-    State apply(Event event) {
+    default State apply(Event event) {
       if (event instanceof Claimed claimed) {
-        return new State(claimed.request().caseId(), claimed.request());
+        return new Pending(claimed.request());
       }
       if (event instanceof Confirmed confirmed) {
-        return new State(confirmed.caseId(), null);
+        return new Held(confirmed.caseId());
       }
-      return free();
+      return new Free();
     }
   }
+
+  public record Free() implements State {}
+
+  /** Claimed for {@code request}'s case, whose open has not been answered yet. */
+  public record Pending(OpenRequest request) implements State {
+
+    boolean awaits(String caseId, String key) {
+      return request.caseId().equals(caseId) && request.idempotencyKey().equals(key);
+    }
+  }
+
+  /** Held by an open case (until it closes; see the class comment). */
+  public record Held(String caseId) implements State {}
 
   /** Where the claim on a subject lives: readable tenant and workflow, the subject hashed. */
   public static String entityId(String tenant, String workflow, String subject) {
     return tenant + "/" + workflow + "/" + CanonicalJson.sha256(Map.of("subject", subject));
   }
 
+  private final String entityId;
   private final ActorContext<Command> context;
   private final TimerScheduler<Command> timers;
   private final ClusterSharding sharding;
@@ -146,6 +153,7 @@ public final class SubjectClaim
       TimerScheduler<Command> timers,
       SagaContext saga) {
     super(PersistenceId.of(TYPE_KEY.name(), entityId), saga.clock());
+    this.entityId = entityId;
     this.context = context;
     this.timers = timers;
     this.sharding = saga.sharding();
@@ -162,7 +170,7 @@ public final class SubjectClaim
 
   @Override
   public State emptyState() {
-    return State.free();
+    return new Free();
   }
 
   @Override
@@ -177,46 +185,65 @@ public final class SubjectClaim
 
   @Override
   public CommandHandler<Command, Event, State> commandHandler() {
-    return newCommandHandlerBuilder()
-        .forAnyState()
-        .onCommand(Open.class, this::open)
+    CommandHandlerBuilder<Command, Event, State> builder = newCommandHandlerBuilder();
+    builder
+        .forStateType(Free.class)
+        .onCommand(Open.class, (free, open) -> claim(List.of(), open.request(), open.replyTo()));
+    builder
+        .forStateType(Pending.class)
+        .onCommand(Open.class, this::openWhilePending)
         .onCommand(OpenAnswered.class, this::openAnswered)
         .onCommand(ExistingCaseAnswered.class, this::existingCaseAnswered)
-        .onCommand(HolderAnswered.class, this::holderAnswered)
         .onCommand(
             Resume.class,
-            (state, resume) -> {
-              drivePending(state);
+            (pending, resume) -> {
+              drive(pending.request());
+              return Effect().none();
+            });
+    builder
+        .forStateType(Held.class)
+        .onCommand(Open.class, this::openWhileHeld)
+        .onCommand(HolderAnswered.class, this::holderAnswered);
+    builder
+        .forAnyState()
+        .onCommand(
+            HolderAnswered.class,
+            (changed, answer) -> {
+              context.getSelf().tell(answer.waiting()); // the claim changed meanwhile: afresh
               return Effect().none();
             })
-        .build();
+        // answers to a claim settled already, and wake-ups of a claim with nothing pending
+        .onCommand(Command.class, (settled, late) -> Effect().none());
+    return builder.build();
   }
 
-  private Effect<Event, State> open(State state, Open open) {
+  /** The claim's own case asked again waits for its open; any other is refused. */
+  private Effect<Event, State> openWhilePending(Pending pending, Open open) {
+    if (pending.request().caseId().equals(open.request().caseId())) {
+      waiting.add(open.replyTo());
+    } else {
+      open.replyTo().tell(alreadyOpen(pending.request().caseId()));
+    }
+    return Effect().none();
+  }
+
+  /**
+   * The holder itself answers a repeated open of it (replayed, or already exists); for another
+   * case, the holder is asked whether it is still open.
+   */
+  private Effect<Event, State> openWhileHeld(Held held, Open open) {
     OpenRequest request = open.request();
-    if (state.holder() == null) {
-      return claim(List.of(), request, open.replyTo());
-    }
-    if (state.pending() != null) {
-      if (state.holder().equals(request.caseId())) {
-        waiting.add(open.replyTo());
-        return Effect().none();
-      }
-      open.replyTo().tell(alreadyOpen(state.holder()));
-      return Effect().none();
-    }
-    if (state.holder().equals(request.caseId())) {
-      // held by this very case: it answers a repeated open itself (replayed or already exists)
+    if (held.caseId().equals(request.caseId())) {
       caseRef(request.id()).tell(request.command(open.replyTo()));
       return Effect().none();
     }
     context.pipeToSelf(
-        caseRef(new CaseId(request.principal().tenant(), state.holder()))
+        caseRef(new CaseId(request.principal().tenant(), held.caseId()))
             .ask(
                 (ActorRef<CaseReply> replyTo) ->
                     new CaseCommand.GetCase(request.principal(), replyTo),
                 askTimeout),
-        (reply, failure) -> new HolderAnswered(state.holder(), reply, open));
+        (reply, failure) -> new HolderAnswered(held.caseId(), reply, open));
     return Effect().none();
   }
 
@@ -233,7 +260,7 @@ public final class SubjectClaim
                 request.subject(),
                 request.title(),
                 request.data(),
-                "subject-claim-" + UUID.randomUUID());
+                claimKey(lastSequenceNumber(context) + before.size() + 1));
     List<Event> events = new ArrayList<>(before);
     events.add(new Claimed(keyed, now()));
     waiting.add(replyTo);
@@ -242,24 +269,25 @@ public final class SubjectClaim
         .thenRun(
             claimed -> {
               faults.reached(FaultInjection.SUBJECT_CLAIMED);
-              drive(claimed.pending());
+              drive(((Pending) claimed).request());
             });
   }
 
-  private Effect<Event, State> holderAnswered(State state, HolderAnswered answer) {
+  private Effect<Event, State> holderAnswered(Held held, HolderAnswered answer) {
     Open open = answer.waiting();
-    if (!answer.holder().equals(state.holder()) || state.pending() != null) {
-      return open(state, open); // the claim changed meanwhile: decide afresh
+    if (!answer.holder().equals(held.caseId())) {
+      context.getSelf().tell(open); // another case holds it meanwhile: decide afresh
+      return Effect().none();
     }
     if (answer.reply() instanceof Accepted accepted && !isClosed(accepted)) {
-      open.replyTo().tell(alreadyOpen(state.holder()));
+      open.replyTo().tell(alreadyOpen(held.caseId()));
       return Effect().none();
     }
     if (answer.reply() instanceof Accepted
         || answer.reply() instanceof Rejected rejected
             && rejected.code() == ErrorCode.CASE_NOT_FOUND) {
       return claim(
-          List.of(new Released(state.holder(), "case_closed", now())),
+          List.of(new Released(held.caseId(), "case_closed", now())),
           open.request(),
           open.replyTo());
     }
@@ -274,11 +302,11 @@ public final class SubjectClaim
         .orElse(false);
   }
 
-  private Effect<Event, State> openAnswered(State state, OpenAnswered answer) {
-    OpenRequest pending = state.pending();
-    if (!isPending(pending, answer.caseId(), answer.key())) {
+  private Effect<Event, State> openAnswered(Pending claim, OpenAnswered answer) {
+    if (!claim.awaits(answer.caseId(), answer.key())) {
       return Effect().none(); // an answer to an earlier claim, settled already
     }
+    OpenRequest pending = claim.request();
     CaseReply reply = answer.reply();
     if (reply instanceof Accepted || reply instanceof Replayed) {
       return confirm(pending, reply);
@@ -308,11 +336,11 @@ public final class SubjectClaim
     return release(pending, refused);
   }
 
-  private Effect<Event, State> existingCaseAnswered(State state, ExistingCaseAnswered answer) {
-    OpenRequest pending = state.pending();
-    if (!isPending(pending, answer.caseId(), answer.key())) {
+  private Effect<Event, State> existingCaseAnswered(Pending claim, ExistingCaseAnswered answer) {
+    if (!claim.awaits(answer.caseId(), answer.key())) {
       return Effect().none();
     }
+    OpenRequest pending = claim.request();
     if (answer.reply() instanceof Accepted existing) {
       boolean ours =
           existing.view().workflow().equals(pending.workflow())
@@ -324,12 +352,6 @@ public final class SubjectClaim
       return release(pending, answer.refusal());
     }
     return retryLater(pending);
-  }
-
-  private static boolean isPending(OpenRequest pending, String caseId, String key) {
-    return pending != null
-        && pending.caseId().equals(caseId)
-        && pending.idempotencyKey().equals(key);
   }
 
   private Effect<Event, State> confirm(OpenRequest pending, CaseReply answer) {
@@ -351,9 +373,21 @@ public final class SubjectClaim
   }
 
   private void drivePending(State state) {
-    if (state.pending() != null) {
-      drive(state.pending());
+    if (state instanceof Pending pending) {
+      drive(pending.request());
     }
+  }
+
+  /**
+   * The idempotency key a claim opens its case with when the request brought none: derived from the
+   * claim (this subject, the claim's place in its history), so a claim driven again after a crash
+   * opens with the same key, and no two claims share one.
+   */
+  private String claimKey(long claimSeq) {
+    return "subject-claim-"
+        + CanonicalJson.sha256(Map.of("claim", entityId)).substring(0, 16)
+        + "-"
+        + claimSeq;
   }
 
   private void drive(OpenRequest request) {

@@ -161,7 +161,7 @@ abstract class CrossTenantIsolation {
             200,
             api.post(
                 "/cases/" + acmeDuplicate + "/merge", "bob", "{\"into\":\"" + acmeCase + "\"}"));
-    assertEquals("COMPLETED", merged.json().get("status").asText(), merged::toString);
+    assertEquals("completed", merged.json().get("status").asText(), merged::toString);
     String saga = merged.json().get("id").asText();
 
     acmeClaimed = CaseApiContract.newId();

@@ -60,7 +60,7 @@ class CaseMergeIT {
 
     assertEquals(200, merged.status(), merged::toString);
     JsonNode saga = merged.json();
-    assertEquals("COMPLETED", saga.get("status").asText());
+    assertEquals("completed", saga.get("status").asText());
     assertEquals(
         List.of("merge_started", "merged_in", "merge_completed"), steps(saga.get("steps")));
     assertEquals(0, saga.get("compensations").size());
@@ -104,7 +104,7 @@ class CaseMergeIT {
     assertEquals("merged_in", refused.json().get("step").asText());
     assertEquals("invalid_transition", refused.json().get("reason").asText());
     JsonNode saga = api.get("/sagas/" + refused.json().get("sagaId").asText(), "bob").json();
-    assertEquals("COMPENSATED", saga.get("status").asText());
+    assertEquals("compensated", saga.get("status").asText());
     assertEquals(List.of("merge_started", "merged_in"), steps(saga.get("steps")));
     assertEquals(List.of("merge_reverted"), steps(saga.get("compensations")));
 
@@ -199,7 +199,7 @@ class CaseMergeIT {
     assertEquals("running", stuck.get("status").asText());
     assertEquals("acme", stuck.get("tenant").asText());
     JsonNode running = api.get(location, "bob").json();
-    assertEquals("RUNNING", running.get("status").asText());
+    assertEquals("running", running.get("status").asText());
     assertEquals(List.of("merge_started"), steps(running.get("steps")));
     assertEquals("merging", api.get("/cases/" + duplicate, "alice").json().get("state").asText());
 
@@ -209,7 +209,7 @@ class CaseMergeIT {
     }
     awaitState(duplicate, "merged");
     assertEquals(
-        "COMPLETED", awaitSagaFinished(pending.json().get("id").asText()).get("status").asText());
+        "completed", awaitSagaFinished(pending.json().get("id").asText()).get("status").asText());
     assertEquals(List.of("open", "submit", "merged_in"), actions(primary));
     SubjectUniquenessIT.assertNoUnfinishedSagas(api);
     assertAuditTrailsIntact(duplicate, primary);
@@ -250,7 +250,7 @@ class CaseMergeIT {
       awaitState(duplicate, "merged");
       String sagaId = Sagas.mergeSagaId(new CaseId("acme", duplicate), key);
       JsonNode saga = awaitSagaFinished(sagaId);
-      assertEquals("COMPLETED", saga.get("status").asText(), saga::toString);
+      assertEquals("completed", saga.get("status").asText(), saga::toString);
       assertEquals("merged", api.get("/cases/" + duplicate, "alice").json().get("state").asText());
       assertEquals(List.of("open", "submit", "merged_in"), actions(primary));
       assertEquals(
@@ -276,7 +276,7 @@ class CaseMergeIT {
     for (int attempt = 0; attempt < 240; attempt++) {
       Response saga = api.get("/sagas/" + sagaId, "bob");
       if (saga.status() == 200
-          && List.of("COMPLETED", "COMPENSATED").contains(saga.json().get("status").asText())) {
+          && List.of("completed", "compensated").contains(saga.json().get("status").asText())) {
         return saga.json();
       }
       Thread.sleep(250);

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import com.typesafe.config.ConfigFactory;
 import io.caseflow.cases.CaseReply;
+import io.caseflow.cases.ErrorCode;
 import io.caseflow.cases.MergeStep;
 import io.caseflow.cases.Principal;
 import java.time.Instant;
@@ -50,10 +51,11 @@ class SagaSerializationTest {
             "p-1",
             "bob",
             List.of(
-                new MergeSaga.StepRecord("merge_started", "done", AT),
-                new MergeSaga.StepRecord("merged_in", "refused", AT)),
-            List.of(new MergeSaga.StepRecord("merge_reverted", "done", AT)),
-            new MergeSaga.Refusal("merged_in", "version_conflict", Map.of("expected", "4")),
+                new MergeSaga.StepTaken(MergeStep.START, false, AT),
+                new MergeSaga.StepTaken(MergeStep.RECORD_IN_PRIMARY, true, AT)),
+            List.of(new MergeSaga.StepTaken(MergeStep.REVERT_START, false, AT)),
+            new MergeSaga.Refusal(
+                MergeStep.RECORD_IN_PRIMARY, ErrorCode.VERSION_CONFLICT, Map.of("expected", "4")),
             AT,
             AT);
     ActorRef<MergeSaga.View> views = testKit.createTestProbe(MergeSaga.View.class).getRef();
@@ -84,8 +86,9 @@ class SagaSerializationTest {
             new SubjectClaim.Claimed(request, AT),
             new SubjectClaim.Confirmed("c-1", AT),
             new SubjectClaim.Released("c-1", "case_closed", AT),
-            new SubjectClaim.State("c-1", request),
-            new SubjectClaim.State(null, null),
+            new SubjectClaim.Pending(request),
+            new SubjectClaim.Held("c-1"),
+            new SubjectClaim.Free(),
             new SubjectClaim.Open(request, replies),
             new SubjectClaim.Resume())
         .forEach(message -> assertEquals(message, roundTrip(message)));
