@@ -14,6 +14,7 @@ import io.caseflow.cases.CaseEvent;
 import io.caseflow.cases.CaseId;
 import io.caseflow.testing.ApiClient;
 import io.caseflow.testing.ApiClient.Response;
+import io.caseflow.testing.Eventually;
 import io.caseflow.testing.RunningCaseflow;
 import io.caseflow.testing.SseStream;
 import java.sql.Connection;
@@ -110,18 +111,18 @@ abstract class CaseApiContract {
   }
 
   /** Waits until no projection of the read side is behind the journal. */
-  static void awaitReadSideIdle(ApiClient api) throws InterruptedException {
-    for (int attempt = 0; attempt < 200; attempt++) {
-      boolean idle = true;
-      for (JsonNode projection : api.get("/admin/read-side", "oscar").json().get("projections")) {
-        idle &= projection.get("eventsBehind").asLong() == 0;
-      }
-      if (idle) {
-        return;
-      }
-      Thread.sleep(100);
-    }
-    throw new AssertionError("the read side did not catch up within 20 s");
+  static void awaitReadSideIdle(ApiClient api) throws Exception {
+    Eventually.awaitTrue(
+        "the read side catching up",
+        Duration.ofSeconds(20),
+        () -> {
+          boolean idle = true;
+          for (JsonNode projection :
+              api.get("/admin/read-side", "oscar").json().get("projections")) {
+            idle &= projection.get("eventsBehind").asLong() == 0;
+          }
+          return idle;
+        });
   }
 
   static void assertProblem(Response response, int status, String code) {
@@ -760,7 +761,7 @@ abstract class CaseApiContract {
     }
 
     @Test
-    void statsCountCasesPerWorkflowAndState() throws InterruptedException {
+    void statsCountCasesPerWorkflowAndState() throws Exception {
       // Earlier tests' cases may still be on their way to the read side: count once it is idle.
       awaitReadSideIdle(api);
       long before = draftCount("dave", null);

@@ -11,6 +11,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.caseflow.testing.ApiClient;
 import io.caseflow.testing.ApiClient.Response;
+import io.caseflow.testing.Eventually;
 import io.caseflow.testing.RunningCaseflow;
 import io.caseflow.testing.SseStream;
 import io.caseflow.testing.WebhookReceiver;
@@ -509,7 +510,7 @@ abstract class CrossTenantIsolation {
   }
 
   /** The counts are those of the cases globex can list, all of them. */
-  private Response globexCountsOnly(Request request) throws InterruptedException {
+  private Response globexCountsOnly(Request request) throws Exception {
     CaseApiContract.awaitReadSideIdle(api);
     Map<String, Long> listed = new TreeMap<>();
     String cursor = null;
@@ -808,17 +809,18 @@ abstract class CrossTenantIsolation {
     return created.json().get("id").asText();
   }
 
-  private JsonNode awaitDeadLetter(String admin, String eventId) throws InterruptedException {
-    Instant deadline = Instant.now().plus(PATIENCE);
-    while (Instant.now().isBefore(deadline)) {
-      for (JsonNode dead : api.get("/webhooks/dead-letters", admin).json()) {
-        if (dead.get("eventId").asText().equals(eventId)) {
-          return dead;
-        }
-      }
-      Thread.sleep(100);
-    }
-    throw new AssertionError(eventId + " not dead-lettered within " + PATIENCE);
+  private JsonNode awaitDeadLetter(String admin, String eventId) throws Exception {
+    return Eventually.await(
+        eventId + " dead-lettered",
+        PATIENCE,
+        () -> {
+          for (JsonNode dead : api.get("/webhooks/dead-letters", admin).json()) {
+            if (dead.get("eventId").asText().equals(eventId)) {
+              return Optional.of(dead);
+            }
+          }
+          return Optional.empty();
+        });
   }
 
   private static Response expect(int status, Response response) {

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.caseflow.cases.CaseId;
 import io.caseflow.testing.ApiClient;
 import io.caseflow.testing.ApiClient.Response;
+import io.caseflow.testing.Eventually;
 import io.caseflow.testing.ReadSideExpectation;
 import io.caseflow.testing.RunningCaseflow;
 import io.caseflow.testing.ServiceProcess;
@@ -18,6 +19,7 @@ import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.UUID;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -215,16 +217,18 @@ class CaseMergeIT {
     assertAuditTrailsIntact(duplicate, primary);
   }
 
-  private JsonNode awaitStuckSaga() throws InterruptedException {
-    for (int attempt = 0; attempt < 120; attempt++) {
-      for (JsonNode saga : api.get("/admin/sagas", "oscar").json()) {
-        if (saga.get("stuck").asBoolean()) {
-          return saga;
-        }
-      }
-      Thread.sleep(250);
-    }
-    throw new AssertionError("no saga listed as stuck within 30 s");
+  private JsonNode awaitStuckSaga() throws Exception {
+    return Eventually.await(
+        "a saga listed as stuck",
+        Duration.ofSeconds(30),
+        () -> {
+          for (JsonNode saga : api.get("/admin/sagas", "oscar").json()) {
+            if (saga.get("stuck").asBoolean()) {
+              return Optional.of(saga);
+            }
+          }
+          return Optional.empty();
+        });
   }
 
   @Test
@@ -262,26 +266,25 @@ class CaseMergeIT {
     }
   }
 
-  private void awaitState(String id, String state) throws InterruptedException {
-    for (int attempt = 0; attempt < 240; attempt++) {
-      if (state.equals(api.get("/cases/" + id, "alice").json().get("state").asText())) {
-        return;
-      }
-      Thread.sleep(250);
-    }
-    throw new AssertionError(id + " did not reach " + state + " within 60 s");
+  private void awaitState(String id, String state) throws Exception {
+    Eventually.awaitTrue(
+        id + " reaching " + state,
+        Duration.ofSeconds(60),
+        () -> state.equals(api.get("/cases/" + id, "alice").json().get("state").asText()));
   }
 
-  private JsonNode awaitSagaFinished(String sagaId) throws InterruptedException {
-    for (int attempt = 0; attempt < 240; attempt++) {
-      Response saga = api.get("/sagas/" + sagaId, "bob");
-      if (saga.status() == 200
-          && List.of("completed", "compensated").contains(saga.json().get("status").asText())) {
-        return saga.json();
-      }
-      Thread.sleep(250);
-    }
-    throw new AssertionError("saga " + sagaId + " did not finish within 60 s");
+  private JsonNode awaitSagaFinished(String sagaId) throws Exception {
+    return Eventually.await(
+        "saga " + sagaId + " finishing",
+        Duration.ofSeconds(60),
+        () -> {
+          Response saga = api.get("/sagas/" + sagaId, "bob");
+          boolean finished =
+              saga.status() == 200
+                  && List.of("completed", "compensated")
+                      .contains(saga.json().get("status").asText());
+          return finished ? Optional.of(saga.json()) : Optional.empty();
+        });
   }
 
   /** Both hash chains verify and the read side (audit log, transitions) holds every step. */

@@ -93,6 +93,23 @@ class WorkflowFixtureTest {
   }
 
   @Test
+  void theReadmesExampleHoldsForTheShippedWorkflows() {
+    Principal erin = new Principal("erin", "acme", Set.of("analyst", "reviewer"));
+    WorkflowFixture shipped = WorkflowFixture.of(Path.of("conf/workflows"));
+
+    shipped
+        .givenOpened("erin", "due-diligence", Map.of("riskLevel", "high"))
+        .andPerformed("erin", "submit")
+        .when(CaseCommands.by(erin).perform("approve"))
+        .expectRejected(ErrorCode.FOUR_EYES_VIOLATION);
+    shipped
+        .givenOpened("erin", "due-diligence", Map.of("riskLevel", "high"))
+        .andPerformed("alice", "submit")
+        .when(CaseCommands.by(erin).perform("approve"))
+        .expectEvent(ActionPerformed.class);
+  }
+
+  @Test
   void aBrokenDefinitionIsRefusedWithItsProblems(@TempDir Path directory) throws Exception {
     Files.writeString(
         directory.resolve("broken.conf"),
