@@ -109,7 +109,8 @@ public sealed interface CaseState extends JsonSerializable {
               null,
               Map.of(),
               Set.of())
-          .advancedBy(e, e.state(), null, e.data(), Map.of());
+          .after(e)
+          .done();
     }
 
     @Override
@@ -119,13 +120,13 @@ public sealed interface CaseState extends JsonSerializable {
         merged.putAll(e.data());
         Map<String, String> performers = new HashMap<>(lastPerformers);
         performers.put(e.action(), e.actor());
-        return advancedBy(e, e.to(), assignee, merged, performers);
+        return after(e).inState(e.to()).withData(merged).withPerformers(performers).done();
       }
       if (event instanceof AssigneeChanged e) {
-        return advancedBy(e, state, e.assignee(), data, lastPerformers);
+        return after(e).assignedTo(e.assignee()).done();
       }
       if (event instanceof CommentAdded e) {
-        return advancedBy(e, state, assignee, data, lastPerformers);
+        return after(e).done();
       }
       if (event instanceof MergeStepRecorded e) {
         return merged(e);
@@ -133,78 +134,115 @@ public sealed interface CaseState extends JsonSerializable {
       throw new IllegalStateException("Case " + caseId + " is already open: " + event);
     }
 
-    /**
-     * The case after an event: what the event changes, plus what every event moves (version, update
-     * time, chain head, request window).
-     */
-    private Active advancedBy(
-        CaseEvent e,
-        String newState,
-        String newAssignee,
-        Map<String, Object> newData,
-        Map<String, String> newPerformers) {
-      return advancedBy(
-          e, newState, newAssignee, newData, newPerformers, merge, mergedIn, revertedMerges);
-    }
-
-    private Active advancedBy(
-        CaseEvent e,
-        String newState,
-        String newAssignee,
-        Map<String, Object> newData,
-        Map<String, String> newPerformers,
-        MergeLink newMerge,
-        Map<String, MergeLink> newMergedIn,
-        Set<String> newRevertedMerges) {
-      List<ProcessedRequest> requests = recentRequests;
-      if (e.requestKey() != null) {
-        requests = new ArrayList<>(recentRequests);
-        requests.add(
-            new ProcessedRequest(e.requestKey().key(), e.requestKey().fingerprint(), e.seq()));
-        if (requests.size() > IDEMPOTENCY_WINDOW) {
-          requests.remove(0);
-        }
-      }
-      return new Active(
-          caseId,
-          tenant,
-          workflow,
-          workflowVersion,
-          subject,
-          title,
-          newState,
-          e.seq(),
-          newAssignee,
-          newData,
-          createdAt,
-          e.at(),
-          e.hash(),
-          newPerformers,
-          requests,
-          newMerge,
-          newMergedIn,
-          newRevertedMerges);
+    /** The case after {@code event}: what every event moves, and what this one changes. */
+    private Next after(CaseEvent event) {
+      return new Next(this, event);
     }
 
     /** A merge step moves the state and the case's links to merge sagas. */
     private Active merged(MergeStepRecorded e) {
-      MergeLink link = merge;
-      Map<String, MergeLink> in = new HashMap<>(mergedIn);
-      Set<String> reverted = revertedMerges;
+      Next next = after(e).inState(e.to());
       MergeLink made = new MergeLink(e.sagaId(), e.otherCaseId(), e.from(), false);
       MergeLink undone = new MergeLink(e.sagaId(), e.otherCaseId(), e.from(), true);
       switch (MergeStep.fromActionName(e.action())) {
-        case START -> link = made;
+        case START -> next.merge = made;
         case REVERT_START -> {
-          link = undone;
-          reverted = new HashSet<>(revertedMerges);
-          reverted.add(e.sagaId());
+          next.merge = undone;
+          next.revertedMerges = new HashSet<>(revertedMerges);
+          next.revertedMerges.add(e.sagaId());
         }
-        case RECORD_IN_PRIMARY -> in.put(e.sagaId(), made);
-        case REVERT_RECORD_IN_PRIMARY -> in.put(e.sagaId(), undone);
+        case RECORD_IN_PRIMARY -> next.mergedIn = withLink(e.sagaId(), made);
+        case REVERT_RECORD_IN_PRIMARY -> next.mergedIn = withLink(e.sagaId(), undone);
         case COMPLETE -> {}
       }
-      return advancedBy(e, e.to(), assignee, data, lastPerformers, link, in, reverted);
+      return next.done();
+    }
+
+    private Map<String, MergeLink> withLink(String sagaId, MergeLink link) {
+      Map<String, MergeLink> in = new HashMap<>(mergedIn);
+      in.put(sagaId, link);
+      return in;
+    }
+
+    /**
+     * The next case, built from this one: an event's own changes are named ({@link #inState},
+     * {@link #assignedTo}, …); {@link #done} adds what every event moves (version, update time,
+     * chain head, request window).
+     */
+    private static final class Next {
+
+      private final Active from;
+      private final CaseEvent event;
+      private String state;
+      private String assignee;
+      private Map<String, Object> data;
+      private Map<String, String> performers;
+      private MergeLink merge;
+      private Map<String, MergeLink> mergedIn;
+      private Set<String> revertedMerges;
+
+      Next(Active from, CaseEvent event) {
+        this.from = from;
+        this.event = event;
+        this.state = from.state;
+        this.assignee = from.assignee;
+        this.data = from.data;
+        this.performers = from.lastPerformers;
+        this.merge = from.merge;
+        this.mergedIn = from.mergedIn;
+        this.revertedMerges = from.revertedMerges;
+      }
+
+      Next inState(String newState) {
+        state = newState;
+        return this;
+      }
+
+      Next assignedTo(String newAssignee) {
+        assignee = newAssignee;
+        return this;
+      }
+
+      Next withData(Map<String, Object> newData) {
+        data = newData;
+        return this;
+      }
+
+      Next withPerformers(Map<String, String> newPerformers) {
+        performers = newPerformers;
+        return this;
+      }
+
+      Active done() {
+        List<ProcessedRequest> requests = from.recentRequests;
+        RequestKey key = event.requestKey();
+        if (key != null) {
+          requests = new ArrayList<>(from.recentRequests);
+          requests.add(new ProcessedRequest(key.key(), key.fingerprint(), event.seq()));
+          if (requests.size() > IDEMPOTENCY_WINDOW) {
+            requests.remove(0);
+          }
+        }
+        return new Active(
+            from.caseId,
+            from.tenant,
+            from.workflow,
+            from.workflowVersion,
+            from.subject,
+            from.title,
+            state,
+            event.seq(),
+            assignee,
+            data,
+            from.createdAt,
+            event.at(),
+            event.hash(),
+            performers,
+            requests,
+            merge,
+            mergedIn,
+            revertedMerges);
+      }
     }
 
     /** This saga's mark on the case as its duplicate, if it made the latest one. */

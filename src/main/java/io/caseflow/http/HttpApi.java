@@ -229,26 +229,16 @@ public final class HttpApi extends AllDirectives {
         path("alive", () -> get(() -> complete(json.response(Map.of("status", "alive"))))),
         path(
             "ready",
-            () ->
-                get(
-                    () ->
-                        completeWithFuture(
-                            readiness
-                                .check()
-                                .thenApply(
-                                    readiness -> {
-                                      boolean ready =
-                                          readiness.checks().values().stream().allMatch(ok -> ok);
-                                      Map<String, Object> body = new LinkedHashMap<>();
-                                      body.put("status", ready ? "ready" : "not_ready");
-                                      body.put("checks", readiness.checks());
-                                      body.putAll(readiness.details());
-                                      return json.response(body)
-                                          .withStatus(
-                                              ready
-                                                  ? StatusCodes.OK
-                                                  : StatusCodes.SERVICE_UNAVAILABLE);
-                                    })))));
+            () -> get(() -> completeWithFuture(readiness.check().thenApply(this::ready)))));
+  }
+
+  private HttpResponse ready(ReadinessCheck.Readiness readiness) {
+    boolean ready = readiness.checks().values().stream().allMatch(ok -> ok);
+    Map<String, Object> body = new LinkedHashMap<>();
+    body.put("status", ready ? "ready" : "not_ready");
+    body.put("checks", readiness.checks());
+    body.putAll(readiness.details());
+    return json.response(body).withStatus(ready ? StatusCodes.OK : StatusCodes.SERVICE_UNAVAILABLE);
   }
 
   private Route workflows() {
