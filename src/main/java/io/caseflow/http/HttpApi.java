@@ -37,15 +37,8 @@ import org.apache.pekko.http.javadsl.model.RemoteAddress;
 import org.apache.pekko.http.javadsl.model.StatusCodes;
 import org.apache.pekko.http.javadsl.model.headers.RawHeader;
 import org.apache.pekko.http.javadsl.server.AllDirectives;
-import org.apache.pekko.http.javadsl.server.ExceptionHandler;
-import org.apache.pekko.http.javadsl.server.MalformedRequestContentRejection;
-import org.apache.pekko.http.javadsl.server.MethodRejection;
-import org.apache.pekko.http.javadsl.server.Rejection;
 import org.apache.pekko.http.javadsl.server.RejectionHandler;
 import org.apache.pekko.http.javadsl.server.Route;
-import org.apache.pekko.http.scaladsl.model.EntityStreamSizeException;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * The whole HTTP API: health without a token, everything else behind a bearer token, and every
@@ -53,7 +46,6 @@ import org.slf4j.LoggerFactory;
  */
 public final class HttpApi extends AllDirectives {
 
-  private static final Logger log = LoggerFactory.getLogger(HttpApi.class);
   private static final String BEARER = "Bearer ";
 
   private final Authenticator authenticator;
@@ -220,8 +212,7 @@ public final class HttpApi extends AllDirectives {
                         webhooks.routes(principal),
                         admin.routes(principal),
                         path("workflows", () -> get(this::workflows)))));
-    Route rejectionsAnswered = handleRejections(rejectionHandler(), () -> api);
-    return handleExceptions(exceptionHandler(), () -> rejectionsAnswered);
+    return new ProblemHandling(problems).answering(api);
   }
 
   private Route health() {
@@ -319,41 +310,5 @@ public final class HttpApi extends AllDirectives {
                 "WWW-Authenticate",
                 // RFC 6750: an error code only when a token was sent
                 tokenSent ? "Bearer error=\"invalid_token\"" : "Bearer"));
-  }
-
-  private ExceptionHandler exceptionHandler() {
-    return ExceptionHandler.newBuilder()
-        .match(MalformedRequestException.class, e -> complete(problems.malformed(e.getMessage())))
-        .match(EntityStreamSizeException.class, e -> complete(tooLarge()))
-        .matchAny(
-            e -> {
-              log.error("Request failed", e);
-              return complete(problems.of(ErrorCode.INTERNAL_ERROR, Map.of()));
-            })
-        .build();
-  }
-
-  private RejectionHandler rejectionHandler() {
-    return RejectionHandler.newBuilder()
-        .handle(
-            MalformedRequestContentRejection.class,
-            rejection ->
-                complete(
-                    rejection.getCause() instanceof EntityStreamSizeException
-                        ? tooLarge()
-                        : problems.malformed(rejection.message())))
-        .handleAll(
-            MethodRejection.class,
-            (List<MethodRejection> rejections) ->
-                complete(problems.of(ErrorCode.METHOD_NOT_ALLOWED, Map.of())))
-        .handle(
-            Rejection.class, rejection -> complete(problems.malformed(String.valueOf(rejection))))
-        .handleNotFound(complete(problems.of(ErrorCode.NOT_FOUND, Map.of())))
-        .build();
-  }
-
-  private HttpResponse tooLarge() {
-    return problems.malformed(
-        "The request body is larger than the limit (caseflow.http.max-body-size).");
   }
 }

@@ -234,11 +234,16 @@ public final class PerformanceHarness {
           new Thread(
               () -> {
                 while (!Thread.currentThread().isInterrupted()) {
-                  lags.add(maxLag(admin));
                   try {
+                    lags.add(maxLag(admin));
                     Thread.sleep(500);
-                  } catch (InterruptedException e) {
+                  } catch (InterruptedException stopped) {
                     return;
+                  } catch (IllegalStateException failed) {
+                    if (Thread.currentThread().isInterrupted()) {
+                      return; // stopped while asking: ApiClient reports the interrupt so
+                    }
+                    throw failed;
                   }
                 }
               });

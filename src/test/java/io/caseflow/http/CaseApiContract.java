@@ -2,7 +2,6 @@ package io.caseflow.http;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -848,88 +847,6 @@ abstract class CaseApiContract {
           404,
           api.get("/cluster/members", "oscar").status(),
           "membership is on the management port only");
-    }
-  }
-
-  @Nested
-  class MalformedRequests {
-
-    @Test
-    void rejectsBodyThatIsNotJson() {
-      assertProblem(api.post("/cases", "alice", "{\"workflow\":"), 400, "malformed_request");
-    }
-
-    @Test
-    void rejectsUnknownFields() {
-      Response response =
-          api.post(
-              "/cases",
-              "alice",
-              "{\"workflow\":\"due-diligence\",\"subject\":\"S\",\"colour\":\"red\"}");
-      assertProblem(response, 400, "malformed_request");
-    }
-
-    @Test
-    void rejectsWrongTypes() {
-      assertProblem(
-          api.post("/cases", "alice", "{\"workflow\":\"due-diligence\",\"subject\":5}"),
-          400,
-          "malformed_request");
-      assertProblem(api.post("/cases", "alice", "[1,2]"), 400, "malformed_request");
-    }
-
-    @Test
-    void rejectsDeepNesting() {
-      String deep = "{\"a\":".repeat(40) + "1" + "}".repeat(40);
-      Response response =
-          api.post(
-              "/cases",
-              "alice",
-              "{\"workflow\":\"due-diligence\",\"subject\":\"S\",\"data\":" + deep + "}");
-      assertProblem(response, 400, "malformed_request");
-    }
-
-    @Test
-    void rejectsOversizedBodyAndWritesNothing() {
-      String id = newId();
-      String huge = "x".repeat(70 * 1024);
-      Response response =
-          api.post(
-              "/cases",
-              "alice",
-              "{\"id\":\""
-                  + id
-                  + "\",\"workflow\":\"due-diligence\",\"subject\":\""
-                  + huge
-                  + "\"}");
-      assertProblem(response, 400, "malformed_request");
-      assertProblem(api.get("/cases/" + id, "alice"), 404, "case_not_found");
-    }
-
-    @Test
-    void rejectsBadHeaders() {
-      String id = submitted();
-      Response badVersion =
-          api.request("POST", "/cases/" + id + "/actions/approve", "bob")
-              .header("If-Match", "soon")
-              .send();
-      assertProblem(badVersion, 400, "malformed_request");
-      assertEquals("in_review", api.get("/cases/" + id, "bob").json().get("state").asText());
-    }
-
-    @Test
-    void unknownPathsAndMethodsAreProblemsToo() {
-      assertProblem(api.get("/nothing-here", "alice"), 404, "not_found");
-      assertProblem(
-          api.request("DELETE", "/cases/" + newId(), "alice").send(), 405, "method_not_allowed");
-    }
-
-    @Test
-    void differentProblemsKeepTheirOwnDetail() {
-      Response one = api.post("/cases", "alice", "{");
-      Response two = api.post("/cases", "alice", "{\"x\":1}");
-      assertFalse(one.json().get("detail").asText().isBlank());
-      assertNotEquals(one.json().get("detail"), two.json().get("detail"));
     }
   }
 
