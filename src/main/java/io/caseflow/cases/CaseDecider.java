@@ -36,8 +36,9 @@ import java.util.TreeSet;
  * <p>Lifecycle: a case that does not exist accepts only {@link OpenCase}. An existing one answers
  * only its own tenant; it replays a retried idempotency key and refuses a stale expected version
  * before any workflow rule is looked at. Actions follow the case's workflow version; assigning and
- * commenting need one of the workflow's roles; a closed case (terminal state, or merged) and one a
- * merge saga holds take comments only.
+ * commenting need one of the workflow's roles. A closed case (terminal state, or merged) takes
+ * comments, and compensations of merges that touched it; a case a merge saga holds takes comments
+ * and that saga's steps.
  */
 public final class CaseDecider {
 

@@ -8,18 +8,19 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.caseflow.testing.ApiClient;
 import io.caseflow.testing.ApiClient.Response;
+import io.caseflow.testing.Eventually;
 import io.caseflow.testing.RunningCaseflow;
 import io.caseflow.testing.TestPostgres;
 import io.caseflow.testing.WebhookReceiver;
 import io.caseflow.testing.WebhookReceiver.Behaviour;
 import io.caseflow.testing.WebhookReceiver.Delivery;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
@@ -464,21 +465,20 @@ class WebhooksIT {
 
   /** Waits until the read side has turned the event into a delivery row. */
   private static void awaitDelivery(RunningCaseflow node, String eventId) throws Exception {
-    Instant deadline = Instant.now().plus(PATIENCE);
-    while (Instant.now().isBefore(deadline)) {
-      try (java.sql.Connection connection = node.connect();
-          java.sql.PreparedStatement select =
-              connection.prepareStatement("SELECT 1 FROM webhook_deliveries WHERE event_id = ?")) {
-        select.setString(1, eventId);
-        try (java.sql.ResultSet row = select.executeQuery()) {
-          if (row.next()) {
-            return;
+    Eventually.awaitTrue(
+        "a delivery of " + eventId,
+        PATIENCE,
+        () -> {
+          try (java.sql.Connection connection = node.connect();
+              java.sql.PreparedStatement select =
+                  connection.prepareStatement(
+                      "SELECT 1 FROM webhook_deliveries WHERE event_id = ?")) {
+            select.setString(1, eventId);
+            try (java.sql.ResultSet row = select.executeQuery()) {
+              return row.next();
+            }
           }
-        }
-      }
-      Thread.sleep(200);
-    }
-    throw new AssertionError("no delivery of " + eventId + " within " + PATIENCE);
+        });
   }
 
   private static String subscribe(ApiClient api, String url, String events) {
@@ -495,18 +495,18 @@ class WebhooksIT {
     api.openCase(user, id, id);
   }
 
-  private static JsonNode awaitDeadLetter(ApiClient api, String eventId)
-      throws InterruptedException {
-    Instant deadline = Instant.now().plus(PATIENCE);
-    while (Instant.now().isBefore(deadline)) {
-      for (JsonNode dead : api.get("/webhooks/dead-letters", "carol").json()) {
-        if (dead.get("eventId").asText().equals(eventId)) {
-          return dead;
-        }
-      }
-      Thread.sleep(200);
-    }
-    throw new AssertionError(eventId + " not dead-lettered within " + PATIENCE);
+  private static JsonNode awaitDeadLetter(ApiClient api, String eventId) throws Exception {
+    return Eventually.await(
+        eventId + " dead-lettered",
+        PATIENCE,
+        () -> {
+          for (JsonNode dead : api.get("/webhooks/dead-letters", "carol").json()) {
+            if (dead.get("eventId").asText().equals(eventId)) {
+              return Optional.of(dead);
+            }
+          }
+          return Optional.empty();
+        });
   }
 
   /** Per case, the events were first accepted in sequence order. */

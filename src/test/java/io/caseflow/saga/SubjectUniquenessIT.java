@@ -3,16 +3,15 @@ package io.caseflow.saga;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import io.caseflow.testing.ApiClient;
 import io.caseflow.testing.ApiClient.Response;
+import io.caseflow.testing.Eventually;
 import io.caseflow.testing.RunningCaseflow;
 import io.caseflow.testing.ServiceProcess;
 import io.caseflow.testing.TestPostgres;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -112,25 +111,20 @@ class SubjectUniquenessIT {
   }
 
   static Response awaitStatus(ApiClient api, String path, int status, Duration patience)
-      throws InterruptedException {
-    Instant deadline = Instant.now().plus(patience);
-    Response response = api.get(path, "alice");
-    while (response.status() != status && Instant.now().isBefore(deadline)) {
-      Thread.sleep(250);
-      response = api.get(path, "alice");
-    }
-    assertEquals(status, response.status(), response::toString);
-    return response;
+      throws Exception {
+    return Eventually.until(
+        "GET " + path + " answering " + status,
+        patience,
+        () -> api.get(path, "alice"),
+        response -> response.status() == status);
   }
 
   /** Every saga finished: the saga status projection lists none running or compensating. */
-  static void assertNoUnfinishedSagas(ApiClient api) throws InterruptedException {
-    Instant deadline = Instant.now().plusSeconds(30);
-    JsonNode unfinished = api.get("/admin/sagas", "oscar").json();
-    while (unfinished.size() > 0 && Instant.now().isBefore(deadline)) {
-      Thread.sleep(250);
-      unfinished = api.get("/admin/sagas", "oscar").json();
-    }
-    assertEquals(0, unfinished.size(), unfinished::toString);
+  static void assertNoUnfinishedSagas(ApiClient api) throws Exception {
+    Eventually.until(
+        "every saga finished (GET /admin/sagas lists none)",
+        Duration.ofSeconds(30),
+        () -> api.get("/admin/sagas", "oscar").json(),
+        unfinished -> unfinished.size() == 0);
   }
 }

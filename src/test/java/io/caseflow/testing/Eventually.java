@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
 import java.util.concurrent.Callable;
+import java.util.function.Predicate;
 
 /**
  * Waits on a condition instead of sleeping a fixed time: polls until the probe answers, and fails
@@ -26,6 +27,22 @@ public final class Eventually {
       }
       if (Instant.now().isAfter(deadline)) {
         throw new AssertionError(what + " did not happen within " + within);
+      }
+      Thread.sleep(POLL.toMillis());
+    }
+  }
+
+  /** The first answer of {@code probe} that is {@code done}; a failure shows the last one seen. */
+  public static <T> T until(
+      String what, Duration within, Callable<T> probe, Predicate<? super T> done) throws Exception {
+    Instant deadline = Instant.now().plus(within);
+    while (true) {
+      T seen = probe.call();
+      if (done.test(seen)) {
+        return seen;
+      }
+      if (Instant.now().isAfter(deadline)) {
+        throw new AssertionError(what + " did not happen within " + within + "; last: " + seen);
       }
       Thread.sleep(POLL.toMillis());
     }
