@@ -6,6 +6,7 @@ import io.caseflow.app.AsyncPool;
 import io.caseflow.app.Caseflow;
 import io.caseflow.app.ValidateCommand;
 import java.util.List;
+import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -21,12 +22,20 @@ public final class Main {
 
   private static final Logger log = LoggerFactory.getLogger(Main.class);
 
+  private static final String LOG_FORMAT = "CASEFLOW_LOG_FORMAT";
+  private static final List<String> LOG_FORMATS = List.of("text", "json");
+
   private Main() {}
 
   public static void main(String[] args) {
     if (args.length > 0 && args[0].equals("validate")) {
       System.exit(
           ValidateCommand.run(List.of(args).subList(1, args.length), System.out, System.err));
+    }
+    Optional<String> logFormatProblem = logFormatProblem();
+    if (logFormatProblem.isPresent()) {
+      System.err.println("Caseflow cannot start: " + logFormatProblem.get());
+      System.exit(ValidateCommand.INVALID);
     }
     if (args.length > 0) {
       System.err.println(
@@ -45,6 +54,20 @@ public final class Main {
       System.err.println("Caseflow cannot start: " + e.getMessage());
       System.exit(2);
     }
+  }
+
+  /**
+   * {@code CASEFLOW_LOG_FORMAT} is read by logback (see {@code logback.xml}), as a system property
+   * or from the environment; a value it has no appender for would leave the node without logs.
+   */
+  static Optional<String> logFormatProblem() {
+    String format =
+        Optional.ofNullable(System.getProperty(LOG_FORMAT))
+            .orElseGet(() -> System.getenv(LOG_FORMAT));
+    if (format == null || LOG_FORMATS.contains(format)) {
+      return Optional.empty();
+    }
+    return Optional.of(LOG_FORMAT + " must be one of " + LOG_FORMATS + ", was '" + format + "'");
   }
 
   /**
