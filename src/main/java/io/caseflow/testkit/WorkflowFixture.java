@@ -25,6 +25,7 @@ import io.caseflow.workflow.WorkflowRegistry;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -75,7 +76,7 @@ public final class WorkflowFixture {
 
   /** The time commands arrive at (truncated to microseconds, as the service keeps it). */
   public WorkflowFixture at(Instant time) {
-    return new WorkflowFixture(workflows, caseId, time);
+    return new WorkflowFixture(workflows, caseId, time.truncatedTo(ChronoUnit.MICROS));
   }
 
   /** A case that does not exist yet. */
@@ -146,7 +147,7 @@ public final class WorkflowFixture {
 
     /** The scenario with time moved on: the next given event or command happens that much later. */
     public Scenario after(Duration elapsed) {
-      return new Scenario(history, state, at.plus(elapsed));
+      return new Scenario(history, state, at.plus(elapsed).truncatedTo(ChronoUnit.MICROS));
     }
 
     /** The case after {@code actor} took {@code action}, as the case's workflow moves it. */

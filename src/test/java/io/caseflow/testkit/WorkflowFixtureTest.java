@@ -65,6 +65,19 @@ class WorkflowFixtureTest {
   }
 
   @Test
+  void eventsAreStampedInMicrosecondsAsTheServiceKeepsTime() {
+    Instant precise = Instant.parse("2026-03-01T10:00:00.123456789Z");
+    var commented =
+        fixture
+            .at(precise)
+            .givenOpened("alice", TestWorkflows.ONBOARDING, Map.of())
+            .after(java.time.Duration.ofNanos(2_500))
+            .when(by(ANALYST).comment("note"))
+            .expectEvent(CommentAdded.class);
+    assertEquals(Instant.parse("2026-03-01T10:00:00.123458Z"), commented.at());
+  }
+
+  @Test
   void expectationsThatDoNotHoldFail() {
     Scenario opened = fixture.givenOpened("alice", TestWorkflows.ONBOARDING, Map.of());
 
