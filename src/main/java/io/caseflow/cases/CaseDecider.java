@@ -333,7 +333,7 @@ public final class CaseDecider {
         ErrorCode.FORBIDDEN, "action", action, "roles", String.join(", ", new TreeSet<>(roles)));
   }
 
-  Rejected notFound() {
+  private Rejected notFound() {
     return Rejected.of(ErrorCode.CASE_NOT_FOUND, "caseId", caseId.id());
   }
 

@@ -14,6 +14,7 @@ import io.caseflow.cases.Principal;
 import io.caseflow.testing.TestWorkflows;
 import io.caseflow.testkit.WorkflowFixture.Scenario;
 import io.caseflow.workflow.WorkflowDefinitionException;
+import io.caseflow.workflow.WorkflowRegistry;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -120,6 +121,26 @@ class WorkflowFixtureTest {
         .andPerformed("alice", "submit")
         .when(CaseCommands.by(erin).perform("approve"))
         .expectEvent(ActionPerformed.class);
+  }
+
+  @Test
+  void aDefinitionGivenAsTextIsTestedAndRefusedLikeAFile() throws Exception {
+    String onboarding = Files.readString(TestWorkflows.DIRECTORY.resolve("onboarding.conf"));
+    WorkflowFixture inline =
+        WorkflowFixture.of(WorkflowRegistry.fromString("inline.conf", onboarding));
+    inline
+        .givenOpened("alice", TestWorkflows.ONBOARDING, Map.of())
+        .when(by(ANALYST).perform("submit"))
+        .expectRejected(ErrorCode.MISSING_FIELD);
+
+    WorkflowDefinitionException refused =
+        assertThrows(
+            WorkflowDefinitionException.class,
+            () ->
+                WorkflowRegistry.fromString(
+                    "inline.conf",
+                    onboarding.replace("initial-state = draft", "initial-state = x")));
+    assertTrue(refused.getMessage().contains("inline.conf"), refused.getMessage());
   }
 
   @Test
