@@ -13,7 +13,6 @@ import io.caseflow.cases.CaseEvent;
 import io.caseflow.cases.CaseId;
 import io.caseflow.testing.ApiClient;
 import io.caseflow.testing.ApiClient.Response;
-import io.caseflow.testing.Eventually;
 import io.caseflow.testing.RunningCaseflow;
 import io.caseflow.testing.SseStream;
 import java.sql.Connection;
@@ -107,21 +106,6 @@ abstract class CaseApiContract {
 
   int historySize(String id) {
     return api.get("/cases/" + id + "/history", "alice").json().size();
-  }
-
-  /** Waits until no projection of the read side is behind the journal. */
-  static void awaitReadSideIdle(ApiClient api) throws Exception {
-    Eventually.awaitTrue(
-        "the read side catching up",
-        Duration.ofSeconds(20),
-        () -> {
-          boolean idle = true;
-          for (JsonNode projection :
-              api.get("/admin/read-side", "oscar").json().get("projections")) {
-            idle &= projection.get("eventsBehind").asLong() == 0;
-          }
-          return idle;
-        });
   }
 
   static void assertProblem(Response response, int status, String code) {
@@ -762,7 +746,7 @@ abstract class CaseApiContract {
     @Test
     void statsCountCasesPerWorkflowAndState() throws Exception {
       // Earlier tests' cases may still be on their way to the read side: count once it is idle.
-      awaitReadSideIdle(api);
+      api.awaitReadSideIdle();
       long before = draftCount("dave", null);
       String token =
           token(

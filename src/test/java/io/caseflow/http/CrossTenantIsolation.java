@@ -183,7 +183,7 @@ abstract class CrossTenantIsolation {
 
     acmeDeadLetter = awaitDeadLetter("carol", "acme:" + acmeCase + ":4").get("id").asLong();
     awaitDeadLetter("victor", "globex:" + globexCase + ":4");
-    CaseApiContract.awaitReadSideIdle(api);
+    api.awaitReadSideIdle();
 
     acme.put("{case}", acmeCase);
     acme.put("{duplicate}", acmeDuplicate);
@@ -511,7 +511,7 @@ abstract class CrossTenantIsolation {
 
   /** The counts are those of the cases globex can list, all of them. */
   private Response globexCountsOnly(Request request) throws Exception {
-    CaseApiContract.awaitReadSideIdle(api);
+    api.awaitReadSideIdle();
     Map<String, Long> listed = new TreeMap<>();
     String cursor = null;
     do {

@@ -206,6 +206,9 @@ class LiveEventsIT {
   void aStreamFromTheStartPagesThroughTheWholeHistory() throws Exception {
     CaseWorkload.Result workload = new CaseWorkload(api).run(60, 20, 8);
     assertEquals(0, workload.failures());
+    // every acknowledged event recorded, not only each case's first 21: the replay is compared
+    // with this snapshot
+    api.awaitReadSideIdle();
     Set<String> recorded = awaitRecorded(workload.caseIds());
     try (SseStream replay =
         SseStream.open(node.baseUrl(), "/events", "alice", Optional.of(FEED_START))) {

@@ -102,6 +102,20 @@ public final class ApiClient {
     return opened;
   }
 
+  /** Waits until no projection of the read side is behind the journal (as operator oscar). */
+  public void awaitReadSideIdle() throws Exception {
+    Eventually.awaitTrue(
+        "the read side catching up",
+        Duration.ofSeconds(20),
+        () -> {
+          boolean idle = true;
+          for (JsonNode projection : get("/admin/read-side", "oscar").json().get("projections")) {
+            idle &= projection.get("eventsBehind").asLong() == 0;
+          }
+          return idle;
+        });
+  }
+
   public final class Request {
 
     private final HttpRequest.Builder builder;
