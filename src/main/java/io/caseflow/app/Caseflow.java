@@ -6,11 +6,13 @@ import io.caseflow.cases.CaseEntity;
 import io.caseflow.cases.CaseHistory;
 import io.caseflow.cases.CaseId;
 import io.caseflow.cases.CaseTags;
+import io.caseflow.cases.CommandMetrics;
 import io.caseflow.http.HttpApi;
 import io.caseflow.http.ReadinessCheck;
 import io.caseflow.notify.CaseEventStreams;
 import io.caseflow.notify.WebhookOutbox;
 import io.caseflow.notify.Webhooks;
+import io.caseflow.observe.Metrics;
 import io.caseflow.query.CaseQueries;
 import io.caseflow.readside.CaseProjection;
 import io.caseflow.readside.CaseReadModel;
@@ -25,6 +27,7 @@ import io.caseflow.refusals.RefusalRecorder;
 import io.caseflow.refusals.Refusals;
 import io.caseflow.saga.Sagas;
 import io.caseflow.workflow.WorkflowRegistry;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Duration;
@@ -169,16 +172,24 @@ public final class Caseflow implements AutoCloseable {
 
     Clock clock = Clock.systemUTC();
     CaseTags tags = new CaseTags(settings.readSide().slices());
+    Metrics metrics = Metrics.get(system);
+    storage.measurePools(metrics.registry());
+    CommandMetrics commandMetrics = new CommandMetrics(metrics.registry(), workflows);
     ClusterSharding sharding = ClusterSharding.get(system);
     sharding.init(
         Entity.of(
             CaseEntity.TYPE_KEY,
             entity ->
                 CaseEntity.create(
-                    CaseId.fromEntityId(entity.getEntityId()), workflows, clock, tags)));
+                    CaseId.fromEntityId(entity.getEntityId()),
+                    workflows,
+                    clock,
+                    tags,
+                    commandMetrics)));
 
     CaseHistory history = new CaseHistory(system, READ_JOURNAL);
-    ReadSideAdmin readSide = startReadSide(system, settings, storage, tags, history, clock);
+    ReadSideAdmin readSide =
+        startReadSide(system, settings, storage, tags, history, clock, metrics.registry());
     Webhooks webhooks = WebhookStartup.start(system, settings, storage, clock);
     Sagas sagas =
         Sagas.start(
@@ -196,6 +207,7 @@ public final class Caseflow implements AutoCloseable {
     Executor blocking = system.dispatchers().lookup(DispatcherSelector.blocking());
     Refusals refusals = new Refusals(storage.dataSource());
     RefusalRecorder refusalRecorder = startRefusalLog(system, settings, storage, refusals, clock);
+    CaseQueries queries = new CaseQueries(storage.dataSource());
     HttpApi api =
         new HttpApi(
             settings.http(),
@@ -205,7 +217,7 @@ public final class Caseflow implements AutoCloseable {
                 sharding,
                 history,
                 workflows,
-                new CaseQueries(storage.dataSource()),
+                queries,
                 readSide,
                 readiness(
                     NodeReadiness.of(system.classicSystem(), storage),
@@ -225,7 +237,9 @@ public final class Caseflow implements AutoCloseable {
                 refusals,
                 clock,
                 blocking,
-                () -> UUID.randomUUID().toString()));
+                () -> UUID.randomUUID().toString(),
+                metrics.registry()));
+    MetricsStartup.declare(metrics.databaseGauges(), workflows, queries, readSide, webhooks, sagas);
     ServerBinding binding =
         Http.get(system)
             .newServerAt(settings.httpInterface(), settings.http().port())
@@ -243,13 +257,21 @@ public final class Caseflow implements AutoCloseable {
       Storage storage,
       CaseTags tags,
       CaseHistory history,
-      Clock clock) {
+      Clock clock,
+      MeterRegistry metrics) {
     ReadSideSettings readSide = settings.readSide();
     ReadSideSlices.ensure(storage.dataSource(), readSide.slices());
     DeadLetters deadLetters = new DeadLetters(storage.dataSource());
     CaseReadModel readModel = new CaseReadModel(List.of(new WebhookOutbox(clock)));
     CaseProjection.init(
-        system, READ_JOURNAL, tags, storage.readSideDataSource(), readModel, readSide, deadLetters);
+        system,
+        READ_JOURNAL,
+        tags,
+        storage.readSideDataSource(),
+        readModel,
+        readSide,
+        deadLetters,
+        metrics);
     Reconciliation reconciliation =
         new Reconciliation(
             storage.dataSource(),

@@ -4,7 +4,9 @@ import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
+import com.zaxxer.hikari.metrics.micrometer.MicrometerMetricsTrackerFactory;
 import com.zaxxer.hikari.pool.HikariPool;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.SQLException;
@@ -182,6 +184,16 @@ public final class Storage implements AutoCloseable {
   /** The projections' pool, sized like their blocking dispatcher. */
   public DataSource readSideDataSource() {
     return readSideDataSource;
+  }
+
+  /**
+   * Both pools' connection figures (active, idle, pending, wait and use times) as {@code
+   * hikaricp_*} meters. The journal's own pools are Slick's and are not among them.
+   */
+  public void measurePools(MeterRegistry registry) {
+    MicrometerMetricsTrackerFactory meters = new MicrometerMetricsTrackerFactory(registry);
+    dataSource.setMetricsTrackerFactory(meters);
+    readSideDataSource.setMetricsTrackerFactory(meters);
   }
 
   /** Whether the database answers a trivial query within the connection timeout. */

@@ -6,6 +6,7 @@ import io.caseflow.notify.WebhookOutbox;
 import io.caseflow.notify.WebhookSecrets;
 import io.caseflow.notify.WebhookTargets;
 import io.caseflow.notify.Webhooks;
+import io.caseflow.observe.Metrics;
 import java.time.Clock;
 import java.util.List;
 import java.util.Optional;
@@ -32,7 +33,13 @@ final class WebhookStartup {
     checkWebhookSecrets(webhooks);
     WebhookDelivery delivery =
         new WebhookDelivery(
-            system, storage.dataSource(), settings.webhooks(), targets, secrets, clock);
+            system,
+            storage.dataSource(),
+            settings.webhooks(),
+            targets,
+            secrets,
+            clock,
+            Metrics.get(system).registry());
     ClusterJob.init(
         system, "webhook-delivery", delivery::runOnce, settings.webhooks().pollInterval());
     return webhooks;

@@ -13,7 +13,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.Set;
-import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.BackoffSupervisorStrategy;
 import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.actor.typed.SupervisorStrategy;
@@ -55,20 +54,29 @@ public final class CaseEntity
   private final CaseDecider decider;
   private final Clock clock;
   private final Set<String> tags;
+  private final CommandMetrics metrics;
 
   /**
-   * Who waits for the event being persisted. Pekko's persist-failure signal does not carry the
-   * command, so the entity remembers the caller to answer {@code unavailable} at once instead of
-   * leaving it to time out.
+   * The command whose event is being persisted. Pekko's persist-failure signal does not carry the
+   * command, so the entity remembers it to answer {@code unavailable} at once instead of leaving
+   * the caller to time out.
    */
-  private ActorRef<CaseReply> awaitingPersist;
+  private Awaiting awaiting;
 
-  private CaseEntity(CaseId caseId, WorkflowRegistry workflows, Clock clock, CaseTags tags) {
+  private record Awaiting(CaseState from, CaseCommand command, long received) {}
+
+  private CaseEntity(
+      CaseId caseId,
+      WorkflowRegistry workflows,
+      Clock clock,
+      CaseTags tags,
+      CommandMetrics metrics) {
     super(persistenceId(caseId), ON_PERSIST_FAILURE);
     this.caseId = caseId;
     this.decider = new CaseDecider(caseId, workflows);
     this.clock = clock;
     this.tags = tags.tagsFor(caseId);
+    this.metrics = metrics;
   }
 
   /** Where the case's events live in the journal. */
@@ -77,8 +85,12 @@ public final class CaseEntity
   }
 
   public static Behavior<CaseCommand> create(
-      CaseId caseId, WorkflowRegistry workflows, Clock clock, CaseTags tags) {
-    return Behaviors.setup(context -> new CaseEntity(caseId, workflows, clock, tags));
+      CaseId caseId,
+      WorkflowRegistry workflows,
+      Clock clock,
+      CaseTags tags,
+      CommandMetrics metrics) {
+    return Behaviors.setup(context -> new CaseEntity(caseId, workflows, clock, tags, metrics));
   }
 
   @Override
@@ -100,7 +112,11 @@ public final class CaseEntity
   public CommandHandlerWithReply<CaseCommand, CaseEvent, CaseState> commandHandler() {
     return newCommandHandlerWithReplyBuilder()
         .forAnyState()
-        .onAnyCommand((state, command) -> carryOut(command, decider.decide(state, command, now())));
+        .onAnyCommand(
+            (state, command) -> {
+              long received = System.nanoTime();
+              return carryOut(state, command, received, decider.decide(state, command, now()));
+            });
   }
 
   @Override
@@ -116,21 +132,36 @@ public final class CaseEntity
         .build();
   }
 
-  private ReplyEffect<CaseEvent, CaseState> carryOut(CaseCommand command, Decision decision) {
+  private ReplyEffect<CaseEvent, CaseState> carryOut(
+      CaseState state, CaseCommand command, long received, Decision decision) {
     if (decision instanceof Decision.Persist persist) {
-      awaitingPersist = command.replyTo();
+      long decided = System.nanoTime();
+      awaiting = new Awaiting(state, command, received);
       return Effect()
           .persist(persist.event())
-          .thenRun((CaseState persisted) -> awaitingPersist = null)
+          .thenRun(
+              (CaseState persisted) -> {
+                metrics.persisted(decided);
+                metrics.answered(state, command, CommandMetrics.ACCEPTED, received);
+                awaiting = null;
+              })
           .thenReply(command.replyTo(), persisted -> new Accepted(((Active) persisted).view()));
     }
-    return Effect().reply(command.replyTo(), ((Decision.Answer) decision).reply());
+    CaseReply reply = ((Decision.Answer) decision).reply();
+    metrics.answered(state, command, outcomeOf(reply), received);
+    return Effect().reply(command.replyTo(), reply);
+  }
+
+  private static String outcomeOf(CaseReply reply) {
+    return reply instanceof Rejected rejected ? rejected.code().code() : CommandMetrics.ACCEPTED;
   }
 
   private void answerUnavailable() {
-    if (awaitingPersist != null) {
-      awaitingPersist.tell(Rejected.of(ErrorCode.UNAVAILABLE, "caseId", caseId.id()));
-      awaitingPersist = null;
+    if (awaiting != null) {
+      metrics.answered(
+          awaiting.from(), awaiting.command(), ErrorCode.UNAVAILABLE.code(), awaiting.received());
+      awaiting.command().replyTo().tell(Rejected.of(ErrorCode.UNAVAILABLE, "caseId", caseId.id()));
+      awaiting = null;
     }
   }
 

@@ -8,9 +8,12 @@ import io.caseflow.notify.CaseEventStreams;
 import io.caseflow.notify.CaseEventStreams.Positioned;
 import io.caseflow.notify.EventMessage;
 import io.caseflow.notify.FeedPosition;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
 import java.util.regex.Pattern;
 import org.apache.pekko.NotUsed;
@@ -46,17 +49,23 @@ final class EventRoutes extends RouteSupport {
   /** How often an idle stream gets a heartbeat, and how long a client may stall. */
   record EventStreamSettings(Duration heartbeat, Duration stallTimeout) {}
 
+  private final AtomicInteger open = new AtomicInteger();
+
   EventRoutes(
       CaseEventStreams streams,
       CaseHistory history,
       EventStreamSettings settings,
       RateLimits limits,
+      MeterRegistry metrics,
       Context context) {
     super(context);
     this.streams = streams;
     this.history = history;
     this.settings = settings;
     this.limits = limits;
+    Gauge.builder("caseflow.live.streams", open, AtomicInteger::get)
+        .description("Live event streams (SSE) this node is serving")
+        .register(metrics);
   }
 
   Route routes(Principal principal) {
@@ -140,7 +149,12 @@ final class EventRoutes extends RouteSupport {
             .backpressureTimeout(settings.stallTimeout())
             .watchTermination(
                 (notUsed, done) -> {
-                  done.whenComplete((ended, error) -> permit.get().run());
+                  open.incrementAndGet();
+                  done.whenComplete(
+                      (ended, error) -> {
+                        open.decrementAndGet();
+                        permit.get().run();
+                      });
                   return notUsed;
                 });
     return complete(

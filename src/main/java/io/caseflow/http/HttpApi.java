@@ -13,6 +13,7 @@ import io.caseflow.refusals.RefusalRecorder;
 import io.caseflow.refusals.Refusals;
 import io.caseflow.saga.Sagas;
 import io.caseflow.workflow.WorkflowRegistry;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.net.InetAddress;
 import java.time.Clock;
 import java.util.HashMap;
@@ -62,6 +63,7 @@ public final class HttpApi extends AllDirectives {
   private final WebhookRoutes webhooks;
   private final SagaRoutes sagas;
   private final RefusalRecording refusals;
+  private final RequestMetrics requestMetrics;
 
   /** What the API serves from; {@code blocking} runs JDBC work off the HTTP threads. */
   public record Services(
@@ -78,7 +80,8 @@ public final class HttpApi extends AllDirectives {
       Refusals refusals,
       Clock clock,
       Executor blocking,
-      Supplier<String> newCaseId) {}
+      Supplier<String> newCaseId,
+      MeterRegistry metrics) {}
 
   public HttpApi(HttpSettings settings, Authenticator authenticator, Services services) {
     this.authenticator = authenticator;
@@ -116,15 +119,18 @@ public final class HttpApi extends AllDirectives {
             new EventRoutes.EventStreamSettings(
                 settings.eventStreamHeartbeat(), settings.eventStreamStallTimeout()),
             limits,
+            services.metrics(),
             context);
-    this.refusals = new RefusalRecording(services.refusalRecorder(), services.clock());
+    this.refusals =
+        new RefusalRecording(services.refusalRecorder(), services.clock(), services.metrics());
+    this.requestMetrics = new RequestMetrics(services.metrics());
     this.webhooks = new WebhookRoutes(settings.roles().admin(), services.webhooks(), context);
   }
 
   /**
    * Every answer, errors included: browsers take no other content type than the one declared, and
    * nothing in between caches case data. CORS headers are sent only for the configured origins, so
-   * browsers keep every other origin from reading answers.
+   * browsers keep every other origin from reading answers. Each answer is counted by its route.
    */
   public Route route() {
     Route api = routes();
@@ -133,11 +139,13 @@ public final class HttpApi extends AllDirectives {
             ? api
             : handleRejections(
                 corsRejectionHandler(), () -> CorsDirectives.cors(cors.get(), () -> api));
-    return respondWithDefaultHeaders(
-        List.of(
-            RawHeader.create("X-Content-Type-Options", "nosniff"),
-            RawHeader.create("Cache-Control", "no-store")),
-        () -> withCors);
+    return requestMetrics.measured(
+        () ->
+            respondWithDefaultHeaders(
+                List.of(
+                    RawHeader.create("X-Content-Type-Options", "nosniff"),
+                    RawHeader.create("Cache-Control", "no-store")),
+                () -> withCors));
   }
 
   /**

@@ -4,6 +4,9 @@ import io.caseflow.cases.ErrorCode;
 import io.caseflow.cases.Principal;
 import io.caseflow.refusals.Refusal;
 import io.caseflow.refusals.RefusalRecorder;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Meter;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
 import java.util.Optional;
 import java.util.Set;
@@ -40,10 +43,15 @@ final class RefusalRecording extends AllDirectives {
 
   private final RefusalRecorder recorder;
   private final Clock clock;
+  private final Meter.MeterProvider<Counter> refused;
 
-  RefusalRecording(RefusalRecorder recorder, Clock clock) {
+  RefusalRecording(RefusalRecorder recorder, Clock clock, MeterRegistry metrics) {
     this.recorder = recorder;
     this.clock = clock;
+    this.refused =
+        Counter.builder("caseflow.refusals")
+            .description("Requests refused (401, 403, 404, 409, 412, 422, 429) by error code")
+            .withRegistry(metrics);
   }
 
   Route recording(HttpRequest request, Requester requester, Supplier<Route> inner) {
@@ -61,6 +69,7 @@ final class RefusalRecording extends AllDirectives {
     if (code.isEmpty()) {
       return;
     }
+    refused.withTags("code", code.get().code()).increment();
     RequestTarget target = RequestTarget.of(request.getUri().path());
     recorder.record(
         new Refusal(

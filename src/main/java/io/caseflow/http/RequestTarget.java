@@ -32,7 +32,10 @@ record RequestTarget(String route, String caseId, String action) {
           "refusals",
           "admin",
           "read-side",
-          "rebuild");
+          "rebuild",
+          "health",
+          "alive",
+          "ready");
 
   static RequestTarget of(String path) {
     List<String> route = new ArrayList<>();

@@ -1,6 +1,9 @@
 package io.caseflow.notify;
 
 import io.caseflow.jdbc.Sql;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Meter;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.sql.Connection;
@@ -82,6 +85,7 @@ public final class WebhookDelivery {
   private final Clock clock;
   private final Http http;
   private final ConnectionPoolSettings pool;
+  private final Meter.MeterProvider<Counter> attempts;
 
   /**
    * Deliveries connect only to addresses {@code targets} allows, checked when each connection is
@@ -93,7 +97,8 @@ public final class WebhookDelivery {
       WebhookSettings settings,
       WebhookTargets targets,
       WebhookSecrets secrets,
-      Clock clock) {
+      Clock clock,
+      MeterRegistry metrics) {
     this.system = system;
     this.dataSource = dataSource;
     this.settings = settings;
@@ -101,6 +106,12 @@ public final class WebhookDelivery {
     this.secrets = secrets;
     this.clock = clock;
     this.http = Http.get(system);
+    this.attempts =
+        Counter.builder("caseflow.webhook.deliveries")
+            .description(
+                "Webhook delivery attempts by outcome: delivered, failed (to be retried),"
+                    + " dead_lettered (out of attempts) or unsigned (its secret cannot be read)")
+            .withRegistry(metrics);
     Executor blocking = system.dispatchers().lookup(DispatcherSelector.blocking());
     this.pool =
         ConnectionPoolSettings.create(system.classicSystem())
@@ -244,9 +255,11 @@ public final class WebhookDelivery {
   private void record(Outcome outcome) {
     Due delivery = outcome.delivery();
     try (Connection connection = dataSource.getConnection()) {
+      String counted = "delivered";
       if (outcome instanceof Failed failed) {
-        recordFailure(connection, delivery, failed.error());
+        counted = recordFailure(connection, delivery, failed.error()) ? "dead_lettered" : "failed";
       } else if (outcome instanceof Unsigned unsigned) {
+        counted = "unsigned";
         Sql.update(
             connection,
             "UPDATE webhook_deliveries SET next_attempt_at = ?, last_error = ? WHERE id = ?",
@@ -256,13 +269,15 @@ public final class WebhookDelivery {
       } else {
         Sql.update(connection, "DELETE FROM webhook_deliveries WHERE id = ?", delivery.id());
       }
+      attempts.withTag("outcome", counted).increment();
     } catch (SQLException e) {
       // The delivery stays as it was and is sent again: at least once.
       log.warn("Cannot record the outcome of webhook delivery {}", delivery.id(), e);
     }
   }
 
-  private void recordFailure(Connection connection, Due delivery, String error)
+  /** Whether the delivery is now dead-lettered. */
+  private boolean recordFailure(Connection connection, Due delivery, String error)
       throws SQLException {
     int attempts = delivery.attempts() + 1;
     boolean dead = attempts >= settings.maxAttempts();
@@ -283,6 +298,7 @@ public final class WebhookDelivery {
           attempts,
           error);
     }
+    return dead;
   }
 
   private static String truncated(String error) {

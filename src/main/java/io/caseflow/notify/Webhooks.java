@@ -9,7 +9,9 @@ import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import javax.sql.DataSource;
@@ -213,6 +215,25 @@ public final class Webhooks {
                     tenant,
                     id))
         > 0;
+  }
+
+  /**
+   * Deliveries not yet made, over every tenant, by status: {@code pending} (the backlog) and {@code
+   * dead} (waiting for a re-drive). Delivered ones are deleted, so these are all there are.
+   */
+  public Map<String, Long> undeliveredByStatus() {
+    return withConnection(
+        connection -> {
+          Map<String, Long> counts = new LinkedHashMap<>();
+          counts.put(WebhookDelivery.PENDING, 0L);
+          counts.put(WebhookDelivery.DEAD, 0L);
+          Sql.query(
+                  connection,
+                  "SELECT status, COUNT(*) FROM webhook_deliveries GROUP BY status",
+                  row -> Map.entry(row.getString(1), row.getLong(2)))
+              .forEach(count -> counts.put(count.getKey(), count.getValue()));
+          return counts;
+        });
   }
 
   public List<DeadDelivery> deadDeliveries(String tenant) {

@@ -90,13 +90,23 @@ public final class CaseQueries {
 
   /** Cases per workflow and state for one tenant (summed over the projection slices). */
   public List<StateCount> stats(String tenant) throws SQLException {
+    return stateCounts("WHERE tenant = ?", tenant);
+  }
+
+  /** Cases per workflow and state over every tenant, from the same counters. */
+  public List<StateCount> totals() throws SQLException {
+    return stateCounts("");
+  }
+
+  private List<StateCount> stateCounts(String where, Object... parameters) throws SQLException {
     try (Connection connection = dataSource.getConnection()) {
       return Sql.query(
           connection,
-          "SELECT workflow, state, SUM(cases) FROM state_counts WHERE tenant = ?"
+          "SELECT workflow, state, SUM(cases) FROM state_counts "
+              + where
               + " GROUP BY workflow, state HAVING SUM(cases) > 0 ORDER BY workflow, state",
           row -> new StateCount(row.getString(1), row.getString(2), row.getLong(3)),
-          tenant);
+          parameters);
     }
   }
 

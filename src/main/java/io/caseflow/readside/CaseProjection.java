@@ -3,6 +3,8 @@ package io.caseflow.readside;
 import io.caseflow.cases.CaseEvent;
 import io.caseflow.cases.CaseTags;
 import io.caseflow.jdbc.ProjectionDaemons;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.util.List;
 import javax.sql.DataSource;
 import org.apache.pekko.actor.typed.ActorSystem;
@@ -34,19 +36,27 @@ public final class CaseProjection {
       DataSource dataSource,
       CaseReadModel readModel,
       ReadSideSettings settings,
-      DeadLetters deadLetters) {
+      DeadLetters deadLetters,
+      MeterRegistry metrics) {
     ProjectionDaemons.start(
         system,
         "case-projections",
         tags.slices(),
         slice -> {
           PoisonEvents poison = new PoisonEvents(settings, deadLetters);
+          Counter projected =
+              Counter.builder("caseflow.projection.events")
+                  .description(
+                      "Events a read-side projection applied (a group whose commit failed is"
+                          + " applied, and counted, again)")
+                  .tags("projection", NAME, "key", CaseTags.tag(slice))
+                  .register(metrics);
           return ProjectionDaemons.<CaseEvent>grouped(
               system,
               readJournalPluginId,
               id(slice),
               dataSource,
-              () -> new CaseProjectionHandler(slice, readModel, poison, deadLetters),
+              () -> new CaseProjectionHandler(slice, readModel, poison, deadLetters, projected),
               settings.groupSize(),
               settings.groupWindow());
         });

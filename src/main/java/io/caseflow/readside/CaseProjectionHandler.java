@@ -3,6 +3,7 @@ package io.caseflow.readside;
 import io.caseflow.cases.CaseEvent;
 import io.caseflow.jdbc.PooledJdbcSession;
 import io.caseflow.jdbc.TransientFailures;
+import io.micrometer.core.instrument.Counter;
 import java.util.List;
 import org.apache.pekko.projection.eventsourced.EventEnvelope;
 import org.apache.pekko.projection.jdbc.javadsl.JdbcHandler;
@@ -22,13 +23,19 @@ final class CaseProjectionHandler
   private final CaseReadModel readModel;
   private final PoisonEvents poison;
   private final DeadLetters deadLetters;
+  private final Counter projected;
 
   CaseProjectionHandler(
-      int slice, CaseReadModel readModel, PoisonEvents poison, DeadLetters deadLetters) {
+      int slice,
+      CaseReadModel readModel,
+      PoisonEvents poison,
+      DeadLetters deadLetters,
+      Counter projected) {
     this.slice = slice;
     this.readModel = readModel;
     this.poison = poison;
     this.deadLetters = deadLetters;
+    this.projected = projected;
   }
 
   @Override
@@ -40,6 +47,7 @@ final class CaseProjectionHandler
           if (envelopes.stream()
               .anyMatch(e -> poison.isSuspect(e.persistenceId(), e.sequenceNr()))) {
             applyOneByOne(connection, envelopes);
+            projected.increment(envelopes.size());
             return null;
           }
           try {
@@ -56,6 +64,7 @@ final class CaseProjectionHandler
             }
             throw e;
           }
+          projected.increment(envelopes.size());
           return null;
         });
   }

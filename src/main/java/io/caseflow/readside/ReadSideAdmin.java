@@ -27,6 +27,10 @@ public final class ReadSideAdmin {
     return lag.current();
   }
 
+  public List<DeadLetters.DeadLetter> deadLetters() {
+    return deadLetters.all();
+  }
+
   /** Lag per projection, last reconciliation, dead letters and rebuild progress. Blocking. */
   public Map<String, Object> status() {
     List<ProjectionLag.Lag> lags = lag.current();

@@ -6,7 +6,10 @@ import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 import javax.sql.DataSource;
 import org.apache.pekko.persistence.typed.PersistenceId;
 
@@ -62,6 +65,35 @@ public final class SagaStatus {
     } catch (SQLException e) {
       throw new IllegalStateException("Could not list unfinished sagas", e);
     }
+  }
+
+  /** How many sagas of each kind are in each status, every status named (for the metrics). */
+  public Map<String, Map<String, Long>> countsByKindAndStatus() {
+    try (Connection connection = dataSource.getConnection()) {
+      Map<String, Map<String, Long>> counts = new TreeMap<>();
+      for (Count count :
+          Sql.query(
+              connection,
+              "SELECT kind, status, COUNT(*) FROM saga_status GROUP BY kind, status",
+              row -> new Count(row.getString(1), row.getString(2), row.getLong(3)))) {
+        counts
+            .computeIfAbsent(count.kind(), kind -> everyStatusAtZero())
+            .put(count.status(), count.sagas());
+      }
+      return counts;
+    } catch (SQLException e) {
+      throw new IllegalStateException("Could not count sagas", e);
+    }
+  }
+
+  private record Count(String kind, String status, long sagas) {}
+
+  private static Map<String, Long> everyStatusAtZero() {
+    Map<String, Long> zero = new LinkedHashMap<>();
+    for (MergeSaga.Status status : MergeSaga.Status.values()) {
+      zero.put(status.id(), 0L);
+    }
+    return zero;
   }
 
   /** The entity a row's saga id (a persistence id) names. */

@@ -142,6 +142,11 @@ public final class Sagas {
     return status.unfinished();
   }
 
+  /** Sagas by kind and status, every status named. */
+  public Map<String, Map<String, Long>> countsByKindAndStatus() {
+    return status.countsByKindAndStatus();
+  }
+
   /**
    * Wakes every unfinished saga that has not moved for a recovery interval: a woken saga entity
    * recovers and takes its next step, so a saga whose node crashed mid-way goes on (run

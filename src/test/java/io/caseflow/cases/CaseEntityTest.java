@@ -18,6 +18,8 @@ import io.caseflow.cases.CaseReply.Replayed;
 import io.caseflow.cases.CaseState.Active;
 import io.caseflow.testing.TestWorkflows;
 import io.caseflow.testkit.CaseCommands;
+import io.micrometer.core.instrument.Timer;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -49,6 +51,7 @@ class CaseEntityTest {
   @JUnit5TestKit ActorTestKit testKit = new JUnit5TestKitBuilder().withCustomConfig(CONFIG).build();
 
   private final MutableClock clock = new MutableClock(START);
+  private final SimpleMeterRegistry metrics = new SimpleMeterRegistry();
   private EventSourcedBehaviorTestKit<CaseCommand, CaseEvent, CaseState> kase;
 
   @BeforeEach
@@ -56,7 +59,12 @@ class CaseEntityTest {
     kase =
         EventSourcedBehaviorTestKit.create(
             testKit.system(),
-            CaseEntity.create(CASE, TestWorkflows.REGISTRY, clock, new CaseTags(4)));
+            CaseEntity.create(
+                CASE,
+                TestWorkflows.REGISTRY,
+                clock,
+                new CaseTags(4),
+                new CommandMetrics(metrics, TestWorkflows.REGISTRY)));
     kase.clear();
   }
 
@@ -136,6 +144,36 @@ class CaseEntityTest {
     assertEquals(before, recovered);
     assertEquals(CaseState.replay(journal()), recovered);
     assertEquals(152, ((Active) recovered).version());
+  }
+
+  @Test
+  void countsEachCommandByWorkflowCommandAndOutcomeWithoutTakingLabelsFromTheRequest() {
+    opened();
+    run(by(ALICE), c -> c.perform("submit"));
+    run(by(ALICE), c -> c.perform("submit"));
+    run(by(ALICE), c -> c.perform("no-such-action"));
+    run(by(ALICE), c -> c.open("no-such-workflow", "S"));
+    run(by(ALICE), c -> c.get());
+
+    assertEquals(1, commands(ONBOARDING, "open", CommandMetrics.ACCEPTED));
+    assertEquals(1, commands(ONBOARDING, "submit", CommandMetrics.ACCEPTED));
+    assertEquals(1, commands(ONBOARDING, "submit", ErrorCode.INVALID_TRANSITION.code()));
+    assertEquals(1, commands(ONBOARDING, CommandMetrics.UNKNOWN, ErrorCode.UNKNOWN_ACTION.code()));
+    assertEquals(
+        5,
+        metrics.get("caseflow.commands").timers().stream().mapToLong(Timer::count).sum(),
+        "reads are not commands; an open of a case that exists is counted by its workflow");
+    assertEquals(2, metrics.get("caseflow.journal.persist").timer().count());
+  }
+
+  private long commands(String workflow, String command, String outcome) {
+    return metrics
+        .find("caseflow.commands")
+        .tags("workflow", workflow, "command", command, "outcome", outcome)
+        .timers()
+        .stream()
+        .mapToLong(Timer::count)
+        .sum();
   }
 
   private void opened() {

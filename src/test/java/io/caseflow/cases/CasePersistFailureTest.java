@@ -13,6 +13,8 @@ import io.caseflow.cases.CaseEvent.CaseOpened;
 import io.caseflow.cases.CaseReply.Accepted;
 import io.caseflow.cases.CaseReply.Rejected;
 import io.caseflow.testing.TestWorkflows;
+import io.micrometer.core.instrument.Timer;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
@@ -43,6 +45,8 @@ class CasePersistFailureTest {
 
   @JUnit5TestKit ActorTestKit testKit = new JUnit5TestKitBuilder().withCustomConfig(CONFIG).build();
 
+  private final SimpleMeterRegistry metrics = new SimpleMeterRegistry();
+
   @Test
   void failedPersistRepliesUnavailableAndRecordsNothing() {
     PersistenceTestKit journal = PersistenceTestKit.create(testKit.system());
@@ -51,7 +55,12 @@ class CasePersistFailureTest {
     TestProbe<CaseReply> caller = testKit.createTestProbe();
     ActorRef<CaseCommand> kase =
         testKit.spawn(
-            CaseEntity.create(caseId, TestWorkflows.REGISTRY, Clock.systemUTC(), new CaseTags(1)));
+            CaseEntity.create(
+                caseId,
+                TestWorkflows.REGISTRY,
+                Clock.systemUTC(),
+                new CaseTags(1),
+                new CommandMetrics(metrics, TestWorkflows.REGISTRY)));
     kase.tell(
         by(ALICE)
             .withData(Map.of("riskLevel", "low"))
@@ -65,6 +74,8 @@ class CasePersistFailureTest {
     Rejected rejected = caller.expectMessageClass(Rejected.class);
     assertEquals(ErrorCode.UNAVAILABLE, rejected.code());
     assertEquals(1, journal.persistedInStorage(persistenceId).size(), "only the opening is kept");
+    assertEquals(1, commands("submit", "unavailable"), "the failed persist is counted as such");
+    assertEquals(0, commands("submit", CommandMetrics.ACCEPTED));
 
     caller.awaitAssert(
         Duration.ofSeconds(10),
@@ -77,5 +88,15 @@ class CasePersistFailureTest {
     List<Object> kept = journal.persistedInStorage(persistenceId);
     assertInstanceOf(CaseOpened.class, kept.get(0));
     assertInstanceOf(ActionPerformed.class, kept.get(1));
+  }
+
+  private long commands(String command, String outcome) {
+    return metrics
+        .find("caseflow.commands")
+        .tags("workflow", ONBOARDING, "command", command, "outcome", outcome)
+        .timers()
+        .stream()
+        .mapToLong(Timer::count)
+        .sum();
   }
 }

@@ -10,6 +10,7 @@ import io.caseflow.cases.CaseReply.Accepted;
 import io.caseflow.cases.CaseReply.Rejected;
 import io.caseflow.testing.TestWorkflows;
 import io.caseflow.workflow.WorkflowRegistry;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -62,7 +63,12 @@ class CaseWorkflowVersionTest {
 
   private ActorRef<CaseCommand> spawn(String id, WorkflowRegistry workflows) {
     return testKit.spawn(
-        CaseEntity.create(new CaseId("acme", id), workflows, Clock.systemUTC(), new CaseTags(1)));
+        CaseEntity.create(
+            new CaseId("acme", id),
+            workflows,
+            Clock.systemUTC(),
+            new CaseTags(1),
+            new CommandMetrics(new SimpleMeterRegistry(), workflows)));
   }
 
   private CaseReply ask(

@@ -9,6 +9,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.caseflow.testing.ApiClient;
 import io.caseflow.testing.ApiClient.Response;
 import io.caseflow.testing.Eventually;
+import io.caseflow.testing.PrometheusText;
 import io.caseflow.testing.RunningCaseflow;
 import io.caseflow.testing.TestPostgres;
 import io.caseflow.testing.WebhookReceiver;
@@ -112,6 +113,10 @@ class WebhooksIT {
 
       JsonNode dead = awaitDeadLetter(api, "acme:silent-1:2");
       assertEquals(4, dead.get("attempts").asInt(), dead::toString);
+      PrometheusText metrics = scrape(node);
+      assertEquals(3, metrics.sum("caseflow_webhook_deliveries_total", "outcome", "failed"));
+      assertEquals(1, metrics.sum("caseflow_webhook_deliveries_total", "outcome", "dead_lettered"));
+      assertEquals(1, metrics.sum("caseflow_webhook_undelivered", "status", "dead"));
       assertEquals("comment_added", dead.get("eventType").asText());
       assertTrue(dead.get("lastError").asText().contains("Timeout"), dead::toString);
       assertTrue(
@@ -133,7 +138,13 @@ class WebhooksIT {
       receiver.awaitUntil(r -> r.acceptedOnce().size() == 1, PATIENCE);
       assertEquals("acme:silent-1:2", receiver.acceptedOnce().get(0).eventId());
       assertEquals(0, api.get("/webhooks/dead-letters", "carol").json().size());
+      assertEquals(
+          1, scrape(node).sum("caseflow_webhook_deliveries_total", "outcome", "delivered"));
     }
+  }
+
+  private static PrometheusText scrape(RunningCaseflow node) {
+    return PrometheusText.parse(new ApiClient(node.managementUrl()).get("/metrics", null).text());
   }
 
   @Test
