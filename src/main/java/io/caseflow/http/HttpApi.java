@@ -64,6 +64,7 @@ public final class HttpApi extends AllDirectives {
   private final SagaRoutes sagas;
   private final RefusalRecording refusals;
   private final RequestMetrics requestMetrics;
+  private final PageRoutes pages = new PageRoutes();
 
   /** What the API serves from; {@code blocking} runs JDBC work off the HTTP threads. */
   public record Services(
@@ -210,6 +211,7 @@ public final class HttpApi extends AllDirectives {
     Route api =
         concat(
             pathPrefix("health", this::health),
+            pages.routes(),
             authenticated(
                 principal ->
                     concat(
@@ -219,7 +221,8 @@ public final class HttpApi extends AllDirectives {
                         cases.routes(principal),
                         webhooks.routes(principal),
                         admin.routes(principal),
-                        path("workflows", () -> get(this::workflows)))));
+                        path("workflows", () -> get(this::workflows)),
+                        path("me", () -> get(() -> me(principal))))));
     return new ProblemHandling(problems).answering(api);
   }
 
@@ -238,6 +241,15 @@ public final class HttpApi extends AllDirectives {
     body.put("checks", readiness.checks());
     body.putAll(readiness.details());
     return json.response(body).withStatus(ready ? StatusCodes.OK : StatusCodes.SERVICE_UNAVAILABLE);
+  }
+
+  /** Who the token says the caller is: the console shows it and offers the actions it allows. */
+  private Route me(Principal principal) {
+    Map<String, Object> body = new LinkedHashMap<>();
+    body.put("user", principal.userId());
+    body.put("tenant", principal.tenant());
+    body.put("roles", principal.roles().stream().sorted().toList());
+    return complete(json.response(body));
   }
 
   private Route workflows() {

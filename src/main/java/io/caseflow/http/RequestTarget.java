@@ -35,7 +35,11 @@ record RequestTarget(String route, String caseId, String action) {
           "rebuild",
           "health",
           "alive",
-          "ready");
+          "ready",
+          "openapi.json",
+          "docs",
+          "console",
+          "me");
 
   static RequestTarget of(String path) {
     List<String> route = new ArrayList<>();

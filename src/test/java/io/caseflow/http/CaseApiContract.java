@@ -33,7 +33,8 @@ import org.junit.jupiter.api.TestInstance;
 
 /**
  * The HTTP contract (README, "HTTP API"), run against a real server on a real database. Subclasses
- * choose the database; every use case below runs on each.
+ * choose the database; every use case below runs on each. Every answer is checked against the
+ * OpenAPI document ({@link ApiClient#checkedAgainstTheDocument}).
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 abstract class CaseApiContract {
@@ -47,7 +48,7 @@ abstract class CaseApiContract {
   @BeforeAll
   void start() {
     node = startNode(CrossTenantIsolation.nodeSettings());
-    api = new ApiClient(node.baseUrl());
+    api = ApiClient.checkedAgainstTheDocument(node.baseUrl());
   }
 
   @AfterAll

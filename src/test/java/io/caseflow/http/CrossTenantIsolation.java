@@ -124,7 +124,7 @@ abstract class CrossTenantIsolation {
 
   CrossTenantIsolation(RunningCaseflow node) {
     this.node = node;
-    this.api = new ApiClient(node.baseUrl());
+    this.api = ApiClient.checkedAgainstTheDocument(node.baseUrl());
   }
 
   @BeforeAll

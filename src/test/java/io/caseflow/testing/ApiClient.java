@@ -10,6 +10,8 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 
 /** A plain HTTP client for the API, speaking JSON, as any client would. */
 public final class ApiClient {
@@ -35,9 +37,29 @@ public final class ApiClient {
           .build();
 
   private final String baseUrl;
+  private final OpenApiContract contract;
+  private final Set<OpenApiContract.Operation> answered = ConcurrentHashMap.newKeySet();
 
   public ApiClient(String baseUrl) {
+    this(baseUrl, null);
+  }
+
+  private ApiClient(String baseUrl, OpenApiContract contract) {
     this.baseUrl = baseUrl;
+    this.contract = contract;
+  }
+
+  /**
+   * A client that checks every answer against the service's OpenAPI document, failing the request
+   * whose answer does not fit it.
+   */
+  public static ApiClient checkedAgainstTheDocument(String baseUrl) {
+    return new ApiClient(baseUrl, OpenApiContract.get());
+  }
+
+  /** The document's operations this client had an answer from (when it checks answers). */
+  public Set<OpenApiContract.Operation> operationsAnswered() {
+    return Set.copyOf(answered);
   }
 
   /** One response: its status, headers and body (parsed when it is JSON). */
@@ -120,10 +142,12 @@ public final class ApiClient {
 
     private final HttpRequest.Builder builder;
     private final String method;
+    private final String path;
     private String body;
 
     private Request(String method, String path, String user) {
       this.method = method;
+      this.path = path;
       this.builder =
           HttpRequest.newBuilder(URI.create(baseUrl + path)).timeout(Duration.ofSeconds(30));
       if (user != null) {
@@ -151,6 +175,11 @@ public final class ApiClient {
         HttpResponse<String> response =
             http.send(
                 builder.method(method, publisher).build(), HttpResponse.BodyHandlers.ofString());
+        if (contract != null) {
+          contract
+              .check(method, path, response.statusCode(), response.headers().map(), response.body())
+              .ifPresent(answered::add);
+        }
         return new Response(response.statusCode(), response.headers(), response.body());
       } catch (IOException e) {
         throw new UncheckedIOException(e);

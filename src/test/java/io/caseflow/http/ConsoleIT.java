@@ -1,0 +1,230 @@
+package io.caseflow.http;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.caseflow.testing.ApiClient;
+import io.caseflow.testing.Eventually;
+import io.caseflow.testing.RunningCaseflow;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.nio.file.StandardCopyOption;
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInfo;
+import org.openqa.selenium.By;
+import org.openqa.selenium.Dimension;
+import org.openqa.selenium.JavascriptExecutor;
+import org.openqa.selenium.OutputType;
+import org.openqa.selenium.TakesScreenshot;
+import org.openqa.selenium.WebDriver;
+import org.openqa.selenium.WebElement;
+import org.openqa.selenium.chrome.ChromeDriver;
+import org.openqa.selenium.chrome.ChromeDriverService;
+import org.openqa.selenium.chrome.ChromeOptions;
+import org.openqa.selenium.support.ui.ExpectedConditions;
+import org.openqa.selenium.support.ui.Select;
+import org.openqa.selenium.support.ui.WebDriverWait;
+
+/**
+ * The ops console in a real browser (Debian's headless chromium, driven by Selenium) against a
+ * running node: sign in, find the case, submit it as the analyst and approve it as the reviewer
+ * from the page, see a comment made over the API appear live, see the chain verified; an error is
+ * shown by its code; the operator's and the tenant admin's pages; a narrow screen. A screenshot of
+ * every step is kept under {@code target/console-screenshots}.
+ */
+class ConsoleIT {
+
+  private static final Path CHROMIUM = Paths.get("/usr/bin/chromium");
+  private static final Path CHROMEDRIVER = Paths.get("/usr/bin/chromedriver");
+  private static final Path SCREENSHOTS = Paths.get("target", "console-screenshots");
+  private static final Duration PATIENCE = Duration.ofSeconds(20);
+
+  private RunningCaseflow node;
+  private WebDriver browser;
+  private WebDriverWait wait;
+  private String story;
+  private int step;
+
+  @BeforeEach
+  void start(TestInfo test) throws IOException {
+    story = test.getTestMethod().orElseThrow().getName();
+    if (!Files.isExecutable(CHROMIUM) || !Files.isExecutable(CHROMEDRIVER)) {
+      throw new IllegalStateException(
+          "The console test needs Debian's chromium and chromedriver at /usr/bin: run"
+              + " `apt-get install -y chromium chromium-driver` (.ci/run does when they are missing)");
+    }
+    Files.createDirectories(SCREENSHOTS);
+    node = RunningCaseflow.onH2();
+    ChromeOptions options = new ChromeOptions();
+    options.setBinary(CHROMIUM.toFile());
+    options.addArguments(
+        "--headless=new",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-dev-shm-usage",
+        "--disable-quic",
+        "--no-first-run",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+        "--window-size=1280,800");
+    ChromeDriverService service =
+        new ChromeDriverService.Builder().usingDriverExecutable(CHROMEDRIVER.toFile()).build();
+    browser = new ChromeDriver(service, options);
+    wait = new WebDriverWait(browser, PATIENCE);
+  }
+
+  /** The page as the test left it, passed or failed. */
+  @AfterEach
+  void stop() {
+    if (browser != null) {
+      try {
+        screenshot("end");
+      } finally {
+        browser.quit();
+      }
+    }
+    if (node != null) {
+      node.close();
+    }
+  }
+
+  @Test
+  void anAnalystAndAReviewerMoveACaseFromThePageAndSeeOthersLive() throws Exception {
+    ApiClient api = new ApiClient(node.baseUrl());
+    api.openCase("alice", "console-1", "Console Ltd");
+    api.awaitReadSideIdle();
+
+    browser.get(node.baseUrl() + "/console");
+    visible("#sign-in");
+    screenshot("sign-in");
+
+    signInAs("alice");
+    WebElement link = wait.until(ExpectedConditions.elementToBeClickable(By.linkText("console-1")));
+    assertTrue(visible("#stats-chart").getText().contains("due-diligence · draft"));
+    screenshot("cases");
+
+    link.click();
+    awaitFact("State", "draft");
+    awaitText("#chain-status", "verified (1 events)");
+    screenshot("case-draft");
+
+    new Select(browser.findElement(By.id("field-riskLevel"))).selectByValue("low");
+    browser.findElement(By.cssSelector("[data-action='submit']")).click();
+    awaitFact("State", "in_review");
+    assertEquals(
+        List.of(),
+        browser.findElements(By.cssSelector("[data-action='approve']")),
+        "not for alice");
+    screenshot("case-submitted");
+
+    signOut();
+    signInAs("bob");
+    browser.get(node.baseUrl() + "/console/#/cases/console-1");
+    awaitFact("State", "in_review");
+    browser.findElement(By.cssSelector("[data-action='approve']")).click();
+    awaitFact("State", "approved");
+    screenshot("case-approved");
+
+    assertEquals(
+        201,
+        api.post("/cases/console-1/comments", "alice", "{\"text\":\"filed with the registry\"}")
+            .status());
+    wait.until(
+        ExpectedConditions.textToBePresentInElementLocated(
+            By.id("timeline"), "filed with the registry"));
+    awaitText("#chain-status", "verified (4 events)");
+    assertEquals(4, browser.findElements(By.cssSelector("#timeline li")).size());
+    screenshot("case-live-comment");
+    browser.manage().window().setSize(new Dimension(1280, 1500));
+    screenshot("case-whole-page");
+
+    browser.manage().window().setSize(new Dimension(390, 844));
+    Thread.sleep(300);
+    Number overflow =
+        (Number)
+            ((JavascriptExecutor) browser)
+                .executeScript("return document.documentElement.scrollWidth - window.innerWidth;");
+    assertTrue(overflow.intValue() <= 1, "the page fits a narrow screen: " + overflow);
+    screenshot("case-narrow");
+    browser.manage().window().setSize(new Dimension(1280, 800));
+  }
+
+  @Test
+  void refusalsAreShownByTheirCodeAndOperatorsAndAdminsHaveTheirPages() throws Exception {
+    browser.get(node.baseUrl() + "/console/");
+    visible("#token").sendKeys("not-a-token");
+    browser.findElement(By.cssSelector("#token-form button[type='submit']")).click();
+    awaitText("[data-testid='problem-code']", "unauthenticated");
+    screenshot("refused-token");
+
+    signInAs("oscar");
+    visible("a[data-section='operations']").click();
+    wait.until(
+        ExpectedConditions.textToBePresentInElementLocated(
+            By.cssSelector("#lag-table tbody"), "case-slice-0"));
+    awaitText("#rebuild-phase", "idle");
+    screenshot("operations");
+
+    signOut();
+    ApiClient api = new ApiClient(node.baseUrl());
+    assertEquals(404, api.post("/cases/nowhere/actions/approve", "alice", "{}").status());
+    Eventually.awaitTrue(
+        "the refusal on record",
+        PATIENCE,
+        () -> api.get("/refusals", "carol").json().get("items").size() == 1);
+    signInAs("carol");
+    visible("a[data-section='administration']").click();
+    wait.until(
+        ExpectedConditions.textToBePresentInElementLocated(
+            By.cssSelector("#refusal-table tbody"), "case_not_found"));
+    screenshot("administration");
+
+    browser.get(node.baseUrl() + "/console/#/cases/no-such-case");
+    awaitText("[data-testid='problem-code']", "case_not_found");
+    screenshot("case-not-found");
+  }
+
+  private void signInAs(String user) {
+    visible("[data-demo='" + user + "']").click();
+    wait.until(
+        ExpectedConditions.textToBePresentInElementLocated(
+            By.cssSelector("[data-testid='principal']"), user + " @"));
+  }
+
+  private void signOut() {
+    visible("#sign-out").click();
+    visible("#sign-in");
+  }
+
+  private WebElement visible(String css) {
+    return wait.until(ExpectedConditions.visibilityOfElementLocated(By.cssSelector(css)));
+  }
+
+  private void awaitText(String css, String text) {
+    wait.until(ExpectedConditions.textToBePresentInElementLocated(By.cssSelector(css), text));
+  }
+
+  private void awaitFact(String term, String value) {
+    wait.until(ExpectedConditions.textToBe(By.cssSelector("[data-fact='" + term + "']"), value));
+  }
+
+  private void screenshot(String name) {
+    Path file = SCREENSHOTS.resolve(String.format("%s-%02d-%s.png", story, ++step, name));
+    try {
+      Files.copy(
+          ((TakesScreenshot) browser).getScreenshotAs(OutputType.FILE).toPath(),
+          file,
+          StandardCopyOption.REPLACE_EXISTING);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+}
