@@ -6,10 +6,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.caseflow.testing.ApiClient;
 import io.caseflow.testing.ApiClient.Response;
+import io.caseflow.testing.Eventually;
 import io.caseflow.testing.OpenApiContract;
 import io.caseflow.testing.OpenApiContract.Operation;
 import io.caseflow.testing.RunningCaseflow;
 import io.caseflow.testing.SseStream;
+import java.time.Duration;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -41,7 +43,10 @@ class OpenApiConformanceIT {
       Set<Operation> answered = new HashSet<>();
 
       expect(200, api.get("/health/alive", null));
-      expect(200, api.get("/health/ready", null));
+      Eventually.awaitTrue(
+          "the node ready (each not-ready answer checked against the document too)",
+          Duration.ofSeconds(30),
+          () -> api.get("/health/ready", null).status() == 200);
       Response document = expect(200, api.get("/openapi.json", null));
       assertEquals(contract.document(), new ObjectMapper().readTree(document.text()));
       expect(200, api.get("/workflows", "alice"));

@@ -95,7 +95,8 @@ class MetricsIT {
       assertEquals(0, metrics.sum("caseflow_webhook_undelivered", "status", "dead"));
 
       assertTrue(metrics.sum("jvm_memory_used_bytes") > 0, "JVM memory");
-      assertTrue(metrics.sum("jvm_gc_pause_seconds_count") >= 0, "GC pauses");
+      assertTrue(metrics.sum("jvm_threads_live_threads") > 0, "JVM threads");
+      assertTrue(metrics.sum("process_cpu_usage") >= 0, "process CPU");
       assertTrue(
           metrics.sum("hikaricp_connections_max", "pool", "caseflow-service") > 0,
           "the service's pool");
