@@ -12,6 +12,7 @@ import org.apache.pekko.http.javadsl.model.ContentTypes;
 import org.apache.pekko.http.javadsl.model.HttpCharsets;
 import org.apache.pekko.http.javadsl.model.HttpEntities;
 import org.apache.pekko.http.javadsl.model.MediaTypes;
+import org.apache.pekko.http.javadsl.model.headers.RawHeader;
 import org.apache.pekko.http.javadsl.server.AllDirectives;
 import org.apache.pekko.http.javadsl.server.Route;
 
@@ -45,6 +46,14 @@ final class PageRoutes extends AllDirectives {
   private static final ContentType.NonBinary JAVASCRIPT =
       MediaTypes.APPLICATION_JAVASCRIPT.toContentType(HttpCharsets.UTF_8);
 
+  /**
+   * The console runs only its own files and talks only to this service: a script injected into a
+   * case's data could not load code or send the user's token elsewhere.
+   */
+  static final String CONSOLE_POLICY =
+      "default-src 'none'; script-src 'self'; style-src 'self'; connect-src 'self';"
+          + " img-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
+
   private final byte[] document;
   private final String swaggerUi;
 
@@ -75,7 +84,9 @@ final class PageRoutes extends AllDirectives {
                 path(
                     "swagger-initializer.js",
                     () -> get(() -> complete(HttpEntities.create(JAVASCRIPT, INITIALIZER))))),
-        new StaticFiles().directory("console", "console", reject()));
+        respondWithHeader(
+            RawHeader.create("Content-Security-Policy", CONSOLE_POLICY),
+            () -> new StaticFiles().directory("console", "console", reject())));
   }
 
   private static byte[] documentAsJson() {

@@ -14,6 +14,7 @@ import java.nio.file.Paths;
 import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -100,8 +101,15 @@ class ConsoleIT {
   void anAnalystAndAReviewerMoveACaseFromThePageAndSeeOthersLive() throws Exception {
     ApiClient api = new ApiClient(node.baseUrl());
     api.openCase("alice", "console-1", "Console Ltd");
+    api.openCase("alice", "console-2", "Second Console Ltd");
+    api.openCase("alice", "console-3", "Third Console Ltd", "{\"riskLevel\":\"low\"}");
+    assertEquals(200, api.post("/cases/console-3/actions/submit", "alice", "{}").status());
     api.awaitReadSideIdle();
 
+    assertEquals(
+        Optional.of(PageRoutes.CONSOLE_POLICY),
+        api.get("/console/", null).header("Content-Security-Policy"),
+        "the page may load and call nothing but this service");
     browser.get(node.baseUrl() + "/console");
     visible("#sign-in");
     screenshot("sign-in");
@@ -109,6 +117,11 @@ class ConsoleIT {
     signInAs("alice");
     WebElement link = wait.until(ExpectedConditions.elementToBeClickable(By.linkText("console-1")));
     assertTrue(visible("#stats-chart").getText().contains("due-diligence · draft"));
+    List<WebElement> bars = browser.findElements(By.cssSelector("#stats-chart .fill"));
+    assertEquals(2, bars.size(), "draft: 2 cases, in_review: 1");
+    double half = (double) bars.get(1).getSize().getWidth() / bars.get(0).getSize().getWidth();
+    assertTrue(Math.abs(half - 0.5) < 0.05, "bars drawn to scale under the page's policy: " + half);
+
     screenshot("cases");
 
     link.click();
