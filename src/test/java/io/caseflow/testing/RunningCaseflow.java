@@ -77,7 +77,13 @@ public final class RunningCaseflow implements AutoCloseable {
     settings.putIfAbsent("caseflow.rate-limits.enabled", false);
     settings.put("caseflow.data-dir", dataDir.toString());
     Config config = ConfigFactory.parseMap(settings).withFallback(ConfigFactory.load()).resolve();
-    return new RunningCaseflow(Caseflow.start(config), dataDir, postgres);
+    try {
+      return new RunningCaseflow(Caseflow.start(config), dataDir, postgres);
+    } catch (RuntimeException refused) {
+      // Tests that expect a refused start leave nothing behind either.
+      deleteRecursively(dataDir);
+      throw refused;
+    }
   }
 
   /** The JDBC URL of the embedded H2 database (same JVM, so it may be opened alongside). */
