@@ -2,11 +2,13 @@ package io.caseflow.app;
 
 import io.caseflow.notify.Webhooks;
 import io.caseflow.observe.DatabaseGauges;
+import io.caseflow.observe.DatabaseGauges.Derived;
 import io.caseflow.observe.DatabaseGauges.Reading;
 import io.caseflow.query.CaseQueries;
 import io.caseflow.query.CaseQueries.StateCount;
 import io.caseflow.readside.CaseProjection;
 import io.caseflow.readside.DeadLetters;
+import io.caseflow.readside.ProjectionLag;
 import io.caseflow.readside.ReadSideAdmin;
 import io.caseflow.saga.SagaStatus;
 import io.caseflow.saga.Sagas;
@@ -41,19 +43,22 @@ final class MetricsStartup {
             "Cases by workflow and state, over every tenant",
             () -> cases(workflows, queries.totals()))
         .add(
-            "caseflow.projection.lag.events",
-            "Events journaled that a projection has not applied yet",
-            () ->
-                readSide.lag().stream()
-                    .map(lag -> Reading.of(lag.eventsBehind(), projection(lag.tag())))
-                    .toList())
-        .add(
-            "caseflow.projection.lag.seconds",
-            "Age of the oldest event a projection has not applied yet (0 when caught up)",
-            () ->
-                readSide.lag().stream()
-                    .map(lag -> Reading.of(lag.secondsBehind(), projection(lag.tag())))
-                    .toList())
+            readSide::lag,
+            List.of(
+                new Derived<List<ProjectionLag.Lag>>(
+                    "caseflow.projection.lag.events",
+                    "Events journaled that a projection has not applied yet",
+                    lags ->
+                        lags.stream()
+                            .map(lag -> Reading.of(lag.eventsBehind(), projection(lag.tag())))
+                            .toList()),
+                new Derived<List<ProjectionLag.Lag>>(
+                    "caseflow.projection.lag.seconds",
+                    "Age of the oldest event a projection has not applied yet (0 when caught up)",
+                    lags ->
+                        lags.stream()
+                            .map(lag -> Reading.of(lag.secondsBehind(), projection(lag.tag())))
+                            .toList())))
         .add(
             "caseflow.projection.dead.letters",
             "Events the read side could not apply: skipped ones, and those still retried",
@@ -66,14 +71,20 @@ final class MetricsStartup {
                     .map(count -> Reading.of(count.getValue(), "status", count.getKey()))
                     .toList())
         .add(
-            "caseflow.sagas",
-            "Sagas by kind and status",
-            () -> sagaCounts(sagas.countsByKindAndStatus()))
-        .add(
-            "caseflow.sagas.stuck",
-            "Unfinished sagas that have not moved for caseflow.sagas.stuck-after",
-            () -> stuckSagas(sagas.countsByKindAndStatus().keySet(), sagas.unfinished()));
+            () -> new SagaFigures(sagas.countsByKindAndStatus(), sagas.unfinished()),
+            List.of(
+                new Derived<SagaFigures>(
+                    "caseflow.sagas",
+                    "Sagas by kind and status",
+                    figures -> sagaCounts(figures.counts())),
+                new Derived<SagaFigures>(
+                    "caseflow.sagas.stuck",
+                    "Unfinished sagas that have not moved for caseflow.sagas.stuck-after",
+                    figures -> stuckSagas(figures.counts().keySet(), figures.unfinished()))));
   }
+
+  private record SagaFigures(
+      Map<String, Map<String, Long>> counts, List<SagaStatus.Row> unfinished) {}
 
   /**
    * Every state a workflow declares, at zero while no case is in it, so that a series drops to zero

@@ -62,8 +62,7 @@ final class PageRoutes extends AllDirectives {
     this.swaggerUi = WEBJAR + webjarVersion() + "/";
   }
 
-  /** The document as read from the classpath, for the tests that hold the service to it. */
-  static JsonNode document() {
+  private static JsonNode document() {
     try (InputStream yaml = resource(DOCUMENT)) {
       return new YAMLMapper().readTree(yaml);
     } catch (IOException e) {

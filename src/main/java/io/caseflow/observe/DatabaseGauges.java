@@ -6,6 +6,7 @@ import io.micrometer.core.instrument.Tags;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -34,11 +35,33 @@ public final class DatabaseGauges {
     List<Reading> read() throws Exception;
   }
 
-  private record Family(String name, MultiGauge gauge, Source source) {}
+  /** A query several families are derived from; blocking. */
+  @FunctionalInterface
+  public interface Query<T> {
+    T read() throws Exception;
+  }
+
+  /** A family derived from a shared {@link Query}'s result. */
+  public record Derived<T>(String name, String description, Function<T, List<Reading>> readings) {}
+
+  /** Families that share one query, which runs once per refresh for all of them. */
+  private record Group<T>(Query<T> query, List<Derived<T>> derived, List<MultiGauge> gauges) {
+
+    void refresh() throws Exception {
+      T result = query.read();
+      for (int i = 0; i < derived.size(); i++) {
+        gauges.get(i).register(rows(derived.get(i).readings().apply(result)), true);
+      }
+    }
+
+    String names() {
+      return derived.stream().map(Derived::name).toList().toString();
+    }
+  }
 
   private final MeterRegistry registry;
   private final long intervalNanos;
-  private final List<Family> families = new CopyOnWriteArrayList<>();
+  private final List<Group<?>> groups = new CopyOnWriteArrayList<>();
   private long readAt;
   private boolean read;
 
@@ -49,9 +72,22 @@ public final class DatabaseGauges {
 
   /** Declares a family of gauges, one per reading {@code source} returns. */
   public DatabaseGauges add(String name, String description, Source source) {
-    families.add(
-        new Family(
-            name, MultiGauge.builder(name).description(description).register(registry), source));
+    return add(source::read, List.of(new Derived<List<Reading>>(name, description, all -> all)));
+  }
+
+  /** Declares families derived from one query's result, read once for all of them. */
+  public <T> DatabaseGauges add(Query<T> query, List<Derived<T>> families) {
+    groups.add(
+        new Group<>(
+            query,
+            List.copyOf(families),
+            families.stream()
+                .map(
+                    family ->
+                        MultiGauge.builder(family.name())
+                            .description(family.description())
+                            .register(registry))
+                .toList()));
     return this;
   }
 
@@ -60,11 +96,11 @@ public final class DatabaseGauges {
     if (read && now - readAt < intervalNanos) {
       return;
     }
-    for (Family family : families) {
+    for (Group<?> group : groups) {
       try {
-        family.gauge().register(rows(family.source().read()), true);
+        group.refresh();
       } catch (Exception e) {
-        log.warn("Could not read the figures of {}; its last values stay", family.name(), e);
+        log.warn("Could not read the figures of {}; their last values stay", group.names(), e);
       }
     }
     readAt = now;

@@ -74,54 +74,40 @@ class OpenApiDocumentTest {
 
   @Test
   void theCheckRefusesWhatTheDocumentDoesNotDescribe() {
+    refused("a required field missing", 200, JSON, "{\"valid\":true}");
+    refused(
+        "a field the document does not name",
+        200,
+        JSON,
+        "{\"valid\":true,\"events\":3,\"extra\":1}");
+    refused("a status the document does not name", 418, PROBLEM, problem(418, "internal_error"));
+    refused("another content type", 200, PROBLEM, "{}");
+    refused(
+        "a contract header the document does not name for that answer",
+        200,
+        Map.of("Content-Type", List.of("application/json"), "ETag", List.of("\"3\"")),
+        "{\"valid\":true,\"events\":3}");
     assertThrows(
         AssertionError.class,
-        () -> CONTRACT.check("GET", "/cases/c-1/history/verify", 200, JSON, "{\"valid\":true}"),
-        "a required field missing");
-    assertThrows(
-        AssertionError.class,
-        () ->
-            CONTRACT.check(
-                "GET",
-                "/cases/c-1/history/verify",
-                200,
-                JSON,
-                "{\"valid\":true,\"events\":3,\"extra\":1}"),
-        "a field the document does not name");
-    assertThrows(
-        AssertionError.class,
-        () -> CONTRACT.check("GET", "/cases/c-1/history/verify", 418, PROBLEM, problem()),
-        "a status the document does not name");
-    assertThrows(
-        AssertionError.class,
-        () -> CONTRACT.check("GET", "/cases/c-1/history/verify", 200, PROBLEM, "{}"),
-        "another content type");
-    assertThrows(
-        AssertionError.class,
-        () ->
-            CONTRACT.check(
-                "GET",
-                "/cases/c-1/history/verify",
-                200,
-                Map.of("Content-Type", List.of("application/json"), "ETag", List.of("\"3\"")),
-                "{\"valid\":true,\"events\":3}"),
-        "a contract header the document does not name for that answer");
-    assertThrows(
-        AssertionError.class,
-        () ->
-            CONTRACT.check(
-                "GET",
-                "/cases/c-1",
-                404,
-                PROBLEM,
-                "{\"type\":\"about:blank\",\"title\":\"t\",\"status\":404,\"code\":\"no_such_code\","
-                    + "\"detail\":\"d\"}"),
+        () -> CONTRACT.check("GET", "/cases/c-1", 404, PROBLEM, problem(404, "no_such_code")),
         "a code outside the catalogue");
   }
 
-  private static String problem() {
-    return "{\"type\":\"about:blank\",\"title\":\"t\",\"status\":418,\"code\":\"internal_error\","
-        + "\"detail\":\"d\"}";
+  /** An answer of {@code GET /cases/{caseId}/history/verify} that the check must refuse. */
+  private static void refused(
+      String why, int status, Map<String, List<String>> headers, String body) {
+    assertThrows(
+        AssertionError.class,
+        () -> CONTRACT.check("GET", "/cases/c-1/history/verify", status, headers, body),
+        why);
+  }
+
+  private static String problem(int status, String code) {
+    return "{\"type\":\"about:blank\",\"title\":\"t\",\"status\":"
+        + status
+        + ",\"code\":\""
+        + code
+        + "\",\"detail\":\"d\"}";
   }
 
   private static List<String> texts(JsonNode array) {

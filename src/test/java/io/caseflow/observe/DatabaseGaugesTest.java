@@ -74,4 +74,26 @@ class DatabaseGaugesTest {
     assertEquals(7, scrape.sum("test_backlog", "status", "pending"));
     assertEquals(5, scrape.sum("test_failing", "status", "dead"), "the last values stay");
   }
+
+  @Test
+  void familiesDerivedFromOneQueryReadItOnce() {
+    AtomicInteger reads = new AtomicInteger();
+    new DatabaseGauges(registry, Duration.ZERO)
+        .add(
+            () -> {
+              reads.incrementAndGet();
+              return List.of(3.0, 0.5);
+            },
+            List.of(
+                new DatabaseGauges.Derived<List<Double>>(
+                    "test.lag.events", "events", lag -> List.of(Reading.of(lag.get(0)))),
+                new DatabaseGauges.Derived<List<Double>>(
+                    "test.lag.seconds", "seconds", lag -> List.of(Reading.of(lag.get(1))))))
+        .refreshIfStale();
+
+    assertEquals(1, reads.get());
+    PrometheusText scrape = PrometheusText.parse(registry.scrape());
+    assertEquals(3, scrape.sum("test_lag_events"));
+    assertEquals(0.5, scrape.sum("test_lag_seconds"));
+  }
 }
