@@ -13,6 +13,7 @@ import io.caseflow.notify.CaseEventStreams;
 import io.caseflow.notify.WebhookOutbox;
 import io.caseflow.notify.Webhooks;
 import io.caseflow.observe.Metrics;
+import io.caseflow.observe.Tracing;
 import io.caseflow.query.CaseQueries;
 import io.caseflow.readside.CaseProjection;
 import io.caseflow.readside.CaseReadModel;
@@ -28,6 +29,8 @@ import io.caseflow.refusals.Refusals;
 import io.caseflow.saga.Sagas;
 import io.caseflow.workflow.WorkflowRegistry;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.opentelemetry.api.OpenTelemetry;
+import io.opentelemetry.api.trace.Tracer;
 import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Duration;
@@ -39,6 +42,7 @@ import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 import org.apache.pekko.Done;
 import org.apache.pekko.actor.BootstrapSetup;
 import org.apache.pekko.actor.CoordinatedShutdown;
@@ -85,6 +89,17 @@ public final class Caseflow implements AutoCloseable {
   /** Starts a node from configuration (see {@code conf/application.conf}). */
   public static Caseflow start(Config config) {
     CaseflowSettings settings = CaseflowSettings.from(config);
+    return start(settings, config, () -> Tracing.from(settings.traces()));
+  }
+
+  /** Starts a node whose spans go to {@code telemetry} (tests: an in-memory exporter). */
+  public static Caseflow start(Config config, OpenTelemetry telemetry) {
+    return start(CaseflowSettings.from(config), config, () -> Tracing.to(telemetry));
+  }
+
+  /** {@code tracingFor} is called once the actor system is up, which closes it when it ends. */
+  private static Caseflow start(
+      CaseflowSettings settings, Config config, Supplier<Tracing> tracingFor) {
     if (!AsyncPool.isPooled()) {
       log.warn(
           "CompletableFuture starts a thread for every callback in this JVM (its common pool has"
@@ -113,9 +128,12 @@ public final class Caseflow implements AutoCloseable {
       throw e;
     }
     system.getWhenTerminated().thenRun(storage::close);
+    Tracing tracing = tracingFor.get();
+    system.getWhenTerminated().thenRun(tracing::close);
     try {
       Uri management = startManagement(system, settings.node());
-      return new Caseflow(system, serve(system, settings, workflows, storage), management);
+      return new Caseflow(
+          system, serve(system, settings, workflows, storage, tracing.tracer()), management);
     } catch (RuntimeException e) {
       system.terminate();
       throw e;
@@ -164,7 +182,8 @@ public final class Caseflow implements AutoCloseable {
       ActorSystem<Void> system,
       CaseflowSettings settings,
       WorkflowRegistry workflows,
-      Storage storage) {
+      Storage storage,
+      Tracer tracer) {
     Cluster cluster = Cluster.get(system);
     if (!settings.node().joinsOthers()) {
       cluster.manager().tell(Join.create(cluster.selfMember().address()));
@@ -185,11 +204,12 @@ public final class Caseflow implements AutoCloseable {
                     workflows,
                     clock,
                     tags,
-                    commandMetrics)));
+                    commandMetrics,
+                    tracer)));
 
     CaseHistory history = new CaseHistory(system, READ_JOURNAL);
     ReadSideAdmin readSide =
-        startReadSide(system, settings, storage, tags, history, clock, metrics.registry());
+        startReadSide(system, settings, storage, tags, history, clock, metrics.registry(), tracer);
     Webhooks webhooks = WebhookStartup.start(system, settings, storage, clock);
     Sagas sagas =
         Sagas.start(
@@ -238,7 +258,8 @@ public final class Caseflow implements AutoCloseable {
                 clock,
                 blocking,
                 () -> UUID.randomUUID().toString(),
-                metrics.registry()));
+                metrics.registry(),
+                tracer));
     MetricsStartup.declare(metrics.databaseGauges(), workflows, queries, readSide, webhooks, sagas);
     ServerBinding binding =
         Http.get(system)
@@ -258,7 +279,8 @@ public final class Caseflow implements AutoCloseable {
       CaseTags tags,
       CaseHistory history,
       Clock clock,
-      MeterRegistry metrics) {
+      MeterRegistry metrics,
+      Tracer tracer) {
     ReadSideSettings readSide = settings.readSide();
     ReadSideSlices.ensure(storage.dataSource(), readSide.slices());
     DeadLetters deadLetters = new DeadLetters(storage.dataSource());
@@ -271,7 +293,8 @@ public final class Caseflow implements AutoCloseable {
         readModel,
         readSide,
         deadLetters,
-        metrics);
+        metrics,
+        tracer);
     Reconciliation reconciliation =
         new Reconciliation(
             storage.dataSource(),

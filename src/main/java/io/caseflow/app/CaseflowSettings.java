@@ -7,6 +7,7 @@ import io.caseflow.http.HttpSettings;
 import io.caseflow.http.JwtSettings;
 import io.caseflow.http.RateLimitSettings;
 import io.caseflow.notify.WebhookSettings;
+import io.caseflow.observe.TraceSettings;
 import io.caseflow.readside.ReadSideSettings;
 import io.caseflow.refusals.RefusalSettings;
 import io.caseflow.saga.SagaSettings;
@@ -30,7 +31,8 @@ public record CaseflowSettings(
     ReadSideSettings readSide,
     WebhookSettings webhooks,
     SagaSettings sagas,
-    RefusalSettings refusals) {
+    RefusalSettings refusals,
+    TraceSettings traces) {
 
   public record Db(
       String url,
@@ -171,7 +173,10 @@ public record CaseflowSettings(
                 reader.positive("refusals.queue-size", Config::getInt),
                 reader.positive("refusals.batch-size", Config::getInt),
                 reader.positive("refusals.retention", Config::getDuration),
-                reader.positive("refusals.cleanup-interval", Config::getDuration)));
+                reader.positive("refusals.cleanup-interval", Config::getDuration)),
+            new TraceSettings(
+                reader.optionalHttpUri("traces.otlp-endpoint"),
+                reader.nonBlank("traces.service-name")));
     reader.rejectUnknown();
     Node node = settings.node();
     String joinSetting =

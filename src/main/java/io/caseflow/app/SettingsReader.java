@@ -182,11 +182,25 @@ final class SettingsReader {
   }
 
   private String claimName(String path) {
-    String claim = read(path, Config::getString).trim();
-    if (claim.isEmpty()) {
-      throw new InvalidSettingException(ROOT + path, "must name a claim");
+    return nonBlank(path, "must name a claim");
+  }
+
+  String nonBlank(String path) {
+    return nonBlank(path, "must not be empty");
+  }
+
+  private String nonBlank(String path, String requirement) {
+    String value = read(path, Config::getString).trim();
+    if (value.isEmpty()) {
+      throw new InvalidSettingException(ROOT + path, requirement);
     }
-    return claim;
+    return value;
+  }
+
+  /** An absolute http(s) URL, or empty when the setting is. */
+  Optional<java.net.URI> optionalHttpUri(String path) {
+    String value = read(path, Config::getString).trim();
+    return value.isEmpty() ? Optional.empty() : Optional.of(httpUri(path, value));
   }
 
   private static java.net.URI httpUri(String path, String value) {

@@ -10,6 +10,12 @@ public sealed interface CaseCommand extends JsonSerializable {
 
   Principal principal();
 
+  /**
+   * The W3C {@code traceparent} of the span that sent the command (an HTTP request's), or null. The
+   * entity's spans continue that trace, and the event it persists keeps it for the projection.
+   */
+  String traceparent();
+
   ActorRef<CaseReply> replyTo();
 
   /** A command that changes the case and may therefore carry an idempotency key. */
@@ -44,6 +50,7 @@ public sealed interface CaseCommand extends JsonSerializable {
       String title,
       Map<String, Object> data,
       String idempotencyKey,
+      String traceparent,
       ActorRef<CaseReply> replyTo)
       implements Change {
 
@@ -69,6 +76,7 @@ public sealed interface CaseCommand extends JsonSerializable {
       Map<String, Object> data,
       Long expectedVersion,
       String idempotencyKey,
+      String traceparent,
       ActorRef<CaseReply> replyTo)
       implements Change {
 
@@ -92,6 +100,7 @@ public sealed interface CaseCommand extends JsonSerializable {
       String assignee,
       Long expectedVersion,
       String idempotencyKey,
+      String traceparent,
       ActorRef<CaseReply> replyTo)
       implements Change {
 
@@ -108,6 +117,7 @@ public sealed interface CaseCommand extends JsonSerializable {
       String text,
       Long expectedVersion,
       String idempotencyKey,
+      String traceparent,
       ActorRef<CaseReply> replyTo)
       implements Change {
 
@@ -119,7 +129,8 @@ public sealed interface CaseCommand extends JsonSerializable {
     }
   }
 
-  record GetCase(Principal principal, ActorRef<CaseReply> replyTo) implements CaseCommand {}
+  record GetCase(Principal principal, String traceparent, ActorRef<CaseReply> replyTo)
+      implements CaseCommand {}
 
   /**
    * A merge saga's step on this case. Idempotent per {@code sagaId}: asked again, it writes nothing
@@ -134,6 +145,7 @@ public sealed interface CaseCommand extends JsonSerializable {
       String otherCaseId,
       Long expectedVersion,
       String reason,
+      String traceparent,
       ActorRef<CaseReply> replyTo)
       implements CaseCommand {}
 }

@@ -140,7 +140,8 @@ public final class CaseDecider {
             now,
             1,
             command.requestKey(),
-            HashChain.GENESIS);
+            HashChain.GENESIS,
+            command.traceparent());
     return persist(
         new CaseOpened(
             stamp,
@@ -262,7 +263,8 @@ public final class CaseDecider {
         now,
         state.version() + 1,
         command instanceof Change change ? change.requestKey() : null,
-        state.lastHash());
+        state.lastHash(),
+        command.traceparent());
   }
 
   private static Optional<CaseReply> repeated(Active state, Change command) {

@@ -7,7 +7,12 @@ import io.caseflow.cases.CaseReply.Accepted;
 import io.caseflow.cases.CaseReply.Rejected;
 import io.caseflow.cases.CaseState.Active;
 import io.caseflow.cases.CaseState.Empty;
+import io.caseflow.observe.Tracing;
 import io.caseflow.workflow.WorkflowRegistry;
+import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.api.trace.StatusCode;
+import io.opentelemetry.api.trace.Tracer;
+import io.opentelemetry.context.Scope;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -55,6 +60,7 @@ public final class CaseEntity
   private final Clock clock;
   private final Set<String> tags;
   private final CommandMetrics metrics;
+  private final Tracer tracer;
 
   /**
    * The command whose event is being persisted. Pekko's persist-failure signal does not carry the
@@ -63,20 +69,24 @@ public final class CaseEntity
    */
   private Awaiting awaiting;
 
-  private record Awaiting(CaseState from, CaseCommand command, long received) {}
+  /** A command's spans: its handling, and the persist of its event within it. */
+  private record Awaiting(
+      CaseState from, CaseCommand command, long received, Span handling, Span persisting) {}
 
   private CaseEntity(
       CaseId caseId,
       WorkflowRegistry workflows,
       Clock clock,
       CaseTags tags,
-      CommandMetrics metrics) {
+      CommandMetrics metrics,
+      Tracer tracer) {
     super(persistenceId(caseId), ON_PERSIST_FAILURE);
     this.caseId = caseId;
     this.decider = new CaseDecider(caseId, workflows);
     this.clock = clock;
     this.tags = tags.tagsFor(caseId);
     this.metrics = metrics;
+    this.tracer = tracer;
   }
 
   /** Where the case's events live in the journal. */
@@ -89,8 +99,10 @@ public final class CaseEntity
       WorkflowRegistry workflows,
       Clock clock,
       CaseTags tags,
-      CommandMetrics metrics) {
-    return Behaviors.setup(context -> new CaseEntity(caseId, workflows, clock, tags, metrics));
+      CommandMetrics metrics,
+      Tracer tracer) {
+    return Behaviors.setup(
+        context -> new CaseEntity(caseId, workflows, clock, tags, metrics, tracer));
   }
 
   @Override
@@ -115,7 +127,11 @@ public final class CaseEntity
         .onAnyCommand(
             (state, command) -> {
               long received = System.nanoTime();
-              return carryOut(state, command, received, decider.decide(state, command, now()));
+              Span handling = startHandling(command);
+              try (Scope current = handling.makeCurrent()) {
+                return carryOut(
+                    state, command, received, handling, decider.decide(state, command, now()));
+              }
             });
   }
 
@@ -132,24 +148,47 @@ public final class CaseEntity
         .build();
   }
 
+  /** The command's span, in the trace of the request that sent it. */
+  private Span startHandling(CaseCommand command) {
+    return tracer
+        .spanBuilder("case " + command.getClass().getSimpleName())
+        .setParent(Tracing.parent(command.traceparent()))
+        .setAttribute(Tracing.CASE_ID, caseId.id())
+        .setAttribute(Tracing.TENANT, caseId.tenant())
+        .startSpan();
+  }
+
   private ReplyEffect<CaseEvent, CaseState> carryOut(
-      CaseState state, CaseCommand command, long received, Decision decision) {
+      CaseState state, CaseCommand command, long received, Span handling, Decision decision) {
     if (decision instanceof Decision.Persist persist) {
       long decided = System.nanoTime();
-      awaiting = new Awaiting(state, command, received);
+      Span persisting = tracer.spanBuilder("journal persist").startSpan();
+      awaiting = new Awaiting(state, command, received, handling, persisting);
       return Effect()
           .persist(persist.event())
           .thenRun(
               (CaseState persisted) -> {
                 metrics.persisted(decided);
+                persisting.end();
                 metrics.answered(state, command, CommandMetrics.ACCEPTED, received);
+                ended(handling, CommandMetrics.ACCEPTED);
                 awaiting = null;
               })
           .thenReply(command.replyTo(), persisted -> new Accepted(((Active) persisted).view()));
     }
     CaseReply reply = ((Decision.Answer) decision).reply();
-    metrics.answered(state, command, outcomeOf(reply), received);
+    String outcome = outcomeOf(reply);
+    metrics.answered(state, command, outcome, received);
+    ended(handling, outcome);
     return Effect().reply(command.replyTo(), reply);
+  }
+
+  private static void ended(Span handling, String outcome) {
+    handling.setAttribute(Tracing.OUTCOME, outcome);
+    if (outcome.equals(ErrorCode.UNAVAILABLE.code())) {
+      handling.setStatus(StatusCode.ERROR);
+    }
+    handling.end();
   }
 
   private static String outcomeOf(CaseReply reply) {
@@ -158,8 +197,11 @@ public final class CaseEntity
 
   private void answerUnavailable() {
     if (awaiting != null) {
-      metrics.answered(
-          awaiting.from(), awaiting.command(), ErrorCode.UNAVAILABLE.code(), awaiting.received());
+      String unavailable = ErrorCode.UNAVAILABLE.code();
+      metrics.answered(awaiting.from(), awaiting.command(), unavailable, awaiting.received());
+      awaiting.persisting().setStatus(StatusCode.ERROR, "the journal did not store the event");
+      awaiting.persisting().end();
+      ended(awaiting.handling(), unavailable);
       awaiting.command().replyTo().tell(Rejected.of(ErrorCode.UNAVAILABLE, "caseId", caseId.id()));
       awaiting = null;
     }

@@ -32,6 +32,13 @@ public sealed interface CaseEvent extends JsonSerializable {
 
   String hash();
 
+  /**
+   * The W3C {@code traceparent} of the request that caused the event, or null: how the projection
+   * that applies it links its span to that trace. Metadata, not part of the case's history: the
+   * hash does not cover it ({@link HashChain#hashOf}) and no client is shown it.
+   */
+  String traceparent();
+
   CaseEvent withHash(String hash);
 
   /** The name clients and the audit log know the event's type by, such as {@code case_opened}. */
@@ -39,7 +46,7 @@ public sealed interface CaseEvent extends JsonSerializable {
 
   /**
    * The header every event carries: which case, who, when, where in the chain, and the request that
-   * caused it. The decider stamps each event it makes with one.
+   * caused it (its idempotency key and its trace). The decider stamps each event it makes with one.
    */
   record Stamp(
       String caseId,
@@ -48,7 +55,8 @@ public sealed interface CaseEvent extends JsonSerializable {
       Instant at,
       long seq,
       RequestKey requestKey,
-      String prevHash) {}
+      String prevHash,
+      String traceparent) {}
 
   /** Every {@link #typeName}, as clients name and select event types. */
   List<String> TYPE_NAMES =
@@ -96,7 +104,8 @@ public sealed interface CaseEvent extends JsonSerializable {
       Map<String, Object> data,
       RequestKey requestKey,
       String prevHash,
-      String hash)
+      String hash,
+      String traceparent)
       implements CaseEvent {
 
     public CaseOpened {
@@ -125,7 +134,8 @@ public sealed interface CaseEvent extends JsonSerializable {
           data,
           stamp.requestKey(),
           stamp.prevHash(),
-          null);
+          null,
+          stamp.traceparent());
     }
 
     @Override
@@ -149,7 +159,8 @@ public sealed interface CaseEvent extends JsonSerializable {
           data,
           requestKey,
           prevHash,
-          newHash);
+          newHash,
+          traceparent);
     }
   }
 
@@ -166,7 +177,8 @@ public sealed interface CaseEvent extends JsonSerializable {
       Map<String, Object> data,
       RequestKey requestKey,
       String prevHash,
-      String hash)
+      String hash,
+      String traceparent)
       implements Transition {
 
     public ActionPerformed {
@@ -193,7 +205,8 @@ public sealed interface CaseEvent extends JsonSerializable {
           data,
           stamp.requestKey(),
           stamp.prevHash(),
-          null);
+          null,
+          stamp.traceparent());
     }
 
     @Override
@@ -216,7 +229,8 @@ public sealed interface CaseEvent extends JsonSerializable {
           data,
           requestKey,
           prevHash,
-          newHash);
+          newHash,
+          traceparent);
     }
   }
 
@@ -230,7 +244,8 @@ public sealed interface CaseEvent extends JsonSerializable {
       String assignee,
       RequestKey requestKey,
       String prevHash,
-      String hash)
+      String hash,
+      String traceparent)
       implements CaseEvent {
 
     AssigneeChanged(Stamp stamp, String assignee) {
@@ -243,7 +258,8 @@ public sealed interface CaseEvent extends JsonSerializable {
           assignee,
           stamp.requestKey(),
           stamp.prevHash(),
-          null);
+          null,
+          stamp.traceparent());
     }
 
     @Override
@@ -254,7 +270,7 @@ public sealed interface CaseEvent extends JsonSerializable {
     @Override
     public AssigneeChanged withHash(String newHash) {
       return new AssigneeChanged(
-          caseId, tenant, actor, at, seq, assignee, requestKey, prevHash, newHash);
+          caseId, tenant, actor, at, seq, assignee, requestKey, prevHash, newHash, traceparent);
     }
   }
 
@@ -267,7 +283,8 @@ public sealed interface CaseEvent extends JsonSerializable {
       String text,
       RequestKey requestKey,
       String prevHash,
-      String hash)
+      String hash,
+      String traceparent)
       implements CaseEvent {
 
     CommentAdded(Stamp stamp, String text) {
@@ -280,7 +297,8 @@ public sealed interface CaseEvent extends JsonSerializable {
           text,
           stamp.requestKey(),
           stamp.prevHash(),
-          null);
+          null,
+          stamp.traceparent());
     }
 
     @Override
@@ -290,7 +308,8 @@ public sealed interface CaseEvent extends JsonSerializable {
 
     @Override
     public CommentAdded withHash(String newHash) {
-      return new CommentAdded(caseId, tenant, actor, at, seq, text, requestKey, prevHash, newHash);
+      return new CommentAdded(
+          caseId, tenant, actor, at, seq, text, requestKey, prevHash, newHash, traceparent);
     }
   }
 
@@ -314,7 +333,8 @@ public sealed interface CaseEvent extends JsonSerializable {
       String comment,
       RequestKey requestKey,
       String prevHash,
-      String hash)
+      String hash,
+      String traceparent)
       implements Transition {
 
     MergeStepRecorded(
@@ -339,7 +359,8 @@ public sealed interface CaseEvent extends JsonSerializable {
           comment,
           stamp.requestKey(),
           stamp.prevHash(),
-          null);
+          null,
+          stamp.traceparent());
     }
 
     @Override
@@ -363,7 +384,8 @@ public sealed interface CaseEvent extends JsonSerializable {
           comment,
           requestKey,
           prevHash,
-          newHash);
+          newHash,
+          traceparent);
     }
   }
 }

@@ -6,8 +6,9 @@ import java.util.OptionalLong;
 
 /**
  * The per-case hash chain. An event's hash is SHA-256 over the canonical JSON of its type and every
- * field but {@code hash} itself, which includes {@code prevHash}; the first event's {@code
- * prevHash} is {@link #GENESIS}.
+ * field but {@code hash} itself and the {@code traceparent} metadata, which includes {@code
+ * prevHash}; the first event's {@code prevHash} is {@link #GENESIS}. Leaving the trace out keeps
+ * the hashes of events written before events carried one.
  */
 public final class HashChain {
 
@@ -24,6 +25,7 @@ public final class HashChain {
   public static String hashOf(CaseEvent event) {
     Map<String, Object> fields = CanonicalJson.fieldsOf(event);
     fields.remove("hash");
+    fields.remove("traceparent");
     fields.put("type", event.getClass().getSimpleName());
     return CanonicalJson.sha256(fields);
   }

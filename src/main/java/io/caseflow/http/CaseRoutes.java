@@ -17,6 +17,7 @@ import io.caseflow.cases.ErrorCode;
 import io.caseflow.cases.HashChain;
 import io.caseflow.cases.HistoryEntry;
 import io.caseflow.cases.Principal;
+import io.caseflow.observe.Tracing;
 import io.caseflow.saga.Sagas;
 import io.caseflow.saga.SubjectClaim.OpenRequest;
 import java.nio.charset.StandardCharsets;
@@ -28,6 +29,7 @@ import java.util.OptionalLong;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.function.BiFunction;
 import java.util.function.Function;
 import java.util.function.Supplier;
 import org.apache.pekko.actor.typed.ActorRef;
@@ -100,7 +102,10 @@ final class CaseRoutes extends RouteSupport {
         asOf ->
             asOf.isPresent()
                 ? asOf(caseId, asOf.get())
-                : ask(caseId, replyTo -> new GetCase(principal, replyTo), StatusCodes.OK));
+                : ask(
+                    caseId,
+                    (trace, replyTo) -> new GetCase(principal, trace, replyTo),
+                    StatusCodes.OK));
   }
 
   private Route perform(Principal principal, CaseId caseId, String action) {
@@ -114,7 +119,7 @@ final class CaseRoutes extends RouteSupport {
                       body == null ? new RequestBodies.PerformAction(null, null) : body;
                   return ask(
                       caseId,
-                      replyTo ->
+                      (trace, replyTo) ->
                           new PerformAction(
                               principal,
                               action,
@@ -122,6 +127,7 @@ final class CaseRoutes extends RouteSupport {
                               given.data(),
                               version,
                               key,
+                              trace,
                               replyTo),
                       StatusCodes.OK);
                 }));
@@ -136,7 +142,8 @@ final class CaseRoutes extends RouteSupport {
                 body ->
                     ask(
                         caseId,
-                        replyTo -> new Assign(principal, body.assignee(), version, key, replyTo),
+                        (trace, replyTo) ->
+                            new Assign(principal, body.assignee(), version, key, trace, replyTo),
                         StatusCodes.OK)));
   }
 
@@ -149,17 +156,22 @@ final class CaseRoutes extends RouteSupport {
                 body ->
                     ask(
                         caseId,
-                        replyTo -> new AddComment(principal, body.text(), version, key, replyTo),
+                        (trace, replyTo) ->
+                            new AddComment(principal, body.text(), version, key, trace, replyTo),
                         StatusCodes.CREATED)));
   }
 
   private Route open(Principal principal) {
     return commandHeaders(
         (key, ignoredVersion) ->
-            body(RequestBodies.OpenCase.class, true, body -> open(principal, key, body)));
+            body(
+                RequestBodies.OpenCase.class,
+                true,
+                body -> traceparent(trace -> open(principal, key, body, trace))));
   }
 
-  private Route open(Principal principal, String key, RequestBodies.OpenCase body) {
+  private Route open(
+      Principal principal, String key, RequestBodies.OpenCase body, String traceparent) {
     String id = body.id() != null ? body.id() : generatedId(principal, key);
     if (!CaseId.isValid(id)) {
       return complete(
@@ -171,7 +183,14 @@ final class CaseRoutes extends RouteSupport {
     }
     OpenRequest request =
         new OpenRequest(
-            id, principal, body.workflow(), body.subject(), body.title(), body.data(), key);
+            id,
+            principal,
+            body.workflow(),
+            body.subject(),
+            body.title(),
+            body.data(),
+            key,
+            traceparent);
     return answer(new CaseId(principal.tenant(), id), sagas.open(request), StatusCodes.CREATED);
   }
 
@@ -187,14 +206,24 @@ final class CaseRoutes extends RouteSupport {
     return UUID.nameUUIDFromBytes(seed.getBytes(StandardCharsets.UTF_8)).toString();
   }
 
+  /** Sends the command built with the request's trace and a reply address, and answers. */
   private Route ask(
-      CaseId caseId, Function<ActorRef<CaseReply>, CaseCommand> command, StatusCode success) {
-    return answer(
-        caseId,
-        sharding
-            .entityRefFor(CaseEntity.TYPE_KEY, caseId.entityId())
-            .<CaseReply>ask(command::apply, askTimeout),
-        success);
+      CaseId caseId,
+      BiFunction<String, ActorRef<CaseReply>, CaseCommand> command,
+      StatusCode success) {
+    return traceparent(
+        trace ->
+            answer(
+                caseId,
+                sharding
+                    .entityRefFor(CaseEntity.TYPE_KEY, caseId.entityId())
+                    .<CaseReply>ask(replyTo -> command.apply(trace, replyTo), askTimeout),
+                success));
+  }
+
+  /** The request's span as a W3C {@code traceparent}, or null when it is not traced. */
+  private Route traceparent(Function<String, Route> inner) {
+    return extractRequest(request -> inner.apply(Tracing.traceparent(RequestTracing.of(request))));
   }
 
   /** Answers with the case's reply once it came, or {@code unavailable} when none came. */

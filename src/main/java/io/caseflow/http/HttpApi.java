@@ -14,6 +14,9 @@ import io.caseflow.refusals.Refusals;
 import io.caseflow.saga.Sagas;
 import io.caseflow.workflow.WorkflowRegistry;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.api.trace.Tracer;
+import io.opentelemetry.context.Scope;
 import java.net.InetAddress;
 import java.time.Clock;
 import java.util.HashMap;
@@ -22,6 +25,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Executor;
 import java.util.function.Function;
 import java.util.function.Supplier;
@@ -64,6 +68,7 @@ public final class HttpApi extends AllDirectives {
   private final SagaRoutes sagas;
   private final RefusalRecording refusals;
   private final RequestMetrics requestMetrics;
+  private final RequestTracing requestTracing;
   private final PageRoutes pages = new PageRoutes();
 
   /** What the API serves from; {@code blocking} runs JDBC work off the HTTP threads. */
@@ -82,7 +87,8 @@ public final class HttpApi extends AllDirectives {
       Clock clock,
       Executor blocking,
       Supplier<String> newCaseId,
-      MeterRegistry metrics) {}
+      MeterRegistry metrics,
+      Tracer tracer) {}
 
   public HttpApi(HttpSettings settings, Authenticator authenticator, Services services) {
     this.authenticator = authenticator;
@@ -125,13 +131,15 @@ public final class HttpApi extends AllDirectives {
     this.refusals =
         new RefusalRecording(services.refusalRecorder(), services.clock(), services.metrics());
     this.requestMetrics = new RequestMetrics(services.metrics());
+    this.requestTracing = new RequestTracing(services.tracer());
     this.webhooks = new WebhookRoutes(settings.roles().admin(), services.webhooks(), context);
   }
 
   /**
    * Every answer, errors included: browsers take no other content type than the one declared, and
    * nothing in between caches case data. CORS headers are sent only for the configured origins, so
-   * browsers keep every other origin from reading answers. Each answer is counted by its route.
+   * browsers keep every other origin from reading answers. Each answer is counted by its route, and
+   * traced.
    */
   public Route route() {
     Route api = routes();
@@ -140,13 +148,15 @@ public final class HttpApi extends AllDirectives {
             ? api
             : handleRejections(
                 corsRejectionHandler(), () -> CorsDirectives.cors(cors.get(), () -> api));
-    return requestMetrics.measured(
+    return requestTracing.traced(
         () ->
-            respondWithDefaultHeaders(
-                List.of(
-                    RawHeader.create("X-Content-Type-Options", "nosniff"),
-                    RawHeader.create("Cache-Control", "no-store")),
-                () -> withCors));
+            requestMetrics.measured(
+                () ->
+                    respondWithDefaultHeaders(
+                        List.of(
+                            RawHeader.create("X-Content-Type-Options", "nosniff"),
+                            RawHeader.create("Cache-Control", "no-store")),
+                        () -> withCors)));
   }
 
   /**
@@ -286,7 +296,7 @@ public final class HttpApi extends AllDirectives {
                   .map(value -> value.substring(BEARER.length()).trim());
           CompletableFuture<Optional<Principal>> principal =
               token
-                  .map(authenticator::authenticateAsync)
+                  .map(bearer -> authenticatedWithin(RequestTracing.of(request), bearer))
                   .orElse(CompletableFuture.completedFuture(Optional.empty()))
                   .toCompletableFuture();
           if (principal.isDone() && !principal.isCompletedExceptionally()) {
@@ -295,6 +305,13 @@ public final class HttpApi extends AllDirectives {
           return onSuccess(
               principal, verified -> authenticatedAs(verified, token, request, address, inner));
         });
+  }
+
+  /** Checks the token with the request's span current, so what the check logs names the trace. */
+  private CompletionStage<Optional<Principal>> authenticatedWithin(Span span, String token) {
+    try (Scope current = span.makeCurrent()) {
+      return authenticator.authenticateAsync(token);
+    }
   }
 
   private Route authenticatedAs(

@@ -14,6 +14,7 @@ import com.nimbusds.jwt.JWTParser;
 import com.nimbusds.jwt.proc.DefaultJWTClaimsVerifier;
 import com.nimbusds.jwt.proc.DefaultJWTProcessor;
 import io.caseflow.cases.Principal;
+import io.opentelemetry.context.Context;
 import java.io.IOException;
 import java.net.MalformedURLException;
 import java.net.URI;
@@ -66,7 +67,7 @@ final class JwtAuthenticator implements Authenticator {
 
   JwtAuthenticator(JwtSettings settings, Executor verifying) {
     this.settings = settings;
-    this.verifying = verifying;
+    this.verifying = Context.taskWrapping(verifying);
     this.http =
         HttpClient.newBuilder()
             .connectTimeout(FETCH_TIMEOUT)

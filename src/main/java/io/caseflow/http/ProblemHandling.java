@@ -1,6 +1,8 @@
 package io.caseflow.http;
 
 import io.caseflow.cases.ErrorCode;
+import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.context.Scope;
 import java.util.List;
 import java.util.Map;
 import org.apache.pekko.http.javadsl.model.HttpResponse;
@@ -39,10 +41,16 @@ final class ProblemHandling extends AllDirectives {
         .match(MalformedRequestException.class, e -> complete(problems.malformed(e.getMessage())))
         .match(EntityStreamSizeException.class, e -> complete(tooLarge()))
         .matchAny(
-            e -> {
-              log.error("Request failed", e);
-              return complete(problems.of(ErrorCode.INTERNAL_ERROR, Map.of()));
-            })
+            e ->
+                extractRequest(
+                    request -> {
+                      Span span = RequestTracing.of(request);
+                      span.recordException(e);
+                      try (Scope current = span.makeCurrent()) {
+                        log.error("Request failed", e);
+                      }
+                      return complete(problems.of(ErrorCode.INTERNAL_ERROR, Map.of()));
+                    }))
         .build();
   }
 

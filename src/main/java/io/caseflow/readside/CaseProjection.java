@@ -5,6 +5,7 @@ import io.caseflow.cases.CaseTags;
 import io.caseflow.jdbc.ProjectionDaemons;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.opentelemetry.api.trace.Tracer;
 import java.util.List;
 import javax.sql.DataSource;
 import org.apache.pekko.actor.typed.ActorSystem;
@@ -37,7 +38,8 @@ public final class CaseProjection {
       CaseReadModel readModel,
       ReadSideSettings settings,
       DeadLetters deadLetters,
-      MeterRegistry metrics) {
+      MeterRegistry metrics,
+      Tracer tracer) {
     ProjectionDaemons.start(
         system,
         "case-projections",
@@ -56,7 +58,9 @@ public final class CaseProjection {
               readJournalPluginId,
               id(slice),
               dataSource,
-              () -> new CaseProjectionHandler(slice, readModel, poison, deadLetters, projected),
+              () ->
+                  new CaseProjectionHandler(
+                      slice, readModel, poison, deadLetters, projected, tracer),
               settings.groupSize(),
               settings.groupWindow());
         });

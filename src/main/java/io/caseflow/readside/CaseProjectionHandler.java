@@ -3,7 +3,14 @@ package io.caseflow.readside;
 import io.caseflow.cases.CaseEvent;
 import io.caseflow.jdbc.PooledJdbcSession;
 import io.caseflow.jdbc.TransientFailures;
+import io.caseflow.observe.Tracing;
 import io.micrometer.core.instrument.Counter;
+import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.api.trace.SpanBuilder;
+import io.opentelemetry.api.trace.SpanContext;
+import io.opentelemetry.api.trace.StatusCode;
+import io.opentelemetry.api.trace.Tracer;
+import io.opentelemetry.context.Scope;
 import java.util.List;
 import org.apache.pekko.projection.eventsourced.EventEnvelope;
 import org.apache.pekko.projection.jdbc.javadsl.JdbcHandler;
@@ -24,22 +31,56 @@ final class CaseProjectionHandler
   private final PoisonEvents poison;
   private final DeadLetters deadLetters;
   private final Counter projected;
+  private final Tracer tracer;
 
   CaseProjectionHandler(
       int slice,
       CaseReadModel readModel,
       PoisonEvents poison,
       DeadLetters deadLetters,
-      Counter projected) {
+      Counter projected,
+      Tracer tracer) {
     this.slice = slice;
     this.readModel = readModel;
     this.poison = poison;
     this.deadLetters = deadLetters;
     this.projected = projected;
+    this.tracer = tracer;
   }
 
+  /**
+   * Applies the group in a span of its own, linked to the trace of each event's request: one batch
+   * serves many requests, so it is the child of none.
+   */
   @Override
   public void process(PooledJdbcSession session, List<EventEnvelope<CaseEvent>> envelopes)
+      throws Exception {
+    SpanBuilder batch =
+        tracer
+            .spanBuilder("projection batch")
+            .setNoParent()
+            .setAttribute(Tracing.PROJECTION, CaseProjection.NAME)
+            .setAttribute(Tracing.SLICE, (long) slice)
+            .setAttribute(Tracing.EVENTS, (long) envelopes.size());
+    for (EventEnvelope<CaseEvent> envelope : envelopes) {
+      SpanContext request = Tracing.linkTo(envelope.event().traceparent());
+      if (request.isValid()) {
+        batch.addLink(request);
+      }
+    }
+    Span span = batch.startSpan();
+    try (Scope current = span.makeCurrent()) {
+      apply(session, envelopes);
+    } catch (Exception e) {
+      span.recordException(e);
+      span.setStatus(StatusCode.ERROR);
+      throw e;
+    } finally {
+      span.end();
+    }
+  }
+
+  private void apply(PooledJdbcSession session, List<EventEnvelope<CaseEvent>> envelopes)
       throws Exception {
     session.withConnection(
         connection -> {

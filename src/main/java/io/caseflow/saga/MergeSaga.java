@@ -393,6 +393,7 @@ public final class MergeSaga
                         other,
                         step == MergeStep.RECORD_IN_PRIMARY ? request.primaryVersion() : null,
                         reason,
+                        null,
                         replyTo),
                 askTimeout),
         (reply, failure) -> new StepAnswered(step, failure == null ? reply : null));

@@ -50,7 +50,10 @@ public final class SubjectClaim
 
   private static final Duration RETRY_AFTER = Duration.ofSeconds(1);
 
-  /** The open a claim is for, kept in the claim's events so it can be driven again. */
+  /**
+   * The open a claim is for, kept in the claim's events so it can be driven again ({@code
+   * traceparent}: the request's trace, which the open continues; null in claims written before).
+   */
   public record OpenRequest(
       String caseId,
       Principal principal,
@@ -58,7 +61,8 @@ public final class SubjectClaim
       String subject,
       String title,
       Map<String, Object> data,
-      String idempotencyKey) {
+      String idempotencyKey,
+      String traceparent) {
 
     public OpenRequest {
       data = data == null ? Map.of() : Map.copyOf(data);
@@ -66,7 +70,7 @@ public final class SubjectClaim
 
     CaseCommand.OpenCase command(ActorRef<CaseReply> replyTo) {
       return new CaseCommand.OpenCase(
-          principal, workflow, subject, title, data, idempotencyKey, replyTo);
+          principal, workflow, subject, title, data, idempotencyKey, traceparent, replyTo);
     }
 
     CaseId id() {
@@ -241,7 +245,7 @@ public final class SubjectClaim
         caseRef(new CaseId(request.principal().tenant(), held.caseId()))
             .ask(
                 (ActorRef<CaseReply> replyTo) ->
-                    new CaseCommand.GetCase(request.principal(), replyTo),
+                    new CaseCommand.GetCase(request.principal(), request.traceparent(), replyTo),
                 askTimeout),
         (reply, failure) -> new HolderAnswered(held.caseId(), reply, open));
     return Effect().none();
@@ -260,7 +264,8 @@ public final class SubjectClaim
                 request.subject(),
                 request.title(),
                 request.data(),
-                claimKey(lastSequenceNumber(context) + before.size() + 1));
+                claimKey(lastSequenceNumber(context) + before.size() + 1),
+                request.traceparent());
     List<Event> events = new ArrayList<>(before);
     events.add(new Claimed(keyed, now()));
     waiting.add(replyTo);
@@ -323,7 +328,7 @@ public final class SubjectClaim
           caseRef(pending.id())
               .ask(
                   (ActorRef<CaseReply> replyTo) ->
-                      new CaseCommand.GetCase(pending.principal(), replyTo),
+                      new CaseCommand.GetCase(pending.principal(), pending.traceparent(), replyTo),
                   askTimeout),
           (current, failure) ->
               new ExistingCaseAnswered(

@@ -28,6 +28,7 @@ public record CaseCommands(
     Map<String, Object> data,
     Long expectedVersion,
     String idempotencyKey,
+    String traceparent,
     ActorRef<CaseReply> replyTo) {
 
   public CaseCommands {
@@ -35,62 +36,72 @@ public record CaseCommands(
   }
 
   public static CaseCommands by(Principal principal) {
-    return new CaseCommands(principal, null, null, Map.of(), null, null, null);
+    return new CaseCommands(principal, null, null, Map.of(), null, null, null, null);
   }
 
   public CaseCommands withTitle(String newTitle) {
     return new CaseCommands(
-        principal, newTitle, comment, data, expectedVersion, idempotencyKey, replyTo);
+        principal, newTitle, comment, data, expectedVersion, idempotencyKey, traceparent, replyTo);
   }
 
   /** The comment given with an action, or the reason given for a merge step. */
   public CaseCommands withComment(String newComment) {
     return new CaseCommands(
-        principal, title, newComment, data, expectedVersion, idempotencyKey, replyTo);
+        principal, title, newComment, data, expectedVersion, idempotencyKey, traceparent, replyTo);
   }
 
   public CaseCommands withData(Map<String, Object> newData) {
     return new CaseCommands(
-        principal, title, comment, newData, expectedVersion, idempotencyKey, replyTo);
+        principal, title, comment, newData, expectedVersion, idempotencyKey, traceparent, replyTo);
   }
 
   /** The version the client saw, as {@code If-Match} carries it. */
   public CaseCommands ifMatch(long version) {
-    return new CaseCommands(principal, title, comment, data, version, idempotencyKey, replyTo);
+    return new CaseCommands(
+        principal, title, comment, data, version, idempotencyKey, traceparent, replyTo);
   }
 
   public CaseCommands withIdempotencyKey(String key) {
-    return new CaseCommands(principal, title, comment, data, expectedVersion, key, replyTo);
+    return new CaseCommands(
+        principal, title, comment, data, expectedVersion, key, traceparent, replyTo);
+  }
+
+  /** Sent as part of the trace a W3C {@code traceparent} names. */
+  public CaseCommands tracedBy(String newTraceparent) {
+    return new CaseCommands(
+        principal, title, comment, data, expectedVersion, idempotencyKey, newTraceparent, replyTo);
   }
 
   public CaseCommands replyingTo(ActorRef<CaseReply> ref) {
-    return new CaseCommands(principal, title, comment, data, expectedVersion, idempotencyKey, ref);
+    return new CaseCommands(
+        principal, title, comment, data, expectedVersion, idempotencyKey, traceparent, ref);
   }
 
   public OpenCase open(String workflow, String subject) {
-    return new OpenCase(principal, workflow, subject, title, data, idempotencyKey, replyTo);
+    return new OpenCase(
+        principal, workflow, subject, title, data, idempotencyKey, traceparent, replyTo);
   }
 
   public PerformAction perform(String action) {
     return new PerformAction(
-        principal, action, comment, data, expectedVersion, idempotencyKey, replyTo);
+        principal, action, comment, data, expectedVersion, idempotencyKey, traceparent, replyTo);
   }
 
   /** Assigns the case to {@code assignee}, or unassigns it when that is null. */
   public Assign assign(String assignee) {
-    return new Assign(principal, assignee, expectedVersion, idempotencyKey, replyTo);
+    return new Assign(principal, assignee, expectedVersion, idempotencyKey, traceparent, replyTo);
   }
 
   public AddComment comment(String text) {
-    return new AddComment(principal, text, expectedVersion, idempotencyKey, replyTo);
+    return new AddComment(principal, text, expectedVersion, idempotencyKey, traceparent, replyTo);
   }
 
   public GetCase get() {
-    return new GetCase(principal, replyTo);
+    return new GetCase(principal, traceparent, replyTo);
   }
 
   public ApplyMergeStep mergeStep(String sagaId, MergeStep step, String otherCaseId) {
     return new ApplyMergeStep(
-        principal, sagaId, step, otherCaseId, expectedVersion, comment, replyTo);
+        principal, sagaId, step, otherCaseId, expectedVersion, comment, traceparent, replyTo);
   }
 }

@@ -121,6 +121,7 @@ public final class WorkflowFixture {
                 data,
                 null,
                 HashChain.GENESIS,
+                null,
                 null));
   }
 
@@ -184,6 +185,7 @@ public final class WorkflowFixture {
               data,
               null,
               null,
+              null,
               null));
     }
 
@@ -191,13 +193,14 @@ public final class WorkflowFixture {
       active();
       return andGiven(
           new AssigneeChanged(
-              caseId.id(), caseId.tenant(), actor, at, 0, assignee, null, null, null));
+              caseId.id(), caseId.tenant(), actor, at, 0, assignee, null, null, null, null));
     }
 
     public Scenario andCommented(String actor, String text) {
       active();
       return andGiven(
-          new CommentAdded(caseId.id(), caseId.tenant(), actor, at, 0, text, null, null, null));
+          new CommentAdded(
+              caseId.id(), caseId.tenant(), actor, at, 0, text, null, null, null, null));
     }
 
     /** The case after this event, placed on the fixture's case and sealed onto the chain. */

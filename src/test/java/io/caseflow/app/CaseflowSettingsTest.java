@@ -239,6 +239,26 @@ class CaseflowSettingsTest {
     assertTrue(!message.contains(notBase64), "the value is a secret: " + message);
   }
 
+  @Test
+  void tracesAreOffUntilAnOtlpEndpointIsSet() {
+    assertEquals(Optional.empty(), settingsWith("").traces().otlpEndpoint());
+    assertEquals(
+        "http://collector:4318",
+        settingsWith("caseflow.traces.otlp-endpoint = \"http://collector:4318\"")
+            .traces()
+            .otlpEndpoint()
+            .orElseThrow()
+            .toString());
+    assertRejected(
+        "caseflow.traces.otlp-endpoint = \"collector:4318\"",
+        "caseflow.traces.otlp-endpoint",
+        "http");
+    assertRejected(
+        "caseflow.traces.service-name = \" \"",
+        "caseflow.traces.service-name",
+        "must not be empty");
+  }
+
   private static void assertRejected(String override, String setting, String problem) {
     String message =
         assertThrows(InvalidSettingException.class, () -> settingsWith(override)).getMessage();

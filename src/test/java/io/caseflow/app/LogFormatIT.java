@@ -6,7 +6,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.caseflow.testing.ApiClient;
+import io.caseflow.testing.Eventually;
 import io.caseflow.testing.ServiceProcess;
+import io.caseflow.testing.TestIssuer;
+import io.caseflow.testing.TraceCollector;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -48,6 +52,77 @@ class LogFormatIT {
       assertEquals("io.caseflow.Main", serving.get("logger_name").asText());
       assertTrue(serving.has("@timestamp"), serving::toString);
     }
+  }
+
+  @Test
+  void withAnOtlpEndpointRequestsAreTracedAndJsonLogLinesNameTheirTrace() throws Exception {
+    String refusedTrace = "4bf92f3577b34da6a3ce929d0e0e4736";
+    String openedTrace = "0af7651916cd43dd8448eb211c80319c";
+    try (TestIssuer issuer = new TestIssuer();
+        TraceCollector collector = new TraceCollector();
+        ServiceProcess service =
+            new ServiceProcess(
+                dataDir,
+                Map.of(
+                    "CASEFLOW_LOG_FORMAT",
+                    "json",
+                    "OTEL_EXPORTER_OTLP_ENDPOINT",
+                    collector.endpoint(),
+                    "OTEL_SERVICE_NAME",
+                    "caseflow-log-format-it",
+                    "CASEFLOW_JWT_ISSUER",
+                    issuer.issuer(),
+                    "CASEFLOW_JWT_AUDIENCE",
+                    TestIssuer.AUDIENCE))) {
+      ApiClient api = service.start().awaitReady();
+      String valid = issuer.token("mallory", "acme", "analyst");
+      String forged = valid.substring(0, valid.length() - 4) + "AAAA";
+
+      ApiClient.Response refused =
+          api.request("GET", "/cases", null)
+              .header("Authorization", "Bearer " + forged)
+              .header("traceparent", "00-" + refusedTrace + "-00f067aa0ba902b7-01")
+              .send();
+      ApiClient.Response opened =
+          api.request("POST", "/cases", "alice")
+              .header("traceparent", "00-" + openedTrace + "-b7ad6b7169203331-01")
+              .body("{\"id\":\"traced-1\",\"workflow\":\"due-diligence\",\"subject\":\"S-1\"}")
+              .send();
+
+      assertEquals(401, refused.status(), refused::toString);
+      assertEquals(201, opened.status(), opened::toString);
+      JsonNode refusal =
+          Eventually.await(
+              "the refusal's log line",
+              Duration.ofSeconds(20),
+              () ->
+                  jsonLines(service.output()).stream()
+                      .filter(e -> e.path("message").asText().startsWith("Refused a bearer token"))
+                      .findFirst());
+      assertEquals(refusedTrace, refusal.path("trace_id").asText(), refusal::toString);
+      assertEquals(16, refusal.path("span_id").asText().length(), refusal::toString);
+      TraceCollector.Export exported =
+          collector.awaitExport(
+              export -> export.carriesTrace(openedTrace) && export.mentions("POST /cases"),
+              Duration.ofSeconds(30));
+      assertEquals("/v1/traces", exported.path());
+      assertTrue(exported.mentions("caseflow-log-format-it"), "the service name is reported");
+      assertTrue(
+          jsonLines(service.output()).stream()
+              .filter(e -> e.path("message").asText().startsWith("Caseflow is serving on port"))
+              .allMatch(e -> !e.has("trace_id")),
+          "a line written outside any request names no trace");
+    }
+  }
+
+  private static List<JsonNode> jsonLines(String output) throws Exception {
+    List<JsonNode> entries = new ArrayList<>();
+    for (String line : output.split("\n")) {
+      if (line.startsWith("{")) {
+        entries.add(JSON.readTree(line));
+      }
+    }
+    return entries;
   }
 
   @Test

@@ -63,6 +63,7 @@ class CaseDeciderTest {
                 Map.of("riskLevel", "high"),
                 opened.requestKey(),
                 HashChain.GENESIS,
+                null,
                 null)),
         opened);
     assertEquals("k-open", opened.requestKey().key());

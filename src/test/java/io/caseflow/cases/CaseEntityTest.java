@@ -16,10 +16,13 @@ import io.caseflow.cases.CaseReply.Accepted;
 import io.caseflow.cases.CaseReply.Rejected;
 import io.caseflow.cases.CaseReply.Replayed;
 import io.caseflow.cases.CaseState.Active;
+import io.caseflow.observe.Tracing;
+import io.caseflow.testing.RecordedSpans;
 import io.caseflow.testing.TestWorkflows;
 import io.caseflow.testkit.CaseCommands;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.opentelemetry.sdk.trace.data.SpanData;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -32,6 +35,7 @@ import org.apache.pekko.actor.testkit.typed.javadsl.LogCapturingExtension;
 import org.apache.pekko.actor.testkit.typed.javadsl.TestKitJUnit5Extension;
 import org.apache.pekko.persistence.testkit.javadsl.EventSourcedBehaviorTestKit;
 import org.apache.pekko.persistence.testkit.javadsl.EventSourcedBehaviorTestKit.CommandResultWithReply;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -47,11 +51,13 @@ class CaseEntityTest {
           .withFallback(EventSourcedBehaviorTestKit.config());
   static final Instant START = Instant.parse("2026-11-22T09:00:00Z");
   static final CaseId CASE = new CaseId("acme", "c-1");
+  static final String REQUEST_TRACE = "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01";
 
   @JUnit5TestKit ActorTestKit testKit = new JUnit5TestKitBuilder().withCustomConfig(CONFIG).build();
 
   private final MutableClock clock = new MutableClock(START);
   private final SimpleMeterRegistry metrics = new SimpleMeterRegistry();
+  private final RecordedSpans spans = new RecordedSpans();
   private EventSourcedBehaviorTestKit<CaseCommand, CaseEvent, CaseState> kase;
 
   @BeforeEach
@@ -64,8 +70,72 @@ class CaseEntityTest {
                 TestWorkflows.REGISTRY,
                 clock,
                 new CaseTags(4),
-                new CommandMetrics(metrics, TestWorkflows.REGISTRY)));
+                new CommandMetrics(metrics, TestWorkflows.REGISTRY),
+                spans.tracer()));
     kase.clear();
+  }
+
+  @AfterEach
+  void closeSpans() {
+    spans.close();
+  }
+
+  @Test
+  void tracesACommandInItsRequestsTraceAndKeepsTheTraceOutOfTheHash() {
+    opened();
+    var result = run(by(ALICE).tracedBy(REQUEST_TRACE), c -> c.perform("submit"));
+
+    ActionPerformed performed = result.eventOfType(ActionPerformed.class);
+    assertEquals(REQUEST_TRACE, performed.traceparent(), "the event keeps the request's trace");
+    assertEquals(
+        HashChain.hashOf(performed),
+        HashChain.hashOf(
+            new ActionPerformed(
+                performed.caseId(),
+                performed.tenant(),
+                performed.actor(),
+                performed.at(),
+                performed.seq(),
+                performed.action(),
+                performed.from(),
+                performed.to(),
+                performed.comment(),
+                performed.data(),
+                performed.requestKey(),
+                performed.prevHash(),
+                performed.hash(),
+                null)),
+        "the trace is metadata: with or without it, the event hashes the same");
+    assertTrue(HashChain.firstBrokenSeq(journal()).isEmpty());
+
+    SpanData handling = spans.only("case PerformAction");
+    assertEquals("0af7651916cd43dd8448eb211c80319c", handling.getTraceId());
+    assertEquals("b7ad6b7169203331", handling.getParentSpanId(), "child of the request's span");
+    assertEquals("c-1", handling.getAttributes().get(Tracing.CASE_ID));
+    assertEquals(CommandMetrics.ACCEPTED, handling.getAttributes().get(Tracing.OUTCOME));
+    SpanData persist = spans.named("journal persist").get(1);
+    assertEquals(handling.getSpanId(), persist.getParentSpanId(), "the persist is the command's");
+    assertEquals(handling.getTraceId(), persist.getTraceId());
+  }
+
+  @Test
+  void aRefusalEndsTheCommandsSpanWithItsCodeAndPersistsNothing() {
+    opened();
+    var result = run(by(BOB).tracedBy(REQUEST_TRACE), c -> c.perform("submit"));
+
+    Rejected refusal = result.replyOfType(Rejected.class);
+    SpanData handling = spans.only("case PerformAction");
+    assertEquals(refusal.code().code(), handling.getAttributes().get(Tracing.OUTCOME));
+    assertEquals(1, spans.named("journal persist").size(), "only the opening was persisted");
+  }
+
+  @Test
+  void aCommandWithoutATraceStartsOneAndItsEventCarriesNone() {
+    var result =
+        run(by(ALICE).withData(Map.of("riskLevel", "low")), c -> c.open(ONBOARDING, "ACME-1"));
+    assertEquals(null, result.eventOfType(CaseOpened.class).traceparent());
+    SpanData handling = spans.only("case OpenCase");
+    assertFalse(handling.getParentSpanContext().isValid(), "a root span of its own");
   }
 
   @Test

@@ -12,9 +12,13 @@ import io.caseflow.cases.CaseEvent.ActionPerformed;
 import io.caseflow.cases.CaseEvent.CaseOpened;
 import io.caseflow.cases.CaseReply.Accepted;
 import io.caseflow.cases.CaseReply.Rejected;
+import io.caseflow.observe.Tracing;
+import io.caseflow.testing.RecordedSpans;
 import io.caseflow.testing.TestWorkflows;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.opentelemetry.api.trace.StatusCode;
+import io.opentelemetry.sdk.trace.data.SpanData;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
@@ -29,6 +33,7 @@ import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.persistence.testkit.PersistenceTestKitPlugin;
 import org.apache.pekko.persistence.testkit.PersistenceTestKitSnapshotPlugin;
 import org.apache.pekko.persistence.testkit.javadsl.PersistenceTestKit;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
@@ -46,6 +51,12 @@ class CasePersistFailureTest {
   @JUnit5TestKit ActorTestKit testKit = new JUnit5TestKitBuilder().withCustomConfig(CONFIG).build();
 
   private final SimpleMeterRegistry metrics = new SimpleMeterRegistry();
+  private final RecordedSpans spans = new RecordedSpans();
+
+  @AfterEach
+  void closeSpans() {
+    spans.close();
+  }
 
   @Test
   void failedPersistRepliesUnavailableAndRecordsNothing() {
@@ -60,7 +71,8 @@ class CasePersistFailureTest {
                 TestWorkflows.REGISTRY,
                 Clock.systemUTC(),
                 new CaseTags(1),
-                new CommandMetrics(metrics, TestWorkflows.REGISTRY)));
+                new CommandMetrics(metrics, TestWorkflows.REGISTRY),
+                spans.tracer()));
     kase.tell(
         by(ALICE)
             .withData(Map.of("riskLevel", "low"))
@@ -76,6 +88,11 @@ class CasePersistFailureTest {
     assertEquals(1, journal.persistedInStorage(persistenceId).size(), "only the opening is kept");
     assertEquals(1, commands("submit", "unavailable"), "the failed persist is counted as such");
     assertEquals(0, commands("submit", CommandMetrics.ACCEPTED));
+    SpanData failedPersist = spans.named("journal persist").get(1);
+    assertEquals(StatusCode.ERROR, failedPersist.getStatus().getStatusCode());
+    SpanData failedCommand = spans.named("case PerformAction").get(0);
+    assertEquals("unavailable", failedCommand.getAttributes().get(Tracing.OUTCOME));
+    assertEquals(StatusCode.ERROR, failedCommand.getStatus().getStatusCode());
 
     caller.awaitAssert(
         Duration.ofSeconds(10),

@@ -27,6 +27,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
 class CaseSerializationTest {
 
   static final Instant AT = Instant.parse("2026-11-22T09:00:00.123456789Z");
+  static final String TRACE = "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01";
   static final RequestKey KEY = new RequestKey("k-1", "ab".repeat(32));
 
   @JUnit5TestKit
@@ -55,6 +56,7 @@ class CaseSerializationTest {
                 Map.of("riskLevel", "high", "amount", 12.5, "count", 3, "verified", true),
                 KEY,
                 HashChain.GENESIS,
+                null,
                 null));
     ActionPerformed performed =
         HashChain.seal(
@@ -71,14 +73,16 @@ class CaseSerializationTest {
                 Map.of("jurisdiction", "UK"),
                 null,
                 opened.hash(),
-                null));
+                null,
+                TRACE));
     AssigneeChanged assigned =
         HashChain.seal(
-            new AssigneeChanged("c-1", "acme", "carol", AT, 3, null, KEY, performed.hash(), null));
+            new AssigneeChanged(
+                "c-1", "acme", "carol", AT, 3, null, KEY, performed.hash(), null, null));
     CommentAdded commented =
         HashChain.seal(
             new CommentAdded(
-                "c-1", "acme", "bob", AT, 4, "looks fine", null, assigned.hash(), null));
+                "c-1", "acme", "bob", AT, 4, "looks fine", null, assigned.hash(), null, null));
 
     MergeStepRecorded merging =
         HashChain.seal(
@@ -96,6 +100,7 @@ class CaseSerializationTest {
                 null,
                 null,
                 commented.hash(),
+                null,
                 null));
 
     List<CaseEvent> history = List.of(opened, performed, assigned, commented, merging);
@@ -123,14 +128,15 @@ class CaseSerializationTest {
     ActorRef<CaseReply> replyTo = testKit.createTestProbe(CaseReply.class).getRef();
     List.of(
             new CaseCommand.OpenCase(
-                ALICE, "due-diligence", "S", "T", Map.of("riskLevel", "low"), "k", replyTo),
-            new CaseCommand.PerformAction(ALICE, "submit", "c", Map.of(), 3L, "k", replyTo),
-            new CaseCommand.PerformAction(ALICE, "submit", null, Map.of(), null, null, replyTo),
-            new CaseCommand.Assign(ALICE, null, null, null, replyTo),
-            new CaseCommand.AddComment(ALICE, "text", 2L, "k", replyTo),
-            new CaseCommand.GetCase(ALICE, replyTo),
+                ALICE, "due-diligence", "S", "T", Map.of("riskLevel", "low"), "k", TRACE, replyTo),
+            new CaseCommand.PerformAction(ALICE, "submit", "c", Map.of(), 3L, "k", TRACE, replyTo),
+            new CaseCommand.PerformAction(
+                ALICE, "submit", null, Map.of(), null, null, null, replyTo),
+            new CaseCommand.Assign(ALICE, null, null, null, null, replyTo),
+            new CaseCommand.AddComment(ALICE, "text", 2L, "k", null, replyTo),
+            new CaseCommand.GetCase(ALICE, TRACE, replyTo),
             new CaseCommand.ApplyMergeStep(
-                ALICE, "saga-1", MergeStep.RECORD_IN_PRIMARY, "c-2", 4L, null, replyTo))
+                ALICE, "saga-1", MergeStep.RECORD_IN_PRIMARY, "c-2", 4L, null, null, replyTo))
         .forEach(command -> assertEquals(command, roundTrip(command)));
   }
 

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import io.caseflow.cases.CaseCommand.OpenCase;
 import io.caseflow.cases.CaseReply.Accepted;
 import io.caseflow.cases.CaseReply.Rejected;
+import io.caseflow.observe.Tracing;
 import io.caseflow.testing.TestWorkflows;
 import io.caseflow.workflow.WorkflowRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -68,7 +69,8 @@ class CaseWorkflowVersionTest {
             workflows,
             Clock.systemUTC(),
             new CaseTags(1),
-            new CommandMetrics(new SimpleMeterRegistry(), workflows)));
+            new CommandMetrics(new SimpleMeterRegistry(), workflows),
+            Tracing.off().tracer()));
   }
 
   private CaseReply ask(

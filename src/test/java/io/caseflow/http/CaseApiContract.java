@@ -513,10 +513,14 @@ abstract class CaseApiContract {
       }
     }
 
-    /** The hash the service would give this stored event content (see HashChain). */
+    /**
+     * The hash the service would give this stored event content, recomputed as one who knows the
+     * rule would (see HashChain: neither the hash nor the trace metadata is hashed).
+     */
     private String hashOf(ObjectNode event, Class<? extends CaseEvent> type) {
       Map<String, Object> fields = CanonicalJson.parseObject(event.toString());
       fields.remove("hash");
+      fields.remove("traceparent");
       fields.put("type", type.getSimpleName());
       return CanonicalJson.sha256(fields);
     }

@@ -80,7 +80,14 @@ class SagaSerializationTest {
   void subjectClaimEventsStateAndMessagesRoundTrip() {
     SubjectClaim.OpenRequest request =
         new SubjectClaim.OpenRequest(
-            "c-1", BOB, "due-diligence", "ACME Ltd", null, Map.of("riskLevel", "low"), "k-1");
+            "c-1",
+            BOB,
+            "due-diligence",
+            "ACME Ltd",
+            null,
+            Map.of("riskLevel", "low"),
+            "k-1",
+            "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01");
     ActorRef<CaseReply> replies = testKit.createTestProbe(CaseReply.class).getRef();
     List.of(
             new SubjectClaim.Claimed(request, AT),

@@ -3,6 +3,7 @@ package io.caseflow.testing;
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
 import io.caseflow.app.Caseflow;
+import io.opentelemetry.api.OpenTelemetry;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -42,7 +43,12 @@ public final class RunningCaseflow implements AutoCloseable {
 
   /** On the embedded H2 default, with further settings (HOCON paths) over the defaults. */
   public static RunningCaseflow onH2(Map<String, Object> settings) {
-    return start(settings, null);
+    return start(settings, null, null);
+  }
+
+  /** On the embedded H2 default, its spans going to {@code telemetry}. */
+  public static RunningCaseflow onH2TracedBy(OpenTelemetry telemetry) {
+    return start(Map.of(), null, telemetry);
   }
 
   public static RunningCaseflow onPostgres(TestPostgres.Database database) {
@@ -58,11 +64,11 @@ public final class RunningCaseflow implements AutoCloseable {
     overrides.put("caseflow.db.password", database.password());
     overrides.putIfAbsent("caseflow.auth.demo-tokens", "true");
     overrides.putIfAbsent("caseflow.webhooks.secret-key", TEST_SECRET_KEY);
-    return start(overrides, database);
+    return start(overrides, database, null);
   }
 
   private static RunningCaseflow start(
-      Map<String, Object> overrides, TestPostgres.Database postgres) {
+      Map<String, Object> overrides, TestPostgres.Database postgres, OpenTelemetry telemetry) {
     Path dataDir;
     try {
       dataDir = Files.createTempDirectory("caseflow-test");
@@ -78,7 +84,9 @@ public final class RunningCaseflow implements AutoCloseable {
     settings.put("caseflow.data-dir", dataDir.toString());
     Config config = ConfigFactory.parseMap(settings).withFallback(ConfigFactory.load()).resolve();
     try {
-      return new RunningCaseflow(Caseflow.start(config), dataDir, postgres);
+      Caseflow caseflow =
+          telemetry == null ? Caseflow.start(config) : Caseflow.start(config, telemetry);
+      return new RunningCaseflow(caseflow, dataDir, postgres);
     } catch (RuntimeException refused) {
       // Tests that expect a refused start leave nothing behind either.
       deleteRecursively(dataDir);

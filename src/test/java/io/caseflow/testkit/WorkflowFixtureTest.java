@@ -53,7 +53,16 @@ class WorkflowFixtureTest {
     Scenario opened = fixture.givenOpened("alice", TestWorkflows.ONBOARDING, Map.of());
     CommentAdded foreign =
         new CommentAdded(
-            "elsewhere", "globex", "alice", Instant.EPOCH, 42, "note", null, "bogus", "bogus");
+            "elsewhere",
+            "globex",
+            "alice",
+            Instant.EPOCH,
+            42,
+            "note",
+            null,
+            "bogus",
+            "bogus",
+            null);
 
     Scenario commented = fixture.given(opened.history().get(0), foreign);
 
