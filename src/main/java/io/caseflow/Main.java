@@ -5,6 +5,7 @@ import com.typesafe.config.ConfigFactory;
 import io.caseflow.app.AsyncPool;
 import io.caseflow.app.Caseflow;
 import io.caseflow.app.ValidateCommand;
+import io.caseflow.app.VerifyAuditCommand;
 import java.util.List;
 import java.util.Optional;
 import org.slf4j.Logger;
@@ -12,7 +13,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Starts a Caseflow node; a configuration or start-up problem exits with a message naming it. With
- * {@code validate <dir>}, checks workflow definitions instead (see {@link ValidateCommand}).
+ * {@code validate <dir>}, checks workflow definitions instead (see {@link ValidateCommand}); with
+ * {@code verify-audit}, verifies the history against exported checkpoints ({@link
+ * VerifyAuditCommand}).
  */
 public final class Main {
 
@@ -32,6 +35,10 @@ public final class Main {
       System.exit(
           ValidateCommand.run(List.of(args).subList(1, args.length), System.out, System.err));
     }
+    if (args.length > 0 && args[0].equals("verify-audit")) {
+      System.exit(
+          VerifyAuditCommand.run(List.of(args).subList(1, args.length), System.out, System.err));
+    }
     Optional<String> logFormatProblem = logFormatProblem();
     if (logFormatProblem.isPresent()) {
       System.err.println("Caseflow cannot start: " + logFormatProblem.get());
@@ -40,7 +47,9 @@ public final class Main {
     if (args.length > 0) {
       System.err.println(
           "usage: java -jar caseflow.jar            (runs the service)\n"
-              + "       java -jar caseflow.jar validate <dir>  (checks workflow definitions)");
+              + "       java -jar caseflow.jar validate <dir>  (checks workflow definitions)\n"
+              + "       java -jar caseflow.jar verify-audit --checkpoints <dir> --db <url>"
+              + "  (verifies the history against exported checkpoints)");
       System.exit(ValidateCommand.INVALID);
     }
     try {

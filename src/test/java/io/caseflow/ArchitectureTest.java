@@ -70,6 +70,7 @@ class ArchitectureTest {
               "io.caseflow.query..",
               "io.caseflow.notify..",
               "io.caseflow.saga..",
+              "io.caseflow.audit..",
               "io.caseflow.jdbc..",
               "org.apache.pekko.http..",
               "java.sql..",
@@ -104,7 +105,8 @@ class ArchitectureTest {
               "io.caseflow.readside..",
               "io.caseflow.notify..",
               "io.caseflow.saga..",
-              "io.caseflow.refusals..")
+              "io.caseflow.refusals..",
+              "io.caseflow.audit..")
           .should()
           .callMethod(Sql.class, "update", Connection.class, String.class, Object[].class)
           .orShould()
@@ -112,6 +114,6 @@ class ArchitectureTest {
           .because(
               "query tables are derived by the read side's projection (and its repairs); every"
                   + " other table belongs to the package that keeps it: webhooks to notify,"
-                  + " saga_status to the saga status projection, the refusal log to its recorder;"
-                  + " queries, routes and cases only read");
+                  + " saga_status to the saga status projection, the refusal log to its recorder,"
+                  + " checkpoints and subject keys to audit; queries, routes and cases only read");
 }

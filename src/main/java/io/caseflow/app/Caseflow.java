@@ -2,6 +2,7 @@ package io.caseflow.app;
 
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
+import io.caseflow.audit.Audit;
 import io.caseflow.cases.CaseEntity;
 import io.caseflow.cases.CaseHistory;
 import io.caseflow.cases.CaseId;
@@ -228,6 +229,7 @@ public final class Caseflow implements AutoCloseable {
     Refusals refusals = new Refusals(storage.dataSource());
     RefusalRecorder refusalRecorder = startRefusalLog(system, settings, storage, refusals, clock);
     CaseQueries queries = new CaseQueries(storage.dataSource());
+    Audit audit = AuditStartup.start(system, settings, storage, clock);
     HttpApi api =
         new HttpApi(
             settings.http(),
@@ -259,7 +261,8 @@ public final class Caseflow implements AutoCloseable {
                 blocking,
                 () -> UUID.randomUUID().toString(),
                 metrics.registry(),
-                tracer));
+                tracer,
+                audit));
     MetricsStartup.declare(metrics.databaseGauges(), workflows, queries, readSide, webhooks, sagas);
     ServerBinding binding =
         Http.get(system)

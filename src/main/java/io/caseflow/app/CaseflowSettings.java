@@ -1,6 +1,7 @@
 package io.caseflow.app;
 
 import com.typesafe.config.Config;
+import io.caseflow.audit.AuditSettings;
 import io.caseflow.cases.Principal;
 import io.caseflow.http.AccessRoles;
 import io.caseflow.http.HttpSettings;
@@ -32,12 +33,19 @@ public record CaseflowSettings(
     WebhookSettings webhooks,
     SagaSettings sagas,
     RefusalSettings refusals,
-    TraceSettings traces) {
+    TraceSettings traces,
+    AuditSettings audit) {
 
+  /**
+   * The database. {@code migrationUser} owns the schema and applies the migrations; empty: the
+   * service's own {@code user} does.
+   */
   public record Db(
       String url,
       String user,
       String password,
+      String migrationUser,
+      String migrationPassword,
       int journalPoolSize,
       int readJournalPoolSize,
       int servicePoolSize,
@@ -45,6 +53,11 @@ public record CaseflowSettings(
 
     public boolean isEmbedded() {
       return url.isEmpty();
+    }
+
+    /** Whether the schema has an owner of its own, apart from the service's user. */
+    public boolean hasSeparateOwner() {
+      return !migrationUser.isEmpty() && !migrationUser.equals(user);
     }
   }
 
@@ -103,6 +116,8 @@ public record CaseflowSettings(
             reader.jdbcUrl("db.url"),
             reader.read("db.user", Config::getString),
             reader.read("db.password", Config::getString),
+            reader.read("db.migration-user", Config::getString).strip(),
+            reader.read("db.migration-password", Config::getString),
             reader.positive("db.journal-pool-size", Config::getInt),
             reader.positive("db.read-journal-pool-size", Config::getInt),
             reader.positive("db.service-pool-size", Config::getInt),
@@ -176,7 +191,12 @@ public record CaseflowSettings(
                 reader.positive("refusals.cleanup-interval", Config::getDuration)),
             new TraceSettings(
                 reader.optionalHttpUri("traces.otlp-endpoint"),
-                reader.nonBlank("traces.service-name")));
+                reader.nonBlank("traces.service-name")),
+            new AuditSettings(
+                reader.optionalPath("audit.signing-key"),
+                reader.optionalPath("audit.export-dir"),
+                reader.positive("audit.checkpoint-interval", Config::getDuration),
+                reader.positive("audit.commit-grace", Config::getDuration)));
     reader.rejectUnknown();
     Node node = settings.node();
     String joinSetting =
@@ -188,6 +208,12 @@ public record CaseflowSettings(
           joinSetting,
           "needs a shared PostgreSQL database (CASEFLOW_DB_URL): the embedded H2 database belongs"
               + " to one node, so nodes on it would each keep their own journal");
+    }
+    if (!settings.db().migrationUser().isEmpty() && settings.db().isEmbedded()) {
+      throw new InvalidSettingException(
+          "caseflow.db.migration-user",
+          "needs a PostgreSQL database (CASEFLOW_DB_URL): the embedded H2 database has a single"
+              + " user");
     }
     if (!node.seedNodes().isEmpty() && node.discoveryMethod().isPresent()) {
       throw new InvalidSettingException(

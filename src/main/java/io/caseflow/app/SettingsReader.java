@@ -198,6 +198,12 @@ final class SettingsReader {
   }
 
   /** An absolute http(s) URL, or empty when the setting is. */
+  /** A file system path; empty for none. */
+  Optional<java.nio.file.Path> optionalPath(String path) {
+    String value = read(path, Config::getString).strip();
+    return value.isEmpty() ? Optional.empty() : Optional.of(java.nio.file.Path.of(value));
+  }
+
   Optional<java.net.URI> optionalHttpUri(String path) {
     String value = read(path, Config::getString).trim();
     return value.isEmpty() ? Optional.empty() : Optional.of(httpUri(path, value));

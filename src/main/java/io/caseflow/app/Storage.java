@@ -6,15 +6,20 @@ import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import com.zaxxer.hikari.metrics.micrometer.MicrometerMetricsTrackerFactory;
 import com.zaxxer.hikari.pool.HikariPool;
+import io.caseflow.jdbc.Sql;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import javax.sql.DataSource;
 import org.flywaydb.core.Flyway;
+import org.flywaydb.core.api.configuration.FluentConfiguration;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The one database behind the journal, the snapshots and the read side: the embedded H2 file
@@ -47,6 +52,16 @@ public final class Storage implements AutoCloseable {
    * locks, and the node that took its cases over would wait on them for as long as it stays frozen.
    */
   private static final String SESSION_OPTIONS = "-c idle_in_transaction_session_timeout=10000";
+
+  private static final Logger log = LoggerFactory.getLogger(Storage.class);
+
+  /** The tables that hold history: rows are added, never changed or removed. */
+  private static final List<String> HISTORY_TABLES =
+      List.of("event_journal", "event_tag", "audit_log", "refusals");
+
+  /** Owning a table (and so its triggers), or a right that changes or removes its rows. */
+  private static final List<String> REWRITING_RIGHTS =
+      List.of("OWNER", "UPDATE", "DELETE", "TRUNCATE");
 
   private final Vendor vendor;
   private final String url;
@@ -120,18 +135,83 @@ public final class Storage implements AutoCloseable {
         "",
         db.user().isEmpty() ? "sa" : db.user(),
         db.password(),
+        "",
+        "",
         db.journalPoolSize(),
         db.readJournalPoolSize(),
         db.servicePoolSize(),
         db.connectionTimeout());
   }
 
+  /**
+   * Applies the migrations as the schema's owner when one is set ({@code
+   * caseflow.db.migration-user}), else as the service's own user. On PostgreSQL the migrations
+   * grant the service's user what it needs ({@code db/postgresql/V11}); the check after them warns
+   * when that user can still rewrite history, as it can when it owns the tables.
+   */
   private void migrate() {
-    Flyway.configure()
-        .dataSource(dataSource)
-        .locations("classpath:db/common", "classpath:db/" + vendor.migrations)
-        .load()
-        .migrate();
+    FluentConfiguration flyway =
+        Flyway.configure()
+            .locations("classpath:db/common", "classpath:db/" + vendor.migrations)
+            .placeholders(Map.of("app_role", serviceRole()));
+    if (vendor == Vendor.POSTGRESQL && settings.hasSeparateOwner()) {
+      flyway.dataSource(url, settings.migrationUser(), settings.migrationPassword());
+    } else {
+      flyway.dataSource(dataSource);
+    }
+    flyway.load().migrate();
+    if (vendor == Vendor.POSTGRESQL) {
+      List<String> excess = excessPrivileges();
+      if (!excess.isEmpty()) {
+        log.warn(
+            "The service's database user {} can rewrite history: {}. Run the service as a role of"
+                + " its own and the migrations as the schema's owner"
+                + " (CASEFLOW_DB_MIGRATION_USER, see the README's 'Database roles').",
+            settings.user(),
+            String.join("; ", excess));
+      }
+    }
+  }
+
+  /** The role the migrations grant the service's rights to: a name, quoted by the migration. */
+  private String serviceRole() {
+    if (settings.user().contains("'")) {
+      throw new IllegalStateException(
+          "caseflow.db.user must not contain a single quote: " + settings.user());
+    }
+    return settings.user();
+  }
+
+  /**
+   * What the service's own user may do to the history tables beyond adding rows: owning them (and
+   * so dropping or disabling their triggers), updating, deleting or truncating them. Empty when it
+   * may only add to and read them.
+   */
+  public List<String> excessPrivileges() {
+    List<String> excess = new ArrayList<>();
+    try (Connection connection = dataSource.getConnection()) {
+      for (String table : HISTORY_TABLES) {
+        for (String right : REWRITING_RIGHTS) {
+          boolean held =
+              Sql.query(
+                      connection,
+                      right.equals("OWNER")
+                          ? "SELECT pg_get_userbyid(relowner) = current_user FROM pg_class"
+                              + " WHERE oid = to_regclass(?)"
+                          : "SELECT has_table_privilege(to_regclass(?), '" + right + "')",
+                      row -> row.getBoolean(1),
+                      table)
+                  .stream()
+                  .anyMatch(Boolean.TRUE::equals);
+          if (held) {
+            excess.add(table + ": " + right);
+          }
+        }
+      }
+    } catch (SQLException e) {
+      throw new IllegalStateException("Cannot read the service user's privileges", e);
+    }
+    return excess;
   }
 
   /**

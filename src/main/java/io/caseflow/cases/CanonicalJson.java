@@ -2,6 +2,7 @@ package io.caseflow.cases;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.MapperFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
@@ -59,6 +60,24 @@ public final class CanonicalJson {
       return MAPPER.readValue(json, type);
     } catch (JsonProcessingException e) {
       throw new IllegalStateException("Not a " + type.getSimpleName() + ": " + json, e);
+    }
+  }
+
+  /** A JSON text as a tree. */
+  static JsonNode parseTree(String json) {
+    try {
+      return MAPPER.readTree(json);
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException("Not JSON: " + json, e);
+    }
+  }
+
+  /** A tree read as a value of {@code type}. */
+  static <T> T convert(JsonNode tree, Class<T> type) {
+    try {
+      return MAPPER.treeToValue(tree, type);
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException("Not a " + type.getSimpleName() + ": " + tree, e);
     }
   }
 

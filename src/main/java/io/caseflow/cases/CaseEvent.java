@@ -30,6 +30,9 @@ public sealed interface CaseEvent extends JsonSerializable {
 
   String prevHash();
 
+  /** The version of the canonical encoding the hash was taken over ({@link HashEncoding}). */
+  int hashVersion();
+
   String hash();
 
   /**
@@ -104,6 +107,7 @@ public sealed interface CaseEvent extends JsonSerializable {
       Map<String, Object> data,
       RequestKey requestKey,
       String prevHash,
+      int hashVersion,
       String hash,
       String traceparent)
       implements CaseEvent {
@@ -134,6 +138,7 @@ public sealed interface CaseEvent extends JsonSerializable {
           data,
           stamp.requestKey(),
           stamp.prevHash(),
+          HashEncoding.CURRENT.version(),
           null,
           stamp.traceparent());
     }
@@ -159,6 +164,7 @@ public sealed interface CaseEvent extends JsonSerializable {
           data,
           requestKey,
           prevHash,
+          hashVersion,
           newHash,
           traceparent);
     }
@@ -177,6 +183,7 @@ public sealed interface CaseEvent extends JsonSerializable {
       Map<String, Object> data,
       RequestKey requestKey,
       String prevHash,
+      int hashVersion,
       String hash,
       String traceparent)
       implements Transition {
@@ -205,6 +212,7 @@ public sealed interface CaseEvent extends JsonSerializable {
           data,
           stamp.requestKey(),
           stamp.prevHash(),
+          HashEncoding.CURRENT.version(),
           null,
           stamp.traceparent());
     }
@@ -229,6 +237,7 @@ public sealed interface CaseEvent extends JsonSerializable {
           data,
           requestKey,
           prevHash,
+          hashVersion,
           newHash,
           traceparent);
     }
@@ -244,6 +253,7 @@ public sealed interface CaseEvent extends JsonSerializable {
       String assignee,
       RequestKey requestKey,
       String prevHash,
+      int hashVersion,
       String hash,
       String traceparent)
       implements CaseEvent {
@@ -258,6 +268,7 @@ public sealed interface CaseEvent extends JsonSerializable {
           assignee,
           stamp.requestKey(),
           stamp.prevHash(),
+          HashEncoding.CURRENT.version(),
           null,
           stamp.traceparent());
     }
@@ -270,7 +281,17 @@ public sealed interface CaseEvent extends JsonSerializable {
     @Override
     public AssigneeChanged withHash(String newHash) {
       return new AssigneeChanged(
-          caseId, tenant, actor, at, seq, assignee, requestKey, prevHash, newHash, traceparent);
+          caseId,
+          tenant,
+          actor,
+          at,
+          seq,
+          assignee,
+          requestKey,
+          prevHash,
+          hashVersion,
+          newHash,
+          traceparent);
     }
   }
 
@@ -283,6 +304,7 @@ public sealed interface CaseEvent extends JsonSerializable {
       String text,
       RequestKey requestKey,
       String prevHash,
+      int hashVersion,
       String hash,
       String traceparent)
       implements CaseEvent {
@@ -297,6 +319,7 @@ public sealed interface CaseEvent extends JsonSerializable {
           text,
           stamp.requestKey(),
           stamp.prevHash(),
+          HashEncoding.CURRENT.version(),
           null,
           stamp.traceparent());
     }
@@ -309,7 +332,17 @@ public sealed interface CaseEvent extends JsonSerializable {
     @Override
     public CommentAdded withHash(String newHash) {
       return new CommentAdded(
-          caseId, tenant, actor, at, seq, text, requestKey, prevHash, newHash, traceparent);
+          caseId,
+          tenant,
+          actor,
+          at,
+          seq,
+          text,
+          requestKey,
+          prevHash,
+          hashVersion,
+          newHash,
+          traceparent);
     }
   }
 
@@ -333,6 +366,7 @@ public sealed interface CaseEvent extends JsonSerializable {
       String comment,
       RequestKey requestKey,
       String prevHash,
+      int hashVersion,
       String hash,
       String traceparent)
       implements Transition {
@@ -359,6 +393,7 @@ public sealed interface CaseEvent extends JsonSerializable {
           comment,
           stamp.requestKey(),
           stamp.prevHash(),
+          HashEncoding.CURRENT.version(),
           null,
           stamp.traceparent());
     }
@@ -384,6 +419,7 @@ public sealed interface CaseEvent extends JsonSerializable {
           comment,
           requestKey,
           prevHash,
+          hashVersion,
           newHash,
           traceparent);
     }

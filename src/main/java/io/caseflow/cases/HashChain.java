@@ -1,14 +1,13 @@
 package io.caseflow.cases;
 
 import java.util.List;
-import java.util.Map;
 import java.util.OptionalLong;
 
 /**
- * The per-case hash chain. An event's hash is SHA-256 over the canonical JSON of its type and every
- * field but {@code hash} itself and the {@code traceparent} metadata, which includes {@code
- * prevHash}; the first event's {@code prevHash} is {@link #GENESIS}. Leaving the trace out keeps
- * the hashes of events written before events carried one.
+ * The per-case hash chain. An event's hash is SHA-256 over a canonical encoding of its content,
+ * {@code prevHash} included (the first event's is {@link #GENESIS}); the event records which
+ * version of the encoding ({@link HashEncoding}). Neither encoding covers the {@code traceparent}
+ * metadata, so tracing on or off never changes a chain.
  */
 public final class HashChain {
 
@@ -22,12 +21,22 @@ public final class HashChain {
     return (E) event.withHash(hashOf(event));
   }
 
+  /**
+   * The hash of the event under the encoding it names.
+   *
+   * @throws IllegalArgumentException when it names an encoding this build does not know
+   */
   public static String hashOf(CaseEvent event) {
-    Map<String, Object> fields = CanonicalJson.fieldsOf(event);
-    fields.remove("hash");
-    fields.remove("traceparent");
-    fields.put("type", event.getClass().getSimpleName());
-    return CanonicalJson.sha256(fields);
+    return HashEncoding.of(event.hashVersion()).hash(event);
+  }
+
+  /** Whether the event's recorded hash is the hash of its content. */
+  public static boolean holds(CaseEvent event) {
+    try {
+      return hashOf(event).equals(event.hash());
+    } catch (IllegalArgumentException unknownEncoding) {
+      return false;
+    }
   }
 
   /**
@@ -38,9 +47,7 @@ public final class HashChain {
     String expectedPrev = GENESIS;
     long expectedSeq = 1;
     for (CaseEvent event : history) {
-      if (event.seq() != expectedSeq
-          || !expectedPrev.equals(event.prevHash())
-          || !hashOf(event).equals(event.hash())) {
+      if (event.seq() != expectedSeq || !expectedPrev.equals(event.prevHash()) || !holds(event)) {
         return OptionalLong.of(expectedSeq);
       }
       expectedPrev = event.hash();

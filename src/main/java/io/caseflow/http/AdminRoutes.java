@@ -11,7 +11,8 @@ import org.apache.pekko.http.javadsl.server.Route;
 
 /**
  * {@code /admin/read-side}: the read side's health and its rebuild; {@code /admin/sagas}: the
- * unfinished sagas of every tenant, the stuck ones marked. For operators only.
+ * unfinished sagas of every tenant, the stuck ones marked; {@code /admin/audit}: a checkpoint now,
+ * the whole journal verified. For operators only.
  */
 final class AdminRoutes extends RouteSupport {
 
@@ -23,12 +24,19 @@ final class AdminRoutes extends RouteSupport {
 
   private final ReadSideAdmin readSide;
   private final Sagas sagas;
+  private final AuditRoutes audit;
 
-  AdminRoutes(String operatorRole, ReadSideAdmin readSide, Sagas sagas, Context context) {
+  AdminRoutes(
+      String operatorRole,
+      ReadSideAdmin readSide,
+      Sagas sagas,
+      AuditRoutes audit,
+      Context context) {
     super(context);
     this.operatorRole = operatorRole;
     this.readSide = readSide;
     this.sagas = sagas;
+    this.audit = audit;
   }
 
   Route routes(Principal principal) {
@@ -42,6 +50,7 @@ final class AdminRoutes extends RouteSupport {
                 () ->
                     concat(
                         pathPrefix("read-side", this::readSide),
+                        audit.admin(),
                         path(
                             "sagas", () -> get(() -> answer(StatusCodes.OK, sagas::unfinished))))));
   }

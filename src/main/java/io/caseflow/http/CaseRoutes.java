@@ -1,5 +1,7 @@
 package io.caseflow.http;
 
+import io.caseflow.audit.Audit;
+import io.caseflow.audit.CaseVerification;
 import io.caseflow.cases.CaseCommand;
 import io.caseflow.cases.CaseCommand.AddComment;
 import io.caseflow.cases.CaseCommand.Assign;
@@ -14,7 +16,6 @@ import io.caseflow.cases.CaseReply.Rejected;
 import io.caseflow.cases.CaseReply.Replayed;
 import io.caseflow.cases.CaseView;
 import io.caseflow.cases.ErrorCode;
-import io.caseflow.cases.HashChain;
 import io.caseflow.cases.HistoryEntry;
 import io.caseflow.cases.Principal;
 import io.caseflow.observe.Tracing;
@@ -23,9 +24,7 @@ import io.caseflow.saga.SubjectClaim.OpenRequest;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.OptionalLong;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
@@ -50,6 +49,7 @@ final class CaseRoutes extends RouteSupport {
   private final ClusterSharding sharding;
   private final Sagas sagas;
   private final CaseHistory history;
+  private final Audit audit;
   private final Duration askTimeout;
   private final Supplier<String> newCaseId;
 
@@ -57,6 +57,7 @@ final class CaseRoutes extends RouteSupport {
       ClusterSharding sharding,
       Sagas sagas,
       CaseHistory history,
+      Audit audit,
       Duration askTimeout,
       Supplier<String> newCaseId,
       Context context) {
@@ -64,6 +65,7 @@ final class CaseRoutes extends RouteSupport {
     this.sharding = sharding;
     this.sagas = sagas;
     this.history = history;
+    this.audit = audit;
     this.askTimeout = askTimeout;
     this.newCaseId = newCaseId;
   }
@@ -289,26 +291,19 @@ final class CaseRoutes extends RouteSupport {
         Map.of("caseId", caseId.id()));
   }
 
+  /**
+   * The case's chain from the journal, checked against the audit log and the latest signed
+   * checkpoint holding it. A case with no trace anywhere does not exist; one whose events are gone
+   * but that the audit log or a checkpoint names is reported broken.
+   */
   private Route verify(CaseId caseId) {
-    return answered(
-        history
-            .events(caseId)
-            .thenApply(
-                events -> {
-                  if (events.isEmpty()) {
-                    return caseNotFound(caseId);
-                  }
-                  OptionalLong broken = HashChain.firstBrokenSeq(events);
-                  Map<String, Object> result = new LinkedHashMap<>();
-                  result.put("valid", broken.isEmpty());
-                  if (broken.isPresent()) {
-                    result.put("firstBrokenSeq", broken.getAsLong());
-                  } else {
-                    result.put("events", events.size());
-                  }
-                  return json.response(result);
-                }),
-        Map.of("caseId", caseId.id()));
+    return blocking(
+        () -> {
+          CaseVerification verification = audit.verify(caseId);
+          return verification.events() == 0 && verification.valid()
+              ? caseNotFound(caseId)
+              : json.response(AuditRoutes.view(verification));
+        });
   }
 
   private HttpResponse caseNotFound(CaseId caseId) {

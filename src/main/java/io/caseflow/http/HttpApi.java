@@ -1,6 +1,7 @@
 package io.caseflow.http;
 
 import com.typesafe.config.ConfigFactory;
+import io.caseflow.audit.Audit;
 import io.caseflow.cases.CaseHistory;
 import io.caseflow.cases.ErrorCode;
 import io.caseflow.cases.Principal;
@@ -66,6 +67,7 @@ public final class HttpApi extends AllDirectives {
   private final EventRoutes events;
   private final WebhookRoutes webhooks;
   private final SagaRoutes sagas;
+  private final AuditRoutes audit;
   private final RefusalRecording refusals;
   private final RequestMetrics requestMetrics;
   private final RequestTracing requestTracing;
@@ -88,7 +90,8 @@ public final class HttpApi extends AllDirectives {
       Executor blocking,
       Supplier<String> newCaseId,
       MeterRegistry metrics,
-      Tracer tracer) {}
+      Tracer tracer,
+      Audit audit) {}
 
   public HttpApi(HttpSettings settings, Authenticator authenticator, Services services) {
     this.authenticator = authenticator;
@@ -100,11 +103,13 @@ public final class HttpApi extends AllDirectives {
     this.problems = new Problems(json);
     RouteSupport.Context context =
         new RouteSupport.Context(json, problems, services.blocking(), settings.maxBodySize());
+    this.audit = new AuditRoutes(settings.roles(), services.audit(), context);
     this.cases =
         new CaseRoutes(
             services.sharding(),
             services.sagas(),
             services.history(),
+            services.audit(),
             settings.askTimeout(),
             services.newCaseId(),
             context);
@@ -117,7 +122,7 @@ public final class HttpApi extends AllDirectives {
             context);
     this.admin =
         new AdminRoutes(
-            settings.roles().operator(), services.readSide(), services.sagas(), context);
+            settings.roles().operator(), services.readSide(), services.sagas(), audit, context);
     this.sagas = new SagaRoutes(settings.roles().admin(), services.sagas(), context);
     this.events =
         new EventRoutes(
@@ -222,6 +227,7 @@ public final class HttpApi extends AllDirectives {
         concat(
             pathPrefix("health", this::health),
             pages.routes(),
+            audit.publicKey(),
             authenticated(
                 principal ->
                     concat(
@@ -231,6 +237,7 @@ public final class HttpApi extends AllDirectives {
                         cases.routes(principal),
                         webhooks.routes(principal),
                         admin.routes(principal),
+                        audit.routes(principal),
                         path("workflows", () -> get(this::workflows)),
                         path("me", () -> get(() -> me(principal))))));
     return new ProblemHandling(problems).answering(api);

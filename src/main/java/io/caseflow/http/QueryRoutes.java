@@ -27,8 +27,6 @@ import org.apache.pekko.http.javadsl.server.Route;
  */
 final class QueryRoutes extends RouteSupport {
 
-  private static final int DEFAULT_LIMIT = 50;
-  private static final int MAX_LIMIT = 200;
   private static final long POLL_MILLIS = 20;
 
   private final CaseQueries queries;
@@ -158,22 +156,6 @@ final class QueryRoutes extends RouteSupport {
                           POLL_MILLIS, TimeUnit.MILLISECONDS, blocking))
                   .thenCompose(waited -> applied(principal, token, deadline));
             });
-  }
-
-  private static int limitOf(Optional<String> limit) {
-    if (limit.isEmpty()) {
-      return DEFAULT_LIMIT;
-    }
-    try {
-      int value = Integer.parseInt(limit.get());
-      if (value >= 1 && value <= MAX_LIMIT) {
-        return value;
-      }
-    } catch (NumberFormatException e) {
-      // answered below
-    }
-    throw new MalformedRequestException(
-        "limit must be a whole number from 1 to " + MAX_LIMIT + ".");
   }
 
   @FunctionalInterface

@@ -33,6 +33,10 @@ record RequestTarget(String route, String caseId, String action) {
           "admin",
           "read-side",
           "rebuild",
+          "audit",
+          "checkpoints",
+          "public-key",
+          "erasures",
           "health",
           "alive",
           "ready",
@@ -77,6 +81,7 @@ record RequestTarget(String route, String caseId, String action) {
       case "sagas" -> position == 1 ? "sagaId" : null;
       case "webhooks" -> segment.equals("dead-letters") ? null : "webhookId";
       case "dead-letters" -> "deliveryId";
+      case "checkpoints" -> position == 2 ? "number" : null;
       default -> null;
     };
   }

@@ -33,6 +33,8 @@ abstract class RouteSupport extends AllDirectives {
 
   private static final Logger log = LoggerFactory.getLogger(RouteSupport.class);
   private static final Pattern IDEMPOTENCY_KEY = Pattern.compile("[\\x21-\\x7E]{1,255}");
+  private static final int DEFAULT_LIMIT = 50;
+  private static final int MAX_LIMIT = 200;
   private static final Pattern VERSION_TAG = Pattern.compile("(?:W/)?\"?(\\d{1,18})\"?");
 
   /** The JSON codec, the problem answers, the pool for blocking work and the body size limit. */
@@ -107,6 +109,23 @@ abstract class RouteSupport extends AllDirectives {
       return complete(problems.of(ErrorCode.CASE_NOT_FOUND, Map.of("caseId", id)));
     }
     return inner.apply(new CaseId(principal.tenant(), id));
+  }
+
+  /** A page's size: the {@code limit} parameter, 1 to 200, 50 when absent. */
+  static int limitOf(Optional<String> limit) {
+    if (limit.isEmpty()) {
+      return DEFAULT_LIMIT;
+    }
+    try {
+      int value = Integer.parseInt(limit.get());
+      if (value >= 1 && value <= MAX_LIMIT) {
+        return value;
+      }
+    } catch (NumberFormatException e) {
+      // answered below
+    }
+    throw new MalformedRequestException(
+        "limit must be a whole number from 1 to " + MAX_LIMIT + ".");
   }
 
   /** {@code inner} gets null for an empty body that is not {@code required}. */

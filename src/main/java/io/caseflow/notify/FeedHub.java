@@ -1,7 +1,7 @@
 package io.caseflow.notify;
 
-import io.caseflow.cases.CanonicalJson;
 import io.caseflow.cases.CaseEvent;
+import io.caseflow.cases.CaseEventMigration;
 import io.caseflow.jdbc.Sql;
 import io.caseflow.readside.ReadSideSlices;
 import java.sql.Connection;
@@ -191,7 +191,7 @@ final class FeedHub {
                       row.getString(1),
                       row.getInt(2),
                       row.getLong(3),
-                      CanonicalJson.parse(row.getString(5), CaseEvent.typeNamed(row.getString(4)))),
+                      CaseEventMigration.parseStored(row.getString(4), row.getString(5))),
               parameters.toArray());
       FeedPosition to = after;
       for (Recorded event : events) {

@@ -79,19 +79,24 @@ public final class Refusals {
     return new Page(page, Long.toString(page.get(limit - 1).id()));
   }
 
-  /** Removes refusals recorded before {@code cutoff}, a chunk per statement; answers how many. */
+  /**
+   * Removes refusals recorded before {@code cutoff}, a chunk per call; answers how many. The
+   * service may not delete from the log itself: {@code expire_refusals} does, with the owner's
+   * rights.
+   */
   public long deleteRecordedBefore(Instant cutoff) throws SQLException {
     long deleted = 0;
     try (Connection connection = dataSource.getConnection()) {
       int chunk;
       do {
         chunk =
-            Sql.update(
-                connection,
-                "DELETE FROM refusals WHERE id IN (SELECT id FROM refusals WHERE at < ?"
-                    + " ORDER BY id LIMIT ?)",
-                cutoff,
-                DELETE_CHUNK);
+            Sql.query(
+                    connection,
+                    "SELECT expire_refusals(?, ?)",
+                    row -> row.getInt(1),
+                    cutoff,
+                    DELETE_CHUNK)
+                .get(0);
         deleted += chunk;
       } while (chunk == DELETE_CHUNK);
     }

@@ -19,6 +19,7 @@ import io.caseflow.cases.CaseState.Active;
 import io.caseflow.cases.CaseView;
 import io.caseflow.cases.ErrorCode;
 import io.caseflow.cases.HashChain;
+import io.caseflow.cases.HashEncoding;
 import io.caseflow.workflow.Workflow;
 import io.caseflow.workflow.WorkflowAction;
 import io.caseflow.workflow.WorkflowRegistry;
@@ -121,6 +122,7 @@ public final class WorkflowFixture {
                 data,
                 null,
                 HashChain.GENESIS,
+                HashEncoding.CURRENT.version(),
                 null,
                 null));
   }
@@ -185,6 +187,7 @@ public final class WorkflowFixture {
               data,
               null,
               null,
+              HashEncoding.CURRENT.version(),
               null,
               null));
     }
@@ -193,14 +196,34 @@ public final class WorkflowFixture {
       active();
       return andGiven(
           new AssigneeChanged(
-              caseId.id(), caseId.tenant(), actor, at, 0, assignee, null, null, null, null));
+              caseId.id(),
+              caseId.tenant(),
+              actor,
+              at,
+              0,
+              assignee,
+              null,
+              null,
+              HashEncoding.CURRENT.version(),
+              null,
+              null));
     }
 
     public Scenario andCommented(String actor, String text) {
       active();
       return andGiven(
           new CommentAdded(
-              caseId.id(), caseId.tenant(), actor, at, 0, text, null, null, null, null));
+              caseId.id(),
+              caseId.tenant(),
+              actor,
+              at,
+              0,
+              text,
+              null,
+              null,
+              HashEncoding.CURRENT.version(),
+              null,
+              null));
     }
 
     /** The case after this event, placed on the fixture's case and sealed onto the chain. */

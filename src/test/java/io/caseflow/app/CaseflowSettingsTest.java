@@ -113,6 +113,28 @@ class CaseflowSettingsTest {
   }
 
   @Test
+  void rejectsASchemaOwnerForTheEmbeddedDatabase() {
+    assertRejected(
+        "caseflow.db.migration-user = caseflow_owner",
+        "caseflow.db.migration-user",
+        "needs a PostgreSQL database");
+  }
+
+  @Test
+  void aSchemaOwnerOtherThanTheServiceUserIsSeparate() {
+    CaseflowSettings settings =
+        CaseflowSettings.from(
+            ConfigFactory.parseString(
+                    "caseflow.db.url = \"jdbc:postgresql://localhost:5432/caseflow\"\n"
+                        + "caseflow.db.user = caseflow_app\n"
+                        + "caseflow.db.migration-user = caseflow_owner")
+                .withFallback(ConfigFactory.load())
+                .resolve());
+    assertTrue(settings.db().hasSeparateOwner());
+    assertEquals("caseflow_owner", settings.db().migrationUser());
+  }
+
+  @Test
   void rejectsZeroAskTimeout() {
     assertRejected(
         "caseflow.http.ask-timeout = 0s", "caseflow.http.ask-timeout", "must be greater than zero");

@@ -159,6 +159,15 @@ class DeployManifestsTest {
     assertTrue(CaseflowSettings.from(nodeConfig()).webhooks().secretBox().isPresent());
   }
 
+  @Test
+  void theSchemaOwnerRunsTheMigrationsAndTheServiceOnlyItsOwnRole() {
+    JsonNode owner = environment().get("CASEFLOW_DB_MIGRATION_USER");
+    assertTrue(owner != null, "without an owner, the service's role owns the journal");
+    assertEquals("migration-user", owner.at("/valueFrom/secretKeyRef/key").asText());
+    assertTrue(environment().containsKey("CASEFLOW_DB_MIGRATION_PASSWORD"));
+    assertTrue(CaseflowSettings.from(nodeConfig()).db().hasSeparateOwner());
+  }
+
   /**
    * {@code conf/application.conf} with the container's environment: literal values as given, values
    * from the pod (its IP) or from the secret replaced by stand-ins of the right form.
@@ -176,6 +185,8 @@ class DeployManifestsTest {
                             ? configMapValue(value.at("/valueFrom/configMapKeyRef"))
                             : switch (value.at("/valueFrom/secretKeyRef/key").asText()) {
                               case "url" -> "jdbc:postgresql://db:5432/caseflow";
+                              case "user" -> "caseflow_app";
+                              case "migration-user" -> "caseflow_owner";
                               case "secret-key" -> SecretBox.newKeyBase64();
                               case "" -> "10.1.2.3";
                               default -> "from-secret";

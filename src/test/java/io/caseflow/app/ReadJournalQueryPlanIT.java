@@ -12,7 +12,6 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
-import java.util.Map;
 import java.util.Properties;
 import org.junit.jupiter.api.Test;
 
@@ -39,11 +38,7 @@ class ReadJournalQueryPlanIT {
     TestPostgres.Database database = TestPostgres.newDatabase();
     CaseflowSettings settings =
         CaseflowSettings.from(
-            ConfigFactory.parseMap(
-                    Map.of(
-                        "caseflow.db.url", database.url(),
-                        "caseflow.db.user", database.user(),
-                        "caseflow.db.password", database.password()))
+            ConfigFactory.parseMap(database.settings())
                 .withFallback(ConfigFactory.load())
                 .resolve());
     String readJournalOptions;

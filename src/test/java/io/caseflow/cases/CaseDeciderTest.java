@@ -63,6 +63,7 @@ class CaseDeciderTest {
                 Map.of("riskLevel", "high"),
                 opened.requestKey(),
                 HashChain.GENESIS,
+                HashEncoding.CURRENT.version(),
                 null,
                 null)),
         opened);

@@ -103,6 +103,7 @@ class CaseEntityTest {
                 performed.data(),
                 performed.requestKey(),
                 performed.prevHash(),
+                HashEncoding.CURRENT.version(),
                 performed.hash(),
                 null)),
         "the trace is metadata: with or without it, the event hashes the same");

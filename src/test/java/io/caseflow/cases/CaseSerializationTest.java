@@ -56,6 +56,7 @@ class CaseSerializationTest {
                 Map.of("riskLevel", "high", "amount", 12.5, "count", 3, "verified", true),
                 KEY,
                 HashChain.GENESIS,
+                HashEncoding.CURRENT.version(),
                 null,
                 null));
     ActionPerformed performed =
@@ -73,16 +74,37 @@ class CaseSerializationTest {
                 Map.of("jurisdiction", "UK"),
                 null,
                 opened.hash(),
+                HashEncoding.CURRENT.version(),
                 null,
                 TRACE));
     AssigneeChanged assigned =
         HashChain.seal(
             new AssigneeChanged(
-                "c-1", "acme", "carol", AT, 3, null, KEY, performed.hash(), null, null));
+                "c-1",
+                "acme",
+                "carol",
+                AT,
+                3,
+                null,
+                KEY,
+                performed.hash(),
+                HashEncoding.CURRENT.version(),
+                null,
+                null));
     CommentAdded commented =
         HashChain.seal(
             new CommentAdded(
-                "c-1", "acme", "bob", AT, 4, "looks fine", null, assigned.hash(), null, null));
+                "c-1",
+                "acme",
+                "bob",
+                AT,
+                4,
+                "looks fine",
+                null,
+                assigned.hash(),
+                HashEncoding.CURRENT.version(),
+                null,
+                null));
 
     MergeStepRecorded merging =
         HashChain.seal(
@@ -100,6 +122,7 @@ class CaseSerializationTest {
                 null,
                 null,
                 commented.hash(),
+                HashEncoding.CURRENT.version(),
                 null,
                 null));
 

@@ -5,19 +5,18 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.caseflow.cases.CanonicalJson;
-import io.caseflow.cases.CaseEntity;
-import io.caseflow.cases.CaseEvent;
+import io.caseflow.cases.CaseEvent.ActionPerformed;
 import io.caseflow.cases.CaseId;
+import io.caseflow.cases.HashChain;
 import io.caseflow.testing.ApiClient;
 import io.caseflow.testing.ApiClient.Response;
+import io.caseflow.testing.Eventually;
+import io.caseflow.testing.JournalTampering;
 import io.caseflow.testing.RunningCaseflow;
 import io.caseflow.testing.SseStream;
 import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
@@ -429,14 +428,18 @@ abstract class CaseApiContract {
    * connection to the node's database. {@code verify} reads the journal table (the entity keeps the
    * untouched state in memory), so each tampering must show in its answer.
    */
+  /**
+   * History rewritten behind the service's back, by the schema's owner (who may turn the journal's
+   * and the audit log's append-only triggers off): every rewrite is reported, by the case's own
+   * verification and by the whole journal's, naming the case and the first sequence number broken.
+   */
   @Nested
   class TamperEvidence {
 
-    private static final ObjectMapper JSON = new ObjectMapper();
     private static final String COMMENT = "add the register extract";
 
     /** Opened, submitted, changes requested with {@link #COMMENT}, resubmitted; verified. */
-    private String caseOfFourEvents() {
+    private CaseId caseOfFourEvents() {
       String id = submitted();
       Response changes =
           api.post(
@@ -449,7 +452,7 @@ abstract class CaseApiContract {
       // the read side has every event before the journal is touched, so no projection races it
       awaitRead(resubmitted);
       assertVerifies(id, 4);
-      return id;
+      return new CaseId("acme", id);
     }
 
     private JsonNode verify(String id) {
@@ -464,141 +467,157 @@ abstract class CaseApiContract {
       assertEquals(events, answer.get("events").asInt(), answer::toString);
     }
 
-    private void assertBrokenAt(String id, long seq) {
-      JsonNode answer = verify(id);
+    /** Broken at {@code seq}, found by {@code reason}: by the case, and by the whole journal. */
+    private void assertBrokenAt(CaseId caseId, long seq, String reason) throws Exception {
+      JsonNode answer = verify(caseId.id());
       assertFalse(answer.get("valid").asBoolean(), answer::toString);
       assertEquals(seq, answer.path("firstBrokenSeq").asLong(-1), answer::toString);
-      assertFalse(answer.has("events"), answer::toString);
-    }
+      assertEquals(reason, answer.path("reason").asText(), answer::toString);
 
-    private String persistenceId(String id) {
-      return CaseEntity.persistenceId(new CaseId("acme", id)).id();
-    }
-
-    private ObjectNode storedEvent(String id, long seq) throws Exception {
-      try (Connection connection = node.connect();
-          PreparedStatement select =
-              connection.prepareStatement(
-                  "SELECT \"event_payload\" FROM \"event_journal\""
-                      + " WHERE \"persistence_id\" = ? AND \"sequence_number\" = ?")) {
-        select.setString(1, persistenceId(id));
-        select.setLong(2, seq);
-        try (ResultSet row = select.executeQuery()) {
-          assertTrue(row.next(), "event " + seq + " of " + id + " is in the journal");
-          return (ObjectNode) JSON.readTree(row.getBytes(1));
+      JsonNode whole = verifiedJournal();
+      assertFalse(whole.get("valid").asBoolean(), whole::toString);
+      JsonNode named = null;
+      for (JsonNode broken : whole.get("broken")) {
+        if (broken.get("caseId").asText().equals(caseId.id())) {
+          named = broken;
         }
       }
+      assertTrue(named != null, () -> caseId.id() + " is not among " + whole);
+      assertEquals("acme", named.get("tenant").asText());
+      assertEquals(seq, named.get("firstBrokenSeq").asLong(), named::toString);
     }
 
-    private void storeEvent(String id, long seq, ObjectNode event) throws Exception {
-      try (Connection connection = node.connect()) {
-        update(
-            connection,
-            "UPDATE \"event_journal\" SET \"event_payload\" = ?"
-                + " WHERE \"persistence_id\" = ? AND \"sequence_number\" = ?",
-            JSON.writeValueAsBytes(event),
-            persistenceId(id),
-            seq);
-      }
+    /** {@code POST /admin/audit/verify} and its report once complete. */
+    private JsonNode verifiedJournal() throws Exception {
+      Response started = api.post("/admin/audit/verify", "oscar", null);
+      assertEquals(202, started.status(), started::toString);
+      return Eventually.until(
+          "the journal's verification",
+          Duration.ofSeconds(60),
+          () -> api.get("/admin/audit/verify", "oscar").json(),
+          report -> report.get("status").asText().equals("complete"));
     }
 
-    /** Runs a statement that must change exactly one row. */
-    private void update(Connection connection, String sql, Object... parameters)
-        throws SQLException {
-      try (PreparedStatement statement = connection.prepareStatement(sql)) {
-        for (int i = 0; i < parameters.length; i++) {
-          statement.setObject(i + 1, parameters[i]);
-        }
-        assertEquals(1, statement.executeUpdate(), sql);
-      }
-    }
-
-    /**
-     * The hash the service would give this stored event content, recomputed as one who knows the
-     * rule would (see HashChain: neither the hash nor the trace metadata is hashed).
-     */
-    private String hashOf(ObjectNode event, Class<? extends CaseEvent> type) {
-      Map<String, Object> fields = CanonicalJson.parseObject(event.toString());
-      fields.remove("hash");
-      fields.remove("traceparent");
-      fields.put("type", type.getSimpleName());
-      return CanonicalJson.sha256(fields);
+    private JournalTampering asTheOwner(Connection connection) throws SQLException {
+      return new JournalTampering(connection);
     }
 
     @Test
     void alteredEventContentBreaksTheChainAtThatEvent() throws Exception {
-      String id = caseOfFourEvents();
-      ObjectNode event = storedEvent(id, 3);
-      assertEquals(COMMENT, event.get("comment").asText());
-      event.put("comment", "nothing to add");
-      storeEvent(id, 3, event);
+      CaseId caseId = caseOfFourEvents();
+      try (Connection connection = node.connect()) {
+        JournalTampering owner = asTheOwner(connection);
+        ObjectNode event = owner.event(caseId, 3);
+        assertEquals(COMMENT, event.get("comment").asText());
+        event.put("comment", "nothing to add");
+        owner.replace(caseId, 3, event);
+      }
 
       assertEquals(
           "nothing to add",
-          api.get("/cases/" + id + "/history", "alice").json().get(2).get("comment").asText(),
+          api.get("/cases/" + caseId.id() + "/history", "alice")
+              .json()
+              .get(2)
+              .get("comment")
+              .asText(),
           "the altered event is read from the journal and still deserializes");
-      assertBrokenAt(id, 3);
+      assertBrokenAt(caseId, 3, "chain");
     }
 
     @Test
-    void alteredEventWithItsHashRecomputedBreaksTheChainAtTheNextEvent() throws Exception {
-      String id = caseOfFourEvents();
-      ObjectNode event = storedEvent(id, 3);
-      assertEquals(
-          event.get("hash").asText(), hashOf(event, CaseEvent.ActionPerformed.class), "as stored");
-      event.put("comment", "nothing to add");
-      event.put("hash", hashOf(event, CaseEvent.ActionPerformed.class));
-      storeEvent(id, 3, event);
+    void alteredEventWithItsHashRecomputedDisagreesWithTheAuditLog() throws Exception {
+      CaseId caseId = caseOfFourEvents();
+      try (Connection connection = node.connect()) {
+        JournalTampering owner = asTheOwner(connection);
+        ObjectNode event = owner.event(caseId, 3);
+        event.put("comment", "nothing to add");
+        event.put(
+            "hash", HashChain.hashOf(CanonicalJson.parse(event.toString(), ActionPerformed.class)));
+        owner.replace(caseId, 3, event);
+      }
 
-      assertBrokenAt(id, 4);
+      assertBrokenAt(caseId, 3, "audit_log");
     }
 
     @Test
     void deletedEventBreaksTheChainWhereItWas() throws Exception {
-      String id = caseOfFourEvents();
+      CaseId caseId = caseOfFourEvents();
       try (Connection connection = node.connect()) {
-        update(
-            connection,
-            "DELETE FROM \"event_journal\" WHERE \"persistence_id\" = ? AND \"sequence_number\" = ?",
-            persistenceId(id),
-            2L);
+        asTheOwner(connection).delete(caseId, 2);
       }
 
-      assertEquals(3, historySize(id));
-      assertBrokenAt(id, 2);
+      assertEquals(3, historySize(caseId.id()));
+      assertBrokenAt(caseId, 2, "chain");
+    }
+
+    @Test
+    void aRemovedLastEventIsMissedByTheChainAndCaughtByTheAuditLog() throws Exception {
+      CaseId caseId = caseOfFourEvents();
+      try (Connection connection = node.connect()) {
+        asTheOwner(connection).delete(caseId, 4);
+      }
+
+      assertBrokenAt(caseId, 4, "audit_log");
     }
 
     @Test
     void swappedEventsBreakTheChainAtTheFirstOfThem() throws Exception {
-      String id = caseOfFourEvents();
-      String move =
-          "UPDATE \"event_journal\" SET \"sequence_number\" = ?"
-              + " WHERE \"persistence_id\" = ? AND \"sequence_number\" = ?";
+      CaseId caseId = caseOfFourEvents();
       try (Connection connection = node.connect()) {
-        connection.setAutoCommit(false);
-        update(connection, move, -2L, persistenceId(id), 2L);
-        update(connection, move, 2L, persistenceId(id), 3L);
-        update(connection, move, 3L, persistenceId(id), -2L);
-        connection.commit();
+        asTheOwner(connection).swap(caseId, 2, 3);
       }
 
-      JsonNode history = api.get("/cases/" + id + "/history", "alice").json();
+      JsonNode history = api.get("/cases/" + caseId.id() + "/history", "alice").json();
       assertEquals(3, history.get(1).get("seq").asInt(), "read in the journal's new order");
       assertEquals(2, history.get(2).get("seq").asInt(), "read in the journal's new order");
-      assertBrokenAt(id, 2);
+      assertBrokenAt(caseId, 2, "chain");
+    }
+
+    /**
+     * The owner rewrites event 3 and everything after it, hashes recomputed, and the audit log to
+     * match: the chain is whole and agrees with the audit log. The signed checkpoint made before
+     * still holds the old head, and says so.
+     */
+    @Test
+    void aConsistentRewriteIsCaughtByTheSignedCheckpointAlone() throws Exception {
+      CaseId caseId = caseOfFourEvents();
+      Response checkpoint = api.post("/admin/audit/checkpoints", "oscar", null);
+      assertEquals(200, checkpoint.status(), checkpoint::toString);
+      JsonNode covered = verify(caseId.id()).get("checkpoint");
+      assertEquals(checkpoint.json().get("number").asLong(), covered.get("number").asLong());
+      assertEquals(4, covered.get("seq").asLong());
+      assertTrue(covered.get("matches").asBoolean());
+
+      try (Connection connection = node.connect()) {
+        asTheOwner(connection)
+            .rewriteConsistently(caseId, 3, event -> event.put("comment", "nothing to add"));
+      }
+
+      assertEquals(
+          "nothing to add",
+          api.get("/cases/" + caseId.id() + "/history", "alice")
+              .json()
+              .get(2)
+              .get("comment")
+              .asText());
+      assertBrokenAt(caseId, 4, "checkpoint");
+      assertFalse(verify(caseId.id()).get("checkpoint").get("matches").asBoolean());
     }
 
     @Test
     void tamperingWithOneCaseLeavesAnotherVerifying() throws Exception {
-      String untouched = caseOfFourEvents();
-      String tampered = caseOfFourEvents();
-      ObjectNode event = storedEvent(tampered, 2);
-      assertEquals("in_review", event.get("to").asText());
-      event.put("to", "approved");
-      storeEvent(tampered, 2, event);
+      CaseId untouched = caseOfFourEvents();
+      CaseId tampered = caseOfFourEvents();
+      try (Connection connection = node.connect()) {
+        JournalTampering owner = asTheOwner(connection);
+        ObjectNode event = owner.event(tampered, 2);
+        assertEquals("in_review", event.get("to").asText());
+        event.put("to", "approved");
+        owner.replace(tampered, 2, event);
+      }
 
-      assertBrokenAt(tampered, 2);
-      assertVerifies(untouched, 4);
+      assertBrokenAt(tampered, 2, "chain");
+      assertVerifies(untouched.id(), 4);
     }
   }
 

@@ -68,6 +68,7 @@ abstract class CrossTenantIsolation {
     DEAD_LETTERS,
     SAGAS,
     REFUSALS,
+    AUDIT,
     ADMIN
   }
 
@@ -184,6 +185,11 @@ abstract class CrossTenantIsolation {
     acmeDeadLetter = awaitDeadLetter("carol", "acme:" + acmeCase + ":4").get("id").asLong();
     awaitDeadLetter("victor", "globex:" + globexCase + ":4");
     api.awaitReadSideIdle();
+    String checkpoint =
+        expect(200, api.post("/admin/audit/checkpoints", "oscar", null))
+            .json()
+            .get("number")
+            .asText();
 
     acme.put("{case}", acmeCase);
     acme.put("{duplicate}", acmeDuplicate);
@@ -204,6 +210,7 @@ abstract class CrossTenantIsolation {
     nowhere.put("{claimedSubject}", "NOWHERE-" + UUID.randomUUID());
     String asOf = Instant.now().toString();
     for (Map<String, String> ids : List.of(acme, nowhere)) {
+      ids.put("{checkpoint}", checkpoint);
       ids.put("{globexCase}", globexCase);
       ids.put("{asOf}", asOf);
     }
@@ -372,6 +379,27 @@ abstract class CrossTenantIsolation {
             "globex's refusals: a tenant admin cannot pick another tenant",
             this::globexRefusalsOnly),
         refused(Family.REFUSALS, get("/refusals", "dave"), 403, "forbidden"),
+        // A checkpoint holds every tenant's heads; another tenant gets no proof of acme's case,
+        // exactly as for a case that exists nowhere, and the checkpoint itself names no case.
+        refused(
+            Family.AUDIT,
+            get("/audit/checkpoints/{checkpoint}?caseId={case}", "victor"),
+            404,
+            "case_not_in_checkpoint",
+            "carol"),
+        answered(
+            Family.AUDIT,
+            get("/audit/checkpoints/{checkpoint}", "victor"),
+            "the checkpoint, without heads",
+            this::answeredWith200),
+        answered(
+            Family.AUDIT,
+            get("/audit/checkpoints", "victor"),
+            "the checkpoints",
+            this::answeredWith200),
+        refused(Family.AUDIT, get("/audit/checkpoints", "dave"), 403, "forbidden"),
+        refused(Family.AUDIT, post("/admin/audit/checkpoints", "victor"), 403, "forbidden"),
+        refused(Family.AUDIT, post("/admin/audit/verify", "victor"), 403, "forbidden"),
         refused(Family.ADMIN, get("/admin/read-side", "victor"), 403, "forbidden"),
         refused(Family.ADMIN, post("/admin/read-side/rebuild", "victor"), 403, "forbidden"),
         refused(Family.ADMIN, get("/admin/sagas", "victor"), 403, "forbidden"),
@@ -500,6 +528,12 @@ abstract class CrossTenantIsolation {
     }
     assertTrue(ids.contains(globexCase), () -> "globex's own case is listed: " + list);
     return list;
+  }
+
+  private Response answeredWith200(Request request) {
+    Response answer = send(request);
+    assertEquals(200, answer.status(), answer::toString);
+    return answer;
   }
 
   private Response noCases(Request request) {

@@ -157,6 +157,26 @@ class OpenApiConformanceIT {
       expect(200, api.get("/admin/read-side", "oscar"));
       expect(202, api.post("/admin/read-side/rebuild", "oscar", null));
 
+      expect(200, api.get("/audit/public-key", null));
+      long checkpoint =
+          expect(200, api.post("/admin/audit/checkpoints", "oscar", null))
+              .json()
+              .get("number")
+              .asLong();
+      expect(403, api.post("/admin/audit/checkpoints", "carol", null));
+      expect(200, api.get("/audit/checkpoints?limit=5", "carol"));
+      expect(400, api.get("/audit/checkpoints?cursor=x", "oscar"));
+      expect(403, api.get("/audit/checkpoints", "alice"));
+      expect(200, api.get("/audit/checkpoints/" + checkpoint + "?caseId=" + CASE, "carol"));
+      expect(200, api.get("/audit/checkpoints/" + checkpoint, "oscar"));
+      expect(404, api.get("/audit/checkpoints/" + (checkpoint + 1), "carol"));
+      expect(202, api.post("/admin/audit/verify", "oscar", null));
+      Eventually.until(
+          "the journal verified",
+          Duration.ofSeconds(30),
+          () -> expect(200, api.get("/admin/audit/verify", "oscar")),
+          report -> report.json().get("status").asText().equals("complete"));
+
       Response docs = api.get("/docs/", null);
       assertEquals(200, docs.status(), docs::toString);
       assertTrue(docs.text().contains("swagger-ui"), "Swagger UI's page");

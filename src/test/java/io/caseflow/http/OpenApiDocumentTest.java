@@ -63,7 +63,12 @@ class OpenApiDocumentTest {
     assertEquals(
         new Operation("get", "/cases/{caseId}/history/verify"),
         CONTRACT
-            .check("GET", "/cases/c-1/history/verify", 200, JSON, "{\"valid\":true,\"events\":3}")
+            .check(
+                "GET",
+                "/cases/c-1/history/verify",
+                200,
+                JSON,
+                "{\"valid\":true,\"events\":3,\"checkpoint\":null}")
             .orElseThrow());
     assertEquals(
         new Operation("get", "/webhooks/dead-letters"),
@@ -74,19 +79,19 @@ class OpenApiDocumentTest {
 
   @Test
   void theCheckRefusesWhatTheDocumentDoesNotDescribe() {
-    refused("a required field missing", 200, JSON, "{\"valid\":true}");
+    refused("a required field missing", 200, JSON, "{\"valid\":true,\"checkpoint\":null}");
     refused(
         "a field the document does not name",
         200,
         JSON,
-        "{\"valid\":true,\"events\":3,\"extra\":1}");
+        "{\"valid\":true,\"events\":3,\"checkpoint\":null,\"extra\":1}");
     refused("a status the document does not name", 418, PROBLEM, problem(418, "internal_error"));
     refused("another content type", 200, PROBLEM, "{}");
     refused(
         "a contract header the document does not name for that answer",
         200,
         Map.of("Content-Type", List.of("application/json"), "ETag", List.of("\"3\"")),
-        "{\"valid\":true,\"events\":3}");
+        "{\"valid\":true,\"events\":3,\"checkpoint\":null}");
     assertThrows(
         AssertionError.class,
         () -> CONTRACT.check("GET", "/cases/c-1", 404, PROBLEM, problem(404, "no_such_code")),

@@ -425,7 +425,7 @@ class WebhooksIT {
   void clearTextSecretsFromBeforeAreEncryptedAtStartAndStillSign() throws Exception {
     TestPostgres.Database database = TestPostgres.newDatabase();
     org.flywaydb.core.Flyway.configure()
-        .dataSource(database.url(), database.user(), database.password())
+        .dataSource(database.url(), database.owner(), database.ownerPassword())
         .locations("classpath:db/common", "classpath:db/postgresql")
         .target("6")
         .load()

@@ -226,11 +226,12 @@ class SlowCommitIT {
 
   /**
    * Until the slow event's insert sleeps in its trigger: writes sent earlier would be ordered
-   * before it and leave no hole (a fixed pause was too short on a loaded machine).
+   * before it and leave no hole (a fixed pause was too short on a loaded machine). Asked as the
+   * service's role: PostgreSQL shows what a session waits on to its own role only.
    */
   private static void awaitHeldCommit(TestPostgres.Database database) throws Exception {
     long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-    try (Connection connection = database.connect();
+    try (Connection connection = database.connectAsService();
         Statement statement = connection.createStatement()) {
       while (true) {
         try (ResultSet held =

@@ -20,6 +20,9 @@ public final class LocalCluster implements AutoCloseable {
   private final List<ServiceProcess> nodes = new ArrayList<>();
   private final List<Path> dataDirs = new ArrayList<>();
 
+  /** What every node shares: the audit signing key and the checkpoints' export. */
+  private Path shared;
+
   private LocalCluster() {}
 
   /**
@@ -36,13 +39,17 @@ public final class LocalCluster implements AutoCloseable {
           remotingPorts.subList(0, Math.min(2, size)).stream()
               .map(port -> "127.0.0.1:" + port)
               .collect(Collectors.joining(","));
+      Path shared = Files.createTempDirectory("caseflow-cluster-");
+      cluster.shared = shared;
       for (int i = 0; i < size; i++) {
         Path dataDir = Files.createTempDirectory("caseflow-node-" + i + "-");
         cluster.dataDirs.add(dataDir);
         Map<String, String> environment = new HashMap<>();
-        environment.put("CASEFLOW_DB_URL", database.url());
-        environment.put("CASEFLOW_DB_USER", database.user());
-        environment.put("CASEFLOW_DB_PASSWORD", database.password());
+        environment.putAll(database.environment());
+        // one key signs every node's checkpoints, exported into one directory
+        environment.put("CASEFLOW_AUDIT_SIGNING_KEY", RunningCaseflow.auditKey(shared).toString());
+        environment.put(
+            "CASEFLOW_AUDIT_EXPORT_DIR", shared.resolve("audit-checkpoints").toString());
         environment.put("CASEFLOW_DEMO_TOKENS", "true");
         environment.put("CASEFLOW_NODE_HOST", "127.0.0.1");
         environment.put("CASEFLOW_NODE_PORT", Integer.toString(remotingPorts.get(i)));
@@ -84,5 +91,8 @@ public final class LocalCluster implements AutoCloseable {
       }
     }
     dataDirs.forEach(RunningCaseflow::deleteRecursively);
+    if (shared != null) {
+      RunningCaseflow.deleteRecursively(shared);
+    }
   }
 }

@@ -22,6 +22,7 @@ public final class RestartablePostgres implements AutoCloseable {
   private final Path dataDir;
   private final int port;
   private EmbeddedPostgres server;
+  private TestPostgres.Database database;
 
   public RestartablePostgres() {
     try {
@@ -33,9 +34,17 @@ public final class RestartablePostgres implements AutoCloseable {
     start();
   }
 
-  public TestPostgres.Database database() {
-    return new TestPostgres.Database(
-        "jdbc:postgresql://localhost:" + port + "/postgres", "postgres", "postgres");
+  /** The test's database on this server, with its owner and service roles (made once). */
+  public synchronized TestPostgres.Database database() {
+    if (database == null) {
+      database =
+          TestPostgres.provision(
+              "jdbc:postgresql://localhost:" + port + "/postgres",
+              "postgres",
+              "postgres",
+              "caseflow");
+    }
+    return database;
   }
 
   public void start() {

@@ -3,6 +3,7 @@ package io.caseflow.testing;
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
 import io.caseflow.app.Caseflow;
+import io.caseflow.audit.SigningKey;
 import io.opentelemetry.api.OpenTelemetry;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -59,9 +60,7 @@ public final class RunningCaseflow implements AutoCloseable {
   public static RunningCaseflow onPostgres(
       TestPostgres.Database database, Map<String, Object> settings) {
     Map<String, Object> overrides = new HashMap<>(settings);
-    overrides.put("caseflow.db.url", database.url());
-    overrides.put("caseflow.db.user", database.user());
-    overrides.put("caseflow.db.password", database.password());
+    overrides.putAll(database.settings());
     overrides.putIfAbsent("caseflow.auth.demo-tokens", "true");
     overrides.putIfAbsent("caseflow.webhooks.secret-key", TEST_SECRET_KEY);
     return start(overrides, database, null);
@@ -82,6 +81,9 @@ public final class RunningCaseflow implements AutoCloseable {
     // Tests drive few demo users far past a person's rate; RateLimitsIT turns the limits on.
     settings.putIfAbsent("caseflow.rate-limits.enabled", false);
     settings.put("caseflow.data-dir", dataDir.toString());
+    if (postgres != null && !settings.containsKey("caseflow.audit.signing-key")) {
+      settings.put("caseflow.audit.signing-key", auditKey(dataDir).toString());
+    }
     Config config = ConfigFactory.parseMap(settings).withFallback(ConfigFactory.load()).resolve();
     try {
       Caseflow caseflow =
@@ -92,6 +94,27 @@ public final class RunningCaseflow implements AutoCloseable {
       deleteRecursively(dataDir);
       throw refused;
     }
+  }
+
+  /**
+   * A signing key for the node's audit checkpoints, in its data directory: on PostgreSQL a node
+   * makes none without one (the embedded default generates its own).
+   */
+  public static Path auditKey(Path directory) {
+    Path file = directory.resolve("test-audit-signing-key.pem");
+    try {
+      if (Files.notExists(file)) {
+        SigningKey.generate().writeNew(file);
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    return file;
+  }
+
+  /** The node's data directory (its H2 files, keys, exported checkpoints). */
+  public Path dataDir() {
+    return dataDir;
   }
 
   /** The JDBC URL of the embedded H2 database (same JVM, so it may be opened alongside). */

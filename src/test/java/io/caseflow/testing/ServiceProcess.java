@@ -44,13 +44,10 @@ public final class ServiceProcess implements AutoCloseable {
   }
 
   public static ServiceProcess onPostgres(Path dataDir, TestPostgres.Database database) {
-    return new ServiceProcess(
-        dataDir,
-        Map.of(
-            "CASEFLOW_DB_URL", database.url(),
-            "CASEFLOW_DB_USER", database.user(),
-            "CASEFLOW_DB_PASSWORD", database.password(),
-            "CASEFLOW_DEMO_TOKENS", "true"));
+    Map<String, String> environment = new HashMap<>(database.environment());
+    environment.put("CASEFLOW_DEMO_TOKENS", "true");
+    environment.put("CASEFLOW_AUDIT_SIGNING_KEY", RunningCaseflow.auditKey(dataDir).toString());
+    return new ServiceProcess(dataDir, environment);
   }
 
   /** Adds a JVM argument (such as {@code -Dcaseflow.…=…}) for the next start. */

@@ -3,6 +3,7 @@ package io.caseflow.testing;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.TreeMap;
 
 /**
  * An embedded PostgreSQL for trying a cluster by hand ({@code bin/cluster}): starts it, creates a
@@ -21,16 +22,10 @@ public final class StandalonePostgres {
     TestPostgres.Database database = TestPostgres.newDatabase();
     Path settings = Path.of(args[0]);
     Path written = settings.resolveSibling(settings.getFileName() + ".tmp");
-    Files.writeString(
-        written,
-        "CASEFLOW_DB_URL='"
-            + database.url()
-            + "'\nCASEFLOW_DB_USER='"
-            + database.user()
-            + "'\nCASEFLOW_DB_PASSWORD='"
-            + database.password()
-            + "'\n",
-        StandardCharsets.UTF_8);
+    StringBuilder lines = new StringBuilder();
+    new TreeMap<>(database.environment())
+        .forEach((name, value) -> lines.append(name).append("='").append(value).append("'\n"));
+    Files.writeString(written, lines.toString(), StandardCharsets.UTF_8);
     Files.move(written, settings);
     System.out.println("PostgreSQL ready: " + database.url());
     Thread.currentThread().join();

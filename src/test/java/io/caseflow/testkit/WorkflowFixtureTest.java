@@ -10,6 +10,7 @@ import io.caseflow.cases.CaseEvent.ActionPerformed;
 import io.caseflow.cases.CaseEvent.CommentAdded;
 import io.caseflow.cases.ErrorCode;
 import io.caseflow.cases.HashChain;
+import io.caseflow.cases.HashEncoding;
 import io.caseflow.cases.Principal;
 import io.caseflow.testing.TestWorkflows;
 import io.caseflow.testkit.WorkflowFixture.Scenario;
@@ -61,6 +62,7 @@ class WorkflowFixtureTest {
             "note",
             null,
             "bogus",
+            HashEncoding.CURRENT.version(),
             "bogus",
             null);
 
