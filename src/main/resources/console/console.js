@@ -207,9 +207,12 @@ async function showCase(id) {
     const [history, verification] = await Promise.all([api.get(path + "/history"), api.get(path + "/history/verify")]);
     $("#timeline").replaceChildren(...history.map(entry));
     const chain = $("#chain-status");
+    const signed = verification.checkpoint
+      ? "; head " + verification.checkpoint.seq + " signed in checkpoint " + verification.checkpoint.number
+      : "";
     chain.textContent = verification.valid
-      ? "verified (" + verification.events + " events)"
-      : "broken at event " + verification.firstBrokenSeq;
+      ? "verified (" + verification.events + " events)" + signed
+      : "broken at event " + verification.firstBrokenSeq + " (" + verification.reason + ")";
     chain.className = verification.valid ? "verified" : "broken";
   }
 

@@ -3,6 +3,7 @@ package io.caseflow.app;
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
 import io.caseflow.audit.Audit;
+import io.caseflow.audit.SubjectKeys;
 import io.caseflow.cases.CaseEntity;
 import io.caseflow.cases.CaseHistory;
 import io.caseflow.cases.CaseId;
@@ -11,6 +12,7 @@ import io.caseflow.cases.CommandMetrics;
 import io.caseflow.http.HttpApi;
 import io.caseflow.http.ReadinessCheck;
 import io.caseflow.notify.CaseEventStreams;
+import io.caseflow.notify.SecretBox;
 import io.caseflow.notify.WebhookOutbox;
 import io.caseflow.notify.Webhooks;
 import io.caseflow.observe.Metrics;
@@ -39,6 +41,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
@@ -211,7 +214,10 @@ public final class Caseflow implements AutoCloseable {
     CaseHistory history = new CaseHistory(system, READ_JOURNAL);
     ReadSideAdmin readSide =
         startReadSide(system, settings, storage, tags, history, clock, metrics.registry(), tracer);
-    Webhooks webhooks = WebhookStartup.start(system, settings, storage, clock);
+    Optional<SecretBox> secretKey = WebhookStartup.secretKey(settings);
+    SubjectKeys personalData = new SubjectKeys(storage.dataSource(), secretKey, clock);
+    Webhooks webhooks =
+        WebhookStartup.start(system, settings, storage, clock, secretKey, personalData);
     Sagas sagas =
         Sagas.start(
             system,
@@ -262,7 +268,8 @@ public final class Caseflow implements AutoCloseable {
                 () -> UUID.randomUUID().toString(),
                 metrics.registry(),
                 tracer,
-                audit));
+                audit,
+                personalData));
     MetricsStartup.declare(metrics.databaseGauges(), workflows, queries, readSide, webhooks, sagas);
     ServerBinding binding =
         Http.get(system)

@@ -1,17 +1,11 @@
 package io.caseflow.app;
 
 import io.caseflow.notify.SecretBox;
+import io.caseflow.notify.SecretFiles;
 import java.io.IOException;
-import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
-import java.nio.file.attribute.PosixFilePermission;
-import java.nio.file.attribute.PosixFilePermissions;
-import java.util.EnumSet;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -45,36 +39,15 @@ final class EmbeddedSecretKey {
               + " "
               + e.getMessage()
               + ": restore it, or set CASEFLOW_SECRET_KEY to the key it held (deleting it makes"
-              + " the stored webhook secrets unreadable)");
+              + " the stored webhook secrets and every personal value unreadable)");
     }
   }
 
-  /**
-   * Written to a file that has its permissions from the start, so the key is never readable by
-   * others, and on disk before it is moved into place whole, so a crash cannot leave a half-written
-   * key.
-   */
   private static void create(Path file) throws IOException {
-    Files.createDirectories(file.getParent());
-    Path draft = file.resolveSibling(FILE_NAME + ".new");
-    Files.deleteIfExists(draft);
-    if (Files.getFileStore(file.getParent()).supportsFileAttributeView("posix")) {
-      Files.createFile(
-          draft,
-          PosixFilePermissions.asFileAttribute(
-              EnumSet.of(PosixFilePermission.OWNER_READ, PosixFilePermission.OWNER_WRITE)));
-    } else {
-      Files.createFile(draft);
-    }
-    try (FileChannel channel = FileChannel.open(draft, StandardOpenOption.WRITE)) {
-      channel.write(
-          ByteBuffer.wrap((SecretBox.newKeyBase64() + "\n").getBytes(StandardCharsets.US_ASCII)));
-      channel.force(true);
-    }
-    Files.move(draft, file, StandardCopyOption.ATOMIC_MOVE);
+    SecretFiles.writeNew(file, SecretBox.newKeyBase64() + "\n");
     log.info(
-        "Generated the key that encrypts webhook secrets on the embedded database: {} (set"
-            + " CASEFLOW_SECRET_KEY instead for a deployment)",
+        "Generated the key that encrypts webhook secrets and personal data's keys on the embedded"
+            + " database: {} (set CASEFLOW_SECRET_KEY instead for a deployment)",
         file);
   }
 }

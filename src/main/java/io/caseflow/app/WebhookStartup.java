@@ -1,5 +1,6 @@
 package io.caseflow.app;
 
+import io.caseflow.cases.PersonalData;
 import io.caseflow.notify.SecretBox;
 import io.caseflow.notify.WebhookDelivery;
 import io.caseflow.notify.WebhookOutbox;
@@ -26,9 +27,14 @@ final class WebhookStartup {
    * node sends them.
    */
   static Webhooks start(
-      ActorSystem<Void> system, CaseflowSettings settings, Storage storage, Clock clock) {
+      ActorSystem<Void> system,
+      CaseflowSettings settings,
+      Storage storage,
+      Clock clock,
+      Optional<SecretBox> secretKey,
+      PersonalData.Opener personalData) {
     WebhookTargets targets = WebhookTargets.of(settings.webhooks());
-    WebhookSecrets secrets = new WebhookSecrets(webhookSecretKey(settings));
+    WebhookSecrets secrets = new WebhookSecrets(secretKey);
     Webhooks webhooks = new Webhooks(storage.dataSource(), targets, secrets, clock);
     checkWebhookSecrets(webhooks);
     WebhookDelivery delivery =
@@ -39,14 +45,18 @@ final class WebhookStartup {
             targets,
             secrets,
             clock,
-            Metrics.get(system).registry());
+            Metrics.get(system).registry(),
+            personalData);
     ClusterJob.init(
         system, "webhook-delivery", delivery::runOnce, settings.webhooks().pollInterval());
     return webhooks;
   }
 
-  /** The configured key; on the embedded default without one, the data directory's own. */
-  private static Optional<SecretBox> webhookSecretKey(CaseflowSettings settings) {
+  /**
+   * The service's secret key (CASEFLOW_SECRET_KEY): it encrypts webhook secrets and wraps the data
+   * keys of personal data. On the embedded default without one, the data directory's own.
+   */
+  static Optional<SecretBox> secretKey(CaseflowSettings settings) {
     if (settings.webhooks().secretBox().isPresent() || !settings.db().isEmbedded()) {
       return settings.webhooks().secretBox();
     }

@@ -2,6 +2,7 @@ package io.caseflow.audit;
 
 import io.caseflow.audit.Checkpoint.Head;
 import io.caseflow.cases.CaseId;
+import io.caseflow.jdbc.Page;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.List;
@@ -52,7 +53,7 @@ public final class Audit {
     return builder.map(CheckpointBuilder::run);
   }
 
-  public Checkpoints.Page checkpoints(int limit, Long cursor) {
+  public Page<Checkpoint> checkpoints(int limit, Long cursor) {
     try (Connection connection = dataSource.getConnection()) {
       return Checkpoints.page(connection, limit, cursor);
     } catch (SQLException e) {

@@ -57,8 +57,7 @@ public record Checkpoint(
       long toOrdering,
       List<Head> heads,
       SigningKey key) {
-    Checkpoint unsigned =
-        new Checkpoint(
+    return new Checkpoint(
             number,
             createdAt,
             previousHash,
@@ -68,18 +67,23 @@ public record Checkpoint(
             rootOf(heads),
             key.keyId(),
             null,
-            null);
+            null)
+        .signedWith(key);
+  }
+
+  /** This checkpoint with its hash and its signature by {@code key}. */
+  private Checkpoint signedWith(SigningKey key) {
     return new Checkpoint(
         number,
         createdAt,
         previousHash,
         fromOrdering,
         toOrdering,
-        heads.size(),
-        unsigned.root,
-        unsigned.keyId,
-        CanonicalJson.sha256(unsigned.signedContent()),
-        key.sign(unsigned.signedBytes()));
+        cases,
+        root,
+        keyId,
+        CanonicalJson.sha256(signedContent()),
+        key.sign(signedBytes()));
   }
 
   public static String rootOf(List<Head> heads) {

@@ -2,6 +2,7 @@ package io.caseflow.audit;
 
 import io.caseflow.audit.Checkpoint.Head;
 import io.caseflow.cases.CaseId;
+import io.caseflow.jdbc.Page;
 import io.caseflow.jdbc.Sql;
 import java.sql.Connection;
 import java.sql.ResultSet;
@@ -16,9 +17,6 @@ import java.util.Optional;
  * they are believed: each is checked against its signature and the export outside the database.
  */
 public final class Checkpoints {
-
-  /** A page of checkpoints, newest first, and the cursor of the next one (null at the end). */
-  public record Page(List<Checkpoint> items, String nextCursor) {}
 
   /** A checkpoint's head of one case, with the checkpoint that holds it. */
   public record CoveredHead(long checkpoint, Head head) {}
@@ -50,8 +48,9 @@ public final class Checkpoints {
   }
 
   /** Newest first, {@code limit} at a time, before the checkpoint numbered {@code cursor}. */
-  public static Page page(Connection connection, int limit, Long cursor) throws SQLException {
-    List<Checkpoint> rows =
+  public static Page<Checkpoint> page(Connection connection, int limit, Long cursor)
+      throws SQLException {
+    return Page.of(
         Sql.query(
             connection,
             "SELECT "
@@ -59,12 +58,9 @@ public final class Checkpoints {
                 + " FROM audit_checkpoints WHERE number < ? ORDER BY number DESC LIMIT ?",
             Checkpoints::checkpoint,
             cursor == null ? Long.MAX_VALUE : cursor,
-            limit + 1);
-    if (rows.size() <= limit) {
-      return new Page(rows, null);
-    }
-    List<Checkpoint> page = List.copyOf(rows.subList(0, limit));
-    return new Page(page, Long.toString(page.get(limit - 1).number()));
+            limit + 1),
+        limit,
+        last -> Long.toString(last.number()));
   }
 
   /** Every checkpoint numbered above {@code number}, oldest first. */

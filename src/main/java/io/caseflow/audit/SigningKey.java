@@ -1,15 +1,10 @@
 package io.caseflow.audit;
 
+import io.caseflow.notify.SecretFiles;
 import java.io.IOException;
-import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
-import java.nio.file.attribute.PosixFilePermission;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.security.GeneralSecurityException;
 import java.security.KeyFactory;
 import java.security.KeyPair;
@@ -21,7 +16,6 @@ import java.security.Signature;
 import java.security.spec.PKCS8EncodedKeySpec;
 import java.security.spec.X509EncodedKeySpec;
 import java.util.Base64;
-import java.util.EnumSet;
 import java.util.HexFormat;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -103,27 +97,7 @@ public final class SigningKey {
    * @throws java.nio.file.FileAlreadyExistsException when the file exists: a key is never replaced
    */
   public void writeNew(Path file) throws IOException {
-    Files.createDirectories(file.toAbsolutePath().getParent());
-    Path draft = file.resolveSibling(file.getFileName() + ".new");
-    Files.deleteIfExists(draft);
-    if (Files.getFileStore(draft.toAbsolutePath().getParent()).supportsFileAttributeView("posix")) {
-      Files.createFile(
-          draft,
-          PosixFilePermissions.asFileAttribute(
-              EnumSet.of(PosixFilePermission.OWNER_READ, PosixFilePermission.OWNER_WRITE)));
-    } else {
-      Files.createFile(draft);
-    }
-    String pem = pem("PRIVATE KEY", privateKey.getEncoded()) + publicKeyPem();
-    try (FileChannel channel = FileChannel.open(draft, StandardOpenOption.WRITE)) {
-      channel.write(ByteBuffer.wrap(pem.getBytes(StandardCharsets.US_ASCII)));
-      channel.force(true);
-    }
-    if (Files.exists(file)) {
-      Files.delete(draft);
-      throw new java.nio.file.FileAlreadyExistsException(file.toString());
-    }
-    Files.move(draft, file, StandardCopyOption.ATOMIC_MOVE);
+    SecretFiles.writeNew(file, pem("PRIVATE KEY", privateKey.getEncoded()) + publicKeyPem());
   }
 
   /** The signature of {@code content}, base64url without padding. */

@@ -32,6 +32,11 @@ public sealed interface CaseCommand extends JsonSerializable {
     /** What makes two requests under one idempotency key the same request. */
     Map<String, Object> requestContent();
 
+    /**
+     * The key with a fingerprint of the request: a sealed value counts by its subject and tag,
+     * which a retry of the same value keeps.
+     */
+    @SuppressWarnings("unchecked")
     default RequestKey requestKey() {
       if (idempotencyKey() == null) {
         return null;
@@ -39,7 +44,9 @@ public sealed interface CaseCommand extends JsonSerializable {
       Map<String, Object> content = new LinkedHashMap<>(requestContent());
       content.put("command", getClass().getSimpleName());
       content.put("user", principal().userId());
-      return new RequestKey(idempotencyKey(), CanonicalJson.sha256(content));
+      return new RequestKey(
+          idempotencyKey(),
+          CanonicalJson.sha256((Map<String, Object>) (Map<?, ?>) PersonalData.stable(content)));
     }
   }
 

@@ -27,6 +27,7 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.function.Supplier;
 
 /**
  * A case's rules, apart from actors and storage: given what the case is, a command and the time,
@@ -126,8 +127,16 @@ public final class CaseDecider {
     }
     Optional<Rejected> invalid =
         firstOf(
-            subjectProblem(command.subject()),
-            optionalText("title", command.title(), MAX_TITLE_LENGTH),
+            text(
+                "subject",
+                command.subject(),
+                workflow.personalSubject(),
+                () -> subjectProblem(command.subject())),
+            text(
+                "title",
+                command.title(),
+                workflow.personalTitle(),
+                () -> optionalText("title", command.title(), MAX_TITLE_LENGTH)),
             invalidData(workflow, command.data()));
     if (invalid.isPresent()) {
       return refuse(invalid.get());
@@ -351,7 +360,27 @@ public final class CaseDecider {
     return optionalText(field, value, maxLength);
   }
 
-  private static Optional<Rejected> optionalText(String field, String value, int maxLength) {
+  /**
+   * A case text's problem: a personal one must arrive sealed (it was checked when sealed), any
+   * other is checked by {@code plain} and may not look sealed.
+   */
+  private static Optional<Rejected> text(
+      String field, String value, boolean personal, Supplier<Optional<Rejected>> plain) {
+    if (value == null) {
+      return plain.get();
+    }
+    Optional<String> problem =
+        personal
+            ? PersonalData.personalProblem(value)
+            : PersonalData.isSealed(value)
+                ? Optional.of(PersonalData.NOT_A_TOKEN)
+                : Optional.empty();
+    return problem
+        .map(reason -> Rejected.of(ErrorCode.INVALID_FIELD, "field", field, "reason", reason))
+        .or(() -> personal ? Optional.empty() : plain.get());
+  }
+
+  static Optional<Rejected> optionalText(String field, String value, int maxLength) {
     if (value != null && (value.isBlank() || value.length() > maxLength)) {
       return Optional.of(
           Rejected.of(
@@ -369,7 +398,7 @@ public final class CaseDecider {
       Optional<String> problem =
           workflow
               .field(entry.getKey())
-              .map(spec -> spec.problemWith(entry.getValue()))
+              .map(spec -> PersonalData.problemWith(spec, entry.getValue()))
               .orElseGet(() -> Optional.of("is not a field of workflow " + workflow.name()));
       if (problem.isPresent()) {
         return Optional.of(
@@ -391,7 +420,7 @@ public final class CaseDecider {
   }
 
   @SafeVarargs
-  private static Optional<Rejected> firstOf(Optional<Rejected>... checks) {
+  static Optional<Rejected> firstOf(Optional<Rejected>... checks) {
     for (Optional<Rejected> check : checks) {
       if (check.isPresent()) {
         return check;

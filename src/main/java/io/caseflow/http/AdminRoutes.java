@@ -39,20 +39,24 @@ final class AdminRoutes extends RouteSupport {
     this.audit = audit;
   }
 
+  /** Every route under {@code /admin} is the operators', but a tenant admin's erasures. */
   Route routes(Principal principal) {
     return pathPrefix(
         "admin",
         () ->
-            requireAnyRole(
-                principal,
-                Set.of(operatorRole),
-                "administer",
-                () ->
-                    concat(
-                        pathPrefix("read-side", this::readSide),
-                        audit.admin(),
-                        path(
-                            "sagas", () -> get(() -> answer(StatusCodes.OK, sagas::unfinished))))));
+            concat(
+                audit.erasures(principal),
+                requireAnyRole(
+                    principal,
+                    Set.of(operatorRole),
+                    "administer",
+                    () ->
+                        concat(
+                            pathPrefix("read-side", this::readSide),
+                            audit.admin(),
+                            path(
+                                "sagas",
+                                () -> get(() -> answer(StatusCodes.OK, sagas::unfinished)))))));
   }
 
   private Route readSide() {

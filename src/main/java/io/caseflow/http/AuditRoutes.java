@@ -3,6 +3,7 @@ package io.caseflow.http;
 import io.caseflow.audit.Audit;
 import io.caseflow.audit.CaseVerification;
 import io.caseflow.audit.JournalVerification;
+import io.caseflow.audit.SubjectKeys;
 import io.caseflow.cases.CaseId;
 import io.caseflow.cases.ErrorCode;
 import io.caseflow.cases.Principal;
@@ -36,11 +37,54 @@ final class AuditRoutes extends RouteSupport {
 
   private final AccessRoles roles;
   private final Audit audit;
+  private final SubjectKeys personalData;
 
-  AuditRoutes(AccessRoles roles, Audit audit, Context context) {
+  AuditRoutes(AccessRoles roles, Audit audit, SubjectKeys personalData, Context context) {
     super(context);
     this.roles = roles;
     this.audit = audit;
+    this.personalData = personalData;
+  }
+
+  /**
+   * {@code /admin/erasures}: a tenant's admin erases a subject's personal data (its data key), and
+   * lists the tenant's erasures. Inside {@code /admin}, ahead of the operators' routes.
+   */
+  Route erasures(Principal principal) {
+    return path(
+        "erasures",
+        () ->
+            requireAnyRole(
+                principal,
+                Set.of(roles.admin()),
+                "erase personal data",
+                () ->
+                    concat(
+                        post(
+                            () ->
+                                body(
+                                    RequestBodies.Erasure.class,
+                                    true,
+                                    erasure -> erase(principal, erasure.subject()))),
+                        get(() -> paged((limit, cursor) -> erasures(principal, limit, cursor))))));
+  }
+
+  private Route erasures(Principal principal, int limit, Optional<String> cursor) {
+    Long before = cursor.map(AuditRoutes::numberOf).orElse(null);
+    return blocking(() -> json.response(personalData.erasures(principal.tenant(), limit, before)));
+  }
+
+  private Route erase(Principal principal, String subject) {
+    if (subject == null || subject.isBlank()) {
+      return complete(problems.of(ErrorCode.MISSING_FIELD, Map.of("field", "subject")));
+    }
+    if (!personalData.available()) {
+      return complete(problems.of(ErrorCode.SECRET_KEY_MISSING, Map.of()));
+    }
+    return blocking(
+        () ->
+            json.response(personalData.erase(principal.tenant(), subject, principal.userId()))
+                .withStatus(StatusCodes.CREATED));
   }
 
   /** {@code GET /audit/public-key}: public, like an issuer's key set. */
@@ -70,16 +114,7 @@ final class AuditRoutes extends RouteSupport {
                 "read checkpoints",
                 () ->
                     concat(
-                        pathEnd(
-                            () ->
-                                get(
-                                    () ->
-                                        parameterOptional(
-                                            "limit",
-                                            limit ->
-                                                parameterOptional(
-                                                    "cursor",
-                                                    cursor -> page(limitOf(limit), cursor))))),
+                        pathEnd(() -> get(() -> paged(this::page))),
                         path(
                             PathMatchers.longSegment(),
                             number ->
@@ -116,7 +151,7 @@ final class AuditRoutes extends RouteSupport {
   }
 
   private Route page(int limit, Optional<String> cursor) {
-    Long after = cursor.map(AuditRoutes::checkpointNumber).orElse(null);
+    Long after = cursor.map(AuditRoutes::numberOf).orElse(null);
     return blocking(() -> json.response(audit.checkpoints(limit, after)));
   }
 
@@ -205,7 +240,8 @@ final class AuditRoutes extends RouteSupport {
     return view;
   }
 
-  private static long checkpointNumber(String cursor) {
+  /** A cursor of these lists: the number (or id) the next page starts below. */
+  private static long numberOf(String cursor) {
     try {
       return Long.parseLong(cursor);
     } catch (NumberFormatException e) {

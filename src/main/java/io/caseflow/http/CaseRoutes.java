@@ -17,14 +17,19 @@ import io.caseflow.cases.CaseReply.Replayed;
 import io.caseflow.cases.CaseView;
 import io.caseflow.cases.ErrorCode;
 import io.caseflow.cases.HistoryEntry;
+import io.caseflow.cases.PersonalData;
+import io.caseflow.cases.PersonalData.Sealing;
 import io.caseflow.cases.Principal;
 import io.caseflow.observe.Tracing;
 import io.caseflow.saga.Sagas;
 import io.caseflow.saga.SubjectClaim.OpenRequest;
+import io.caseflow.workflow.Workflow;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
@@ -50,6 +55,7 @@ final class CaseRoutes extends RouteSupport {
   private final Sagas sagas;
   private final CaseHistory history;
   private final Audit audit;
+  private final PersonalSealing sealing;
   private final Duration askTimeout;
   private final Supplier<String> newCaseId;
 
@@ -58,6 +64,7 @@ final class CaseRoutes extends RouteSupport {
       Sagas sagas,
       CaseHistory history,
       Audit audit,
+      PersonalSealing sealing,
       Duration askTimeout,
       Supplier<String> newCaseId,
       Context context) {
@@ -66,6 +73,7 @@ final class CaseRoutes extends RouteSupport {
     this.sagas = sagas;
     this.history = history;
     this.audit = audit;
+    this.sealing = sealing;
     this.askTimeout = askTimeout;
     this.newCaseId = newCaseId;
   }
@@ -119,20 +127,49 @@ final class CaseRoutes extends RouteSupport {
                 body -> {
                   RequestBodies.PerformAction given =
                       body == null ? new RequestBodies.PerformAction(null, null) : body;
-                  return ask(
-                      caseId,
-                      (trace, replyTo) ->
-                          new PerformAction(
-                              principal,
-                              action,
-                              given.comment(),
-                              given.data(),
-                              version,
-                              key,
-                              trace,
-                              replyTo),
-                      StatusCodes.OK);
+                  return traceparent(
+                      trace ->
+                          answer(
+                              caseId,
+                              sealedData(principal, caseId, trace, given.data())
+                                  .thenCompose(
+                                      sealing ->
+                                          whenSealed(
+                                              sealing,
+                                              values ->
+                                                  askCase(
+                                                      caseId,
+                                                      replyTo ->
+                                                          new PerformAction(
+                                                              principal,
+                                                              action,
+                                                              given.comment(),
+                                                              values.data(),
+                                                              version,
+                                                              key,
+                                                              trace,
+                                                              replyTo)))),
+                              StatusCodes.OK));
                 }));
+  }
+
+  /**
+   * An action's data with its personal values sealed. When it may hold some, the case is asked
+   * first which workflow it follows and whose subject it is; a case that refuses to answer (not
+   * found) refuses the action the same way. Data that names no personal field goes as it is.
+   */
+  private CompletionStage<Sealing> sealedData(
+      Principal principal, CaseId caseId, String trace, Map<String, Object> data) {
+    if (!sealing.mayHoldPersonalValues(data)) {
+      return CompletableFuture.completedFuture(new Sealing.Sealed(null, null, data));
+    }
+    return askCase(caseId, replyTo -> new GetCase(principal, trace, replyTo))
+        .thenCompose(
+            current ->
+                current instanceof Accepted accepted
+                    ? CompletableFuture.supplyAsync(
+                        () -> sealing.action(accepted.view(), data), blockingPool())
+                    : CompletableFuture.completedFuture(new Sealing.Refused((Rejected) current)));
   }
 
   private Route assign(Principal principal, CaseId caseId) {
@@ -193,7 +230,31 @@ final class CaseRoutes extends RouteSupport {
             body.data(),
             key,
             traceparent);
-    return answer(new CaseId(principal.tenant(), id), sagas.open(request), StatusCodes.CREATED);
+    CaseId caseId = new CaseId(principal.tenant(), id);
+    Optional<Workflow> personal = sealing.personalWorkflow(body.workflow());
+    if (personal.isEmpty()) {
+      return answer(caseId, sagas.open(request), StatusCodes.CREATED);
+    }
+    return answer(
+        caseId,
+        CompletableFuture.supplyAsync(
+                () ->
+                    sealing.open(
+                        personal.get(),
+                        principal,
+                        request.subject(),
+                        request.title(),
+                        request.data()),
+                blockingPool())
+            .thenCompose(
+                sealing ->
+                    whenSealed(
+                        sealing,
+                        values ->
+                            sagas.open(
+                                request.withValues(
+                                    values.subject(), values.title(), values.data())))),
+        StatusCodes.CREATED);
   }
 
   /**
@@ -208,6 +269,21 @@ final class CaseRoutes extends RouteSupport {
     return UUID.nameUUIDFromBytes(seed.getBytes(StandardCharsets.UTF_8)).toString();
   }
 
+  /** Goes on with the sealed values, or answers the refusal the sealing came to. */
+  private static CompletionStage<CaseReply> whenSealed(
+      Sealing sealing, Function<Sealing.Sealed, CompletionStage<CaseReply>> next) {
+    return sealing instanceof Sealing.Sealed values
+        ? next.apply(values)
+        : CompletableFuture.completedFuture(((Sealing.Refused) sealing).rejection());
+  }
+
+  private CompletionStage<CaseReply> askCase(
+      CaseId caseId, Function<ActorRef<CaseReply>, CaseCommand> command) {
+    return sharding
+        .entityRefFor(CaseEntity.TYPE_KEY, caseId.entityId())
+        .<CaseReply>ask(command::apply, askTimeout);
+  }
+
   /** Sends the command built with the request's trace and a reply address, and answers. */
   private Route ask(
       CaseId caseId,
@@ -215,12 +291,7 @@ final class CaseRoutes extends RouteSupport {
       StatusCode success) {
     return traceparent(
         trace ->
-            answer(
-                caseId,
-                sharding
-                    .entityRefFor(CaseEntity.TYPE_KEY, caseId.entityId())
-                    .<CaseReply>ask(replyTo -> command.apply(trace, replyTo), askTimeout),
-                success));
+            answer(caseId, askCase(caseId, replyTo -> command.apply(trace, replyTo)), success));
   }
 
   /** The request's span as a W3C {@code traceparent}, or null when it is not traced. */
@@ -238,33 +309,36 @@ final class CaseRoutes extends RouteSupport {
   private CompletionStage<HttpResponse> respond(
       CaseId caseId, CaseReply reply, StatusCode success) {
     if (reply instanceof Accepted accepted) {
-      return CompletableFuture.completedFuture(caseResponse(success, accepted.view()));
+      return caseResponse(success, accepted.view());
     }
     if (reply instanceof Replayed replayed) {
       return history
           .atSeq(caseId, replayed.seq())
+          .thenCompose(view -> caseResponse(success, view.orElseThrow()))
           .thenApply(
-              view ->
-                  caseResponse(success, view.orElseThrow())
-                      .addHeader(HttpHeader.parse("Idempotent-Replayed", "true")));
+              response -> response.addHeader(HttpHeader.parse("Idempotent-Replayed", "true")));
     }
     Rejected rejected = (Rejected) reply;
     return CompletableFuture.completedFuture(problems.of(rejected.code(), rejected.args()));
   }
 
-  private HttpResponse caseResponse(StatusCode status, CaseView view) {
-    HttpResponse response =
-        json.response(view)
-            .withStatus(status)
-            .addHeader(HttpHeader.parse("ETag", "\"" + view.version() + "\""))
-            .addHeader(
-                HttpHeader.parse(
-                    ConsistencyToken.HEADER,
-                    new ConsistencyToken(view.id(), view.version()).toString()));
-    if (status.equals(StatusCodes.CREATED) && view.version() == 1) {
-      response = response.addHeader(HttpHeader.parse("Location", "/cases/" + view.id()));
-    }
-    return response;
+  /** The case as an answer: its personal values opened, its version as ETag and token. */
+  private CompletionStage<HttpResponse> caseResponse(StatusCode status, CaseView view) {
+    return revealed(view, PersonalData.holdsTokens(view))
+        .thenApply(
+            body -> {
+              HttpResponse response =
+                  body.withStatus(status)
+                      .addHeader(HttpHeader.parse("ETag", "\"" + view.version() + "\""))
+                      .addHeader(
+                          HttpHeader.parse(
+                              ConsistencyToken.HEADER,
+                              new ConsistencyToken(view.id(), view.version()).toString()));
+              if (status.equals(StatusCodes.CREATED) && view.version() == 1) {
+                response = response.addHeader(HttpHeader.parse("Location", "/cases/" + view.id()));
+              }
+              return response;
+            });
   }
 
   private Route asOf(CaseId caseId, String asOfParameter) {
@@ -272,10 +346,10 @@ final class CaseRoutes extends RouteSupport {
     return answered(
         history
             .asOf(caseId, instant)
-            .thenApply(
+            .thenCompose(
                 view ->
                     view.map(v -> caseResponse(StatusCodes.OK, v))
-                        .orElseGet(() -> caseNotFound(caseId))),
+                        .orElseGet(() -> CompletableFuture.completedFuture(caseNotFound(caseId)))),
         Map.of("caseId", caseId.id()));
   }
 
@@ -283,11 +357,19 @@ final class CaseRoutes extends RouteSupport {
     return answered(
         history
             .events(caseId)
-            .thenApply(
-                events ->
-                    events.isEmpty()
-                        ? caseNotFound(caseId)
-                        : json.response(events.stream().map(HistoryEntry::of).toList())),
+            .thenCompose(
+                events -> {
+                  if (events.isEmpty()) {
+                    return CompletableFuture.completedFuture(caseNotFound(caseId));
+                  }
+                  List<HistoryEntry> entries = events.stream().map(HistoryEntry::of).toList();
+                  return revealed(
+                      entries,
+                      entries.stream()
+                          .anyMatch(
+                              entry ->
+                                  entry.data().values().stream().anyMatch(PersonalData::isSealed)));
+                }),
         Map.of("caseId", caseId.id()));
   }
 

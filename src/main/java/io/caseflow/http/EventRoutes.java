@@ -3,6 +3,7 @@ package io.caseflow.http;
 import io.caseflow.cases.CaseHistory;
 import io.caseflow.cases.CaseId;
 import io.caseflow.cases.ErrorCode;
+import io.caseflow.cases.PersonalData;
 import io.caseflow.cases.Principal;
 import io.caseflow.notify.CaseEventStreams;
 import io.caseflow.notify.CaseEventStreams.Positioned;
@@ -13,6 +14,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
 import java.util.regex.Pattern;
@@ -144,7 +146,7 @@ final class EventRoutes extends RouteSupport {
     }
     Source<ByteString, NotUsed> frames =
         events
-            .map(positioned -> ByteString.fromString(frame(positioned)))
+            .mapAsync(1, this::frame)
             .keepAlive(settings.heartbeat(), () -> HEARTBEAT)
             .backpressureTimeout(settings.stallTimeout())
             .watchTermination(
@@ -163,13 +165,21 @@ final class EventRoutes extends RouteSupport {
                 HttpEntities.createChunked(MediaTypes.TEXT_EVENT_STREAM.toContentType(), frames)));
   }
 
-  private static String frame(Positioned positioned) {
-    return "id: "
-        + positioned.id()
-        + "\nevent: "
-        + positioned.event().typeName()
-        + "\ndata: "
-        + EventMessage.of(positioned.event()).json()
-        + "\n\n";
+  /** An event's frame, its personal values opened (or shown erased) as it is sent. */
+  private CompletionStage<ByteString> frame(Positioned positioned) {
+    EventMessage message = EventMessage.of(positioned.event());
+    return revealedJson(
+            message.json(),
+            message.event().data().values().stream().anyMatch(PersonalData::isSealed))
+        .thenApply(
+            data ->
+                ByteString.fromString(
+                    "id: "
+                        + positioned.id()
+                        + "\nevent: "
+                        + positioned.event().typeName()
+                        + "\ndata: "
+                        + data
+                        + "\n\n"));
   }
 }

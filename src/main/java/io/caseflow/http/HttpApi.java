@@ -2,6 +2,7 @@ package io.caseflow.http;
 
 import com.typesafe.config.ConfigFactory;
 import io.caseflow.audit.Audit;
+import io.caseflow.audit.SubjectKeys;
 import io.caseflow.cases.CaseHistory;
 import io.caseflow.cases.ErrorCode;
 import io.caseflow.cases.Principal;
@@ -91,7 +92,8 @@ public final class HttpApi extends AllDirectives {
       Supplier<String> newCaseId,
       MeterRegistry metrics,
       Tracer tracer,
-      Audit audit) {}
+      Audit audit,
+      SubjectKeys personalData) {}
 
   public HttpApi(HttpSettings settings, Authenticator authenticator, Services services) {
     this.authenticator = authenticator;
@@ -102,20 +104,24 @@ public final class HttpApi extends AllDirectives {
     this.json = new Json(settings.maxJsonDepth());
     this.problems = new Problems(json);
     RouteSupport.Context context =
-        new RouteSupport.Context(json, problems, services.blocking(), settings.maxBodySize());
-    this.audit = new AuditRoutes(settings.roles(), services.audit(), context);
+        new RouteSupport.Context(
+            json, problems, services.blocking(), settings.maxBodySize(), services.personalData());
+    this.audit =
+        new AuditRoutes(settings.roles(), services.audit(), services.personalData(), context);
     this.cases =
         new CaseRoutes(
             services.sharding(),
             services.sagas(),
             services.history(),
             services.audit(),
+            new PersonalSealing(services.workflows(), services.personalData()),
             settings.askTimeout(),
             services.newCaseId(),
             context);
     this.queries =
         new QueryRoutes(
             services.queries(),
+            services.personalData(),
             services.refusals(),
             settings.roles(),
             settings.consistencyTimeout(),

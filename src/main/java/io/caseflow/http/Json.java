@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.MapperFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
@@ -68,6 +69,11 @@ final class Json {
   }
 
   /** A 200 response with {@code value} as its JSON body. */
+  /** The value as a JSON tree, as {@link #response} would write it. */
+  JsonNode tree(Object value) {
+    return mapper.valueToTree(value);
+  }
+
   HttpResponse response(Object value) {
     return HttpResponse.create().withEntity(ContentTypes.APPLICATION_JSON, write(value));
   }

@@ -1,5 +1,6 @@
 package io.caseflow.http;
 
+import io.caseflow.audit.SubjectKeys;
 import io.caseflow.cases.ErrorCode;
 import io.caseflow.cases.Principal;
 import io.caseflow.query.CaseQueries;
@@ -21,15 +22,17 @@ import org.apache.pekko.http.javadsl.model.HttpHeader;
 import org.apache.pekko.http.javadsl.server.Route;
 
 /**
- * {@code GET /cases} and {@code GET /stats}, answered from the read side, and {@code GET /refusals}
- * from the refusal log. A query may name a consistency token; it is then answered only once the
- * read side holds that event, or {@code 503 unavailable} after a bounded wait.
+ * {@code GET /cases} and {@code GET /stats}, answered from the read side (personal values opened, a
+ * sealed subject found by its reference), and {@code GET /refusals} from the refusal log. A query
+ * may name a consistency token; it is then answered only once the read side holds that event, or
+ * {@code 503 unavailable} after a bounded wait.
  */
 final class QueryRoutes extends RouteSupport {
 
   private static final long POLL_MILLIS = 20;
 
   private final CaseQueries queries;
+  private final SubjectKeys personalData;
   private final Refusals refusals;
   private final AccessRoles roles;
   private final Duration consistencyTimeout;
@@ -37,12 +40,14 @@ final class QueryRoutes extends RouteSupport {
 
   QueryRoutes(
       CaseQueries queries,
+      SubjectKeys personalData,
       Refusals refusals,
       AccessRoles roles,
       Duration consistencyTimeout,
       Context context) {
     super(context);
     this.queries = queries;
+    this.personalData = personalData;
     this.refusals = refusals;
     this.roles = roles;
     this.consistencyTimeout = consistencyTimeout;
@@ -93,7 +98,11 @@ final class QueryRoutes extends RouteSupport {
                   parameters.get("state"),
                   parameters.get("workflow"),
                   parameters.get("assignee"),
-                  parameters.get("subject"));
+                  parameters.get("subject"),
+                  Optional.ofNullable(parameters.get("subject"))
+                      .filter(subject -> personalData.available())
+                      .map(subject -> personalData.refOf(principal.tenant(), subject))
+                      .orElse(null));
           int limit = limitOf(Optional.ofNullable(parameters.get("limit")));
           String cursor = parameters.get("cursor");
           return answer(() -> queries.list(principal.tenant(), filter, limit, cursor));
@@ -171,7 +180,7 @@ final class QueryRoutes extends RouteSupport {
     return blocking(
         () -> {
           try {
-            return json.response(unchecked(query));
+            return revealed(unchecked(query));
           } catch (IllegalArgumentException badCursor) {
             throw new MalformedRequestException(badCursor.getMessage());
           }

@@ -18,6 +18,9 @@ final class RequestBodies {
 
   record AddComment(String text) {}
 
+  /** The subject whose personal data is to be erased, as the cases name it. */
+  record Erasure(String subject) {}
+
   /** {@code intoVersion}: the primary's version the merge is meant for; absent for any. */
   record Merge(@JsonProperty(required = true) String into, Long intoVersion) {}
 }

@@ -2,6 +2,7 @@ package io.caseflow.http;
 
 import io.caseflow.cases.CaseId;
 import io.caseflow.cases.ErrorCode;
+import io.caseflow.cases.PersonalData;
 import io.caseflow.cases.Principal;
 import java.util.Map;
 import java.util.Optional;
@@ -37,19 +38,59 @@ abstract class RouteSupport extends AllDirectives {
   private static final int MAX_LIMIT = 200;
   private static final Pattern VERSION_TAG = Pattern.compile("(?:W/)?\"?(\\d{1,18})\"?");
 
-  /** The JSON codec, the problem answers, the pool for blocking work and the body size limit. */
-  record Context(Json json, Problems problems, Executor blocking, long maxBodySize) {}
+  /**
+   * The JSON codec, the problem answers, the pool for blocking work, the body size limit, and what
+   * opens the personal values of answers.
+   */
+  record Context(
+      Json json,
+      Problems problems,
+      Executor blocking,
+      long maxBodySize,
+      PersonalData.Opener personalData) {}
 
   protected final Json json;
   protected final Problems problems;
   private final Executor blocking;
   private final long maxBodySize;
+  private final PersonalData.Opener personalData;
 
   RouteSupport(Context context) {
     this.json = context.json();
     this.problems = context.problems();
     this.blocking = context.blocking();
     this.maxBodySize = context.maxBodySize();
+    this.personalData = context.personalData();
+  }
+
+  /**
+   * The JSON answer of {@code value} with every sealed personal value opened, or shown erased:
+   * reads keys from the database, so only on the blocking pool.
+   */
+  HttpResponse revealed(Object value) {
+    return json.response(PersonalData.reveal(json.tree(value), personalData));
+  }
+
+  /**
+   * {@link #revealed}, off the HTTP threads when {@code sealed} says the value holds personal
+   * values; at once otherwise.
+   */
+  CompletionStage<HttpResponse> revealed(Object value, boolean sealed) {
+    return sealed
+        ? CompletableFuture.supplyAsync(() -> revealed(value), blocking)
+        : CompletableFuture.completedFuture(json.response(value));
+  }
+
+  /** A JSON text with its personal values opened, off the HTTP threads when it holds any. */
+  CompletionStage<String> revealedJson(String json, boolean sealed) {
+    return sealed
+        ? CompletableFuture.supplyAsync(() -> PersonalData.revealJson(json, personalData), blocking)
+        : CompletableFuture.completedFuture(json);
+  }
+
+  /** The pool for blocking work (JDBC). */
+  Executor blockingPool() {
+    return blocking;
   }
 
   /** Runs blocking work (JDBC) on the blocking pool and answers what it made. */
@@ -109,6 +150,13 @@ abstract class RouteSupport extends AllDirectives {
       return complete(problems.of(ErrorCode.CASE_NOT_FOUND, Map.of("caseId", id)));
     }
     return inner.apply(new CaseId(principal.tenant(), id));
+  }
+
+  /** {@code inner} gets a page's size ({@code limit}) and the cursor it starts at, if any. */
+  Route paged(BiFunction<Integer, Optional<String>, Route> inner) {
+    return parameterOptional(
+        "limit",
+        limit -> parameterOptional("cursor", cursor -> inner.apply(limitOf(limit), cursor)));
   }
 
   /** A page's size: the {@code limit} parameter, 1 to 200, 50 when absent. */

@@ -21,11 +21,12 @@ record WorkflowView(
     List<String> terminalStates,
     List<String> roles,
     List<String> openRoles,
+    List<String> personal,
     Map<String, FieldView> fields,
     List<ActionView> actions,
     List<MakerCheckerView> makerChecker) {
 
-  record FieldView(String type, List<String> values) {}
+  record FieldView(String type, List<String> values, boolean personal) {}
 
   record ActionView(
       String name,
@@ -43,7 +44,10 @@ record WorkflowView(
         .fields()
         .forEach(
             (name, spec) ->
-                fields.put(name, new FieldView(spec.type().name().toLowerCase(), spec.values())));
+                fields.put(
+                    name,
+                    new FieldView(
+                        spec.type().name().toLowerCase(), spec.values(), spec.personal())));
     return new WorkflowView(
         workflow.name(),
         workflow.version(),
@@ -52,6 +56,7 @@ record WorkflowView(
         sorted(workflow.terminalStates()),
         sorted(workflow.roles()),
         sorted(workflow.openRoles()),
+        sorted(workflow.personalTexts()),
         fields,
         workflow.actions().values().stream().map(WorkflowView::actionView).toList(),
         workflow.makerChecker().stream()

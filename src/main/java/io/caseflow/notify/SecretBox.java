@@ -125,6 +125,20 @@ public final class SecretBox {
     return data.array();
   }
 
+  /**
+   * A key of its own for {@code purpose}, derived from this box's key (HMAC-SHA256): keyed hashes
+   * that must stay the same for as long as the key does, without the key itself leaving the box.
+   */
+  public byte[] derivedKey(String purpose) {
+    try {
+      javax.crypto.Mac mac = javax.crypto.Mac.getInstance("HmacSHA256");
+      mac.init(key);
+      return mac.doFinal(purpose.getBytes(StandardCharsets.UTF_8));
+    } catch (GeneralSecurityException e) {
+      throw new IllegalStateException("HMAC-SHA256 is not available", e);
+    }
+  }
+
   /** Keeps the key out of logs and settings dumps. */
   @Override
   public String toString() {

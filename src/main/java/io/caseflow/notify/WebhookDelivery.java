@@ -1,5 +1,6 @@
 package io.caseflow.notify;
 
+import io.caseflow.cases.PersonalData;
 import io.caseflow.jdbc.Sql;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Meter;
@@ -50,6 +51,12 @@ public final class WebhookDelivery {
    */
   private static final Duration UNSIGNABLE_WAIT = Duration.ofSeconds(10);
 
+  /**
+   * Opens the personal values of a payload when it is sent, so an erased subject's values go out as
+   * erased, however long a delivery waited.
+   */
+  private final PersonalData.Opener personalData;
+
   private record Due(
       long id,
       String subscriptionId,
@@ -98,8 +105,10 @@ public final class WebhookDelivery {
       WebhookTargets targets,
       WebhookSecrets secrets,
       Clock clock,
-      MeterRegistry metrics) {
+      MeterRegistry metrics,
+      PersonalData.Opener personalData) {
     this.system = system;
+    this.personalData = personalData;
     this.dataSource = dataSource;
     this.settings = settings;
     this.targets = targets;
@@ -209,9 +218,10 @@ public final class WebhookDelivery {
         return CompletableFuture.completedFuture(
             new Failed(delivery, "target refused: " + refused.get()));
       }
+      String body = PersonalData.revealJson(delivery.payload(), personalData);
       request =
           HttpRequest.POST(delivery.url())
-              .withEntity(ContentTypes.APPLICATION_JSON, delivery.payload())
+              .withEntity(ContentTypes.APPLICATION_JSON, body)
               .addHeaders(
                   List.of(
                       RawHeader.create(WebhookSignature.EVENT_ID_HEADER, delivery.eventId()),
@@ -219,7 +229,7 @@ public final class WebhookDelivery {
                       RawHeader.create(WebhookSignature.TIMESTAMP_HEADER, Long.toString(timestamp)),
                       RawHeader.create(
                           WebhookSignature.SIGNATURE_HEADER,
-                          WebhookSignature.sign(secret, timestamp, delivery.payload()))));
+                          WebhookSignature.sign(secret, timestamp, body))));
     } catch (IllegalArgumentException e) {
       return CompletableFuture.completedFuture(new Failed(delivery, e.toString()));
     }

@@ -1,6 +1,7 @@
 package io.caseflow.query;
 
 import io.caseflow.cases.CanonicalJson;
+import io.caseflow.jdbc.Page;
 import io.caseflow.jdbc.Sql;
 import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
@@ -20,8 +21,12 @@ import javax.sql.DataSource;
  */
 public final class CaseQueries {
 
-  /** Optional filters of a case list; null means "any". */
-  public record Filter(String state, String workflow, String assignee, String subject) {}
+  /**
+   * Optional filters of a case list; null means "any". A subject matches cases of that subject in
+   * clear, and cases whose sealed subject has {@code subjectRef}, the subject's reference.
+   */
+  public record Filter(
+      String state, String workflow, String assignee, String subject, String subjectRef) {}
 
   /** A case as the read side holds it. */
   public record CaseSummary(
@@ -38,8 +43,6 @@ public final class CaseQueries {
       Instant createdAt,
       Instant updatedAt,
       String lastActor) {}
-
-  public record Page(List<CaseSummary> items, String nextCursor) {}
 
   public record StateCount(String workflow, String state, long cases) {}
 
@@ -59,7 +62,8 @@ public final class CaseQueries {
    *
    * @throws IllegalArgumentException when the cursor is not one this service issued
    */
-  public Page list(String tenant, Filter filter, int limit, String cursor) throws SQLException {
+  public Page<CaseSummary> list(String tenant, Filter filter, int limit, String cursor)
+      throws SQLException {
     StringBuilder sql =
         new StringBuilder(
             "SELECT id, tenant, workflow, workflow_version, subject, title, state, version,"
@@ -68,7 +72,13 @@ public final class CaseQueries {
     Sql.andEqual(sql, parameters, "state", filter.state());
     Sql.andEqual(sql, parameters, "workflow", filter.workflow());
     Sql.andEqual(sql, parameters, "assignee", filter.assignee());
-    Sql.andEqual(sql, parameters, "subject", filter.subject());
+    if (filter.subjectRef() != null) {
+      sql.append(" AND (subject = ? OR subject_ref = ?)");
+      parameters.add(filter.subject());
+      parameters.add(filter.subjectRef());
+    } else {
+      Sql.andEqual(sql, parameters, "subject", filter.subject());
+    }
     if (cursor != null) {
       Cursor after = decode(cursor);
       sql.append(" AND (updated_at < ? OR (updated_at = ? AND id < ?))");
@@ -76,16 +86,12 @@ public final class CaseQueries {
     }
     sql.append(" ORDER BY updated_at DESC, id DESC LIMIT ?");
     parameters.add(limit + 1);
-    List<CaseSummary> rows;
     try (Connection connection = dataSource.getConnection()) {
-      rows = Sql.query(connection, sql.toString(), CaseQueries::summary, parameters.toArray());
+      return Page.of(
+          Sql.query(connection, sql.toString(), CaseQueries::summary, parameters.toArray()),
+          limit,
+          last -> encode(new Cursor(last.updatedAt(), last.id())));
     }
-    if (rows.size() <= limit) {
-      return new Page(rows, null);
-    }
-    List<CaseSummary> page = rows.subList(0, limit);
-    CaseSummary last = page.get(limit - 1);
-    return new Page(List.copyOf(page), encode(new Cursor(last.updatedAt(), last.id())));
   }
 
   /** Cases per workflow and state for one tenant (summed over the projection slices). */

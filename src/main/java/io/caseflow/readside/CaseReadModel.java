@@ -9,6 +9,7 @@ import io.caseflow.cases.CaseEvent.CommentAdded;
 import io.caseflow.cases.CaseEvent.Transition;
 import io.caseflow.cases.CaseState;
 import io.caseflow.cases.CaseState.Active;
+import io.caseflow.cases.PersonalData;
 import io.caseflow.jdbc.Sql;
 import java.sql.Connection;
 import java.sql.SQLException;
@@ -50,9 +51,9 @@ public final class CaseReadModel {
           + " at, comment) SELECT ?, ?, ?, ?, ?, ?, ?, ?, ? WHERE NOT EXISTS"
           + " (SELECT 1 FROM case_transitions WHERE tenant = ? AND case_id = ? AND seq = ?)";
   private static final String INSERT_CASE =
-      "INSERT INTO cases (tenant, id, workflow, workflow_version, subject, title, state,"
-          + " assignee, version, data, created_at, updated_at, last_actor, slice)"
-          + " SELECT ?, ?, ?, ?, ?, ?, ?, NULL, ?, ?, ?, ?, ?, ? WHERE NOT EXISTS"
+      "INSERT INTO cases (tenant, id, workflow, workflow_version, subject, subject_ref, title,"
+          + " state, assignee, version, data, created_at, updated_at, last_actor, slice)"
+          + " SELECT ?, ?, ?, ?, ?, ?, ?, ?, NULL, ?, ?, ?, ?, ?, ? WHERE NOT EXISTS"
           + " (SELECT 1 FROM cases WHERE tenant = ? AND id = ?)";
   private static final String UPDATE_CASE =
       "UPDATE cases SET state = ?, assignee = ?, version = ?, data = ?, updated_at = ?,"
@@ -286,6 +287,7 @@ public final class CaseReadModel {
       event.workflow(),
       event.workflowVersion(),
       event.subject(),
+      PersonalData.isSealed(event.subject()) ? PersonalData.subjectRefOf(event.subject()) : null,
       event.title(),
       event.state(),
       event.seq(),

@@ -1,5 +1,6 @@
 package io.caseflow.refusals;
 
+import io.caseflow.jdbc.Page;
 import io.caseflow.jdbc.Sql;
 import java.sql.Connection;
 import java.sql.ResultSet;
@@ -33,8 +34,6 @@ public final class Refusals {
       String code,
       int repeats) {}
 
-  public record Page(List<Entry> items, String nextCursor) {}
-
   private static final int DELETE_CHUNK = 10_000;
 
   private final DataSource dataSource;
@@ -48,7 +47,7 @@ public final class Refusals {
    *
    * @throws IllegalArgumentException when the cursor is not one this service issued
    */
-  public Page list(Filter filter, int limit, String cursor) throws SQLException {
+  public Page<Entry> list(Filter filter, int limit, String cursor) throws SQLException {
     StringBuilder sql =
         new StringBuilder(
             "SELECT id, at, tenant, actor, actor_verified, source_address, method, route, case_id,"
@@ -68,15 +67,12 @@ public final class Refusals {
     }
     sql.append(" ORDER BY id DESC LIMIT ?");
     parameters.add(limit + 1);
-    List<Entry> rows;
     try (Connection connection = dataSource.getConnection()) {
-      rows = Sql.query(connection, sql.toString(), Refusals::entry, parameters.toArray());
+      return Page.of(
+          Sql.query(connection, sql.toString(), Refusals::entry, parameters.toArray()),
+          limit,
+          last -> Long.toString(last.id()));
     }
-    if (rows.size() <= limit) {
-      return new Page(rows, null);
-    }
-    List<Entry> page = List.copyOf(rows.subList(0, limit));
-    return new Page(page, Long.toString(page.get(limit - 1).id()));
   }
 
   /**

@@ -1,5 +1,6 @@
 package io.caseflow.saga;
 
+import io.caseflow.cases.PersonalData;
 import io.caseflow.jdbc.PooledJdbcSession;
 import io.caseflow.jdbc.ProjectionDaemons;
 import io.caseflow.jdbc.Sql;
@@ -82,7 +83,11 @@ final class SagaStatusProjection {
               "subject_claim",
               request.principal().tenant(),
               Status.RUNNING.id(),
-              "case " + request.caseId() + " for subject '" + request.subject() + "'",
+              "case "
+                  + request.caseId()
+                  + (PersonalData.isSealed(request.subject())
+                      ? " for a personal subject"
+                      : " for subject '" + request.subject() + "'"),
               true));
     }
     if (event instanceof SubjectClaim.Confirmed) {

@@ -5,6 +5,7 @@ import io.caseflow.cases.CaseDecider;
 import io.caseflow.cases.CaseEntity;
 import io.caseflow.cases.CaseId;
 import io.caseflow.cases.CaseReply;
+import io.caseflow.cases.PersonalData;
 import io.caseflow.saga.SubjectClaim.OpenRequest;
 import io.caseflow.workflow.Workflow;
 import io.caseflow.workflow.WorkflowRegistry;
@@ -90,7 +91,8 @@ public final class Sagas {
    */
   public CompletionStage<CaseReply> open(OpenRequest request) {
     boolean unique =
-        CaseDecider.subjectProblem(request.subject()).isEmpty()
+        (PersonalData.isSealed(request.subject())
+                || CaseDecider.subjectProblem(request.subject()).isEmpty())
             && workflows
                 .latest(request.workflow())
                 .map(Workflow::uniqueOpenPerSubject)
@@ -101,7 +103,10 @@ public final class Sagas {
           .ask((ActorRef<CaseReply> replyTo) -> request.command(replyTo), askTimeout);
     }
     String claim =
-        SubjectClaim.entityId(request.principal().tenant(), request.workflow(), request.subject());
+        SubjectClaim.entityId(
+            request.principal().tenant(),
+            request.workflow(),
+            PersonalData.subjectIdentity(request.subject()));
     return sharding
         .entityRefFor(SubjectClaim.TYPE_KEY, claim)
         .ask(replyTo -> new SubjectClaim.Open(request, replyTo), askTimeout);

@@ -68,6 +68,12 @@ public final class SubjectClaim
       data = data == null ? Map.of() : Map.copyOf(data);
     }
 
+    /** The same open with other values: its personal ones sealed. */
+    public OpenRequest withValues(String newSubject, String newTitle, Map<String, Object> newData) {
+      return new OpenRequest(
+          caseId, principal, workflow, newSubject, newTitle, newData, idempotencyKey, traceparent);
+    }
+
     CaseCommand.OpenCase command(ActorRef<CaseReply> replyTo) {
       return new CaseCommand.OpenCase(
           principal, workflow, subject, title, data, idempotencyKey, traceparent, replyTo);
@@ -133,7 +139,10 @@ public final class SubjectClaim
   /** Held by an open case (until it closes; see the class comment). */
   public record Held(String caseId) implements State {}
 
-  /** Where the claim on a subject lives: readable tenant and workflow, the subject hashed. */
+  /**
+   * Where the claim on a subject lives: readable tenant and workflow, the subject hashed ({@code
+   * subject}: the subject's identity, its reference when it is sealed personal data).
+   */
   public static String entityId(String tenant, String workflow, String subject) {
     return tenant + "/" + workflow + "/" + CanonicalJson.sha256(Map.of("subject", subject));
   }

@@ -2,6 +2,8 @@ package io.caseflow.testkit;
 
 import io.caseflow.cases.CanonicalJson;
 import io.caseflow.cases.CaseCommand;
+import io.caseflow.cases.CaseCommand.OpenCase;
+import io.caseflow.cases.CaseCommand.PerformAction;
 import io.caseflow.cases.CaseDecider;
 import io.caseflow.cases.CaseDecider.Decision;
 import io.caseflow.cases.CaseEvent;
@@ -20,6 +22,8 @@ import io.caseflow.cases.CaseView;
 import io.caseflow.cases.ErrorCode;
 import io.caseflow.cases.HashChain;
 import io.caseflow.cases.HashEncoding;
+import io.caseflow.cases.PersonalData;
+import io.caseflow.cases.PersonalData.Sealing;
 import io.caseflow.workflow.Workflow;
 import io.caseflow.workflow.WorkflowAction;
 import io.caseflow.workflow.WorkflowRegistry;
@@ -30,6 +34,7 @@ import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * Tests a workflow definition against the real rules of a case, without running the service: given
@@ -55,11 +60,14 @@ public final class WorkflowFixture {
   private final WorkflowRegistry workflows;
   private final CaseId caseId;
   private final Instant now;
+  private final FixtureKeys keys;
 
-  private WorkflowFixture(WorkflowRegistry workflows, CaseId caseId, Instant now) {
+  private WorkflowFixture(
+      WorkflowRegistry workflows, CaseId caseId, Instant now, FixtureKeys keys) {
     this.workflows = workflows;
     this.caseId = caseId;
     this.now = now;
+    this.keys = keys;
   }
 
   /** The definitions in a directory of {@code *.conf} files, validated as the service would. */
@@ -68,16 +76,17 @@ public final class WorkflowFixture {
   }
 
   public static WorkflowFixture of(WorkflowRegistry workflows) {
-    return new WorkflowFixture(workflows, new CaseId("acme", "c-1"), DEFAULT_NOW);
+    return new WorkflowFixture(
+        workflows, new CaseId("acme", "c-1"), DEFAULT_NOW, new FixtureKeys());
   }
 
   public WorkflowFixture forCase(CaseId id) {
-    return new WorkflowFixture(workflows, id, now);
+    return new WorkflowFixture(workflows, id, now, keys);
   }
 
   /** The time commands arrive at (truncated to microseconds, as the service keeps it). */
   public WorkflowFixture at(Instant time) {
-    return new WorkflowFixture(workflows, caseId, time.truncatedTo(ChronoUnit.MICROS));
+    return new WorkflowFixture(workflows, caseId, time.truncatedTo(ChronoUnit.MICROS), keys);
   }
 
   /** A case that does not exist yet. */
@@ -99,13 +108,21 @@ public final class WorkflowFixture {
 
   /**
    * A case opened by {@code actor} in the initial state of the latest version of {@code workflow},
-   * with the case id as its subject and title.
+   * with the case id as its subject and title (personal values sealed, as the service seals them).
    */
   public Scenario givenOpened(String actor, String workflow, Map<String, Object> data) {
     Workflow definition =
         workflows
             .latest(workflow)
             .orElseThrow(() -> new IllegalArgumentException("no workflow named " + workflow));
+    Sealing.Sealed values =
+        given(
+            PersonalData.seal(
+                definition,
+                caseId.id(),
+                caseId.id(),
+                data,
+                keys.sealer(caseId.tenant(), caseId.id())));
     return givenNothing()
         .andGiven(
             new CaseOpened(
@@ -116,15 +133,81 @@ public final class WorkflowFixture {
                 1,
                 definition.name(),
                 definition.version(),
-                caseId.id(),
-                caseId.id(),
+                values.subject(),
+                values.title(),
                 definition.initialState(),
-                data,
+                values.data(),
                 null,
                 HashChain.GENESIS,
                 HashEncoding.CURRENT.version(),
                 null,
                 null));
+  }
+
+  /** A given value that would be refused is a mistake in the test. */
+  private static Sealing.Sealed given(Sealing sealing) {
+    if (sealing instanceof Sealing.Refused refused) {
+      throw new IllegalArgumentException("a given value is refused: " + refused.rejection());
+    }
+    return (Sealing.Sealed) sealing;
+  }
+
+  /**
+   * The command with its personal values sealed, as the HTTP layer seals them before a case sees
+   * them; a value the sealing refuses comes back as the refusal.
+   */
+  private Object withPersonalValuesSealed(CaseState state, CaseCommand command) {
+    if (command instanceof OpenCase open) {
+      Optional<Workflow> workflow =
+          Optional.ofNullable(open.workflow())
+              .flatMap(workflows::latest)
+              .filter(Workflow::holdsPersonalData);
+      if (workflow.isEmpty() || open.subject() == null || open.subject().isBlank()) {
+        return command;
+      }
+      Sealing sealing =
+          PersonalData.seal(
+              workflow.get(),
+              open.subject(),
+              open.title(),
+              open.data(),
+              keys.sealer(open.principal().tenant(), open.subject()));
+      return sealing instanceof Sealing.Sealed values
+          ? new OpenCase(
+              open.principal(),
+              open.workflow(),
+              values.subject(),
+              values.title(),
+              values.data(),
+              open.idempotencyKey(),
+              open.traceparent(),
+              open.replyTo())
+          : ((Sealing.Refused) sealing).rejection();
+    }
+    if (command instanceof PerformAction perform && state instanceof Active active) {
+      Optional<Workflow> workflow =
+          workflows
+              .version(active.workflow(), active.workflowVersion())
+              .filter(definition -> PersonalData.holdsPersonalFields(definition, perform.data()));
+      if (workflow.isEmpty()) {
+        return command;
+      }
+      Sealing sealing =
+          PersonalData.sealData(
+              workflow.get(), perform.data(), keys.sealerOfCase(active.tenant(), active.subject()));
+      return sealing instanceof Sealing.Sealed values
+          ? new PerformAction(
+              perform.principal(),
+              perform.action(),
+              perform.comment(),
+              values.data(),
+              perform.expectedVersion(),
+              perform.idempotencyKey(),
+              perform.traceparent(),
+              perform.replyTo())
+          : ((Sealing.Refused) sealing).rejection();
+    }
+    return command;
   }
 
   /** A history so far, and the case it made. */
@@ -161,10 +244,11 @@ public final class WorkflowFixture {
     public Scenario andPerformed(
         String actor, String action, String comment, Map<String, Object> data) {
       Active active = active();
+      Workflow workflow =
+          workflows.version(active.workflow(), active.workflowVersion()).orElseThrow();
       WorkflowAction declared =
-          workflows
-              .version(active.workflow(), active.workflowVersion())
-              .flatMap(workflow -> workflow.action(action))
+          workflow
+              .action(action)
               .orElseThrow(
                   () ->
                       new IllegalArgumentException(
@@ -173,6 +257,13 @@ public final class WorkflowFixture {
                               + active.workflowVersion()
                               + " has no "
                               + action));
+      Map<String, Object> values =
+          PersonalData.holdsPersonalFields(workflow, data)
+              ? given(
+                      PersonalData.sealData(
+                          workflow, data, keys.sealerOfCase(active.tenant(), active.subject())))
+                  .data()
+              : data;
       return andGiven(
           new ActionPerformed(
               caseId.id(),
@@ -184,7 +275,7 @@ public final class WorkflowFixture {
               active.state(),
               declared.to(),
               comment,
-              data,
+              values,
               null,
               null,
               HashEncoding.CURRENT.version(),
@@ -234,9 +325,26 @@ public final class WorkflowFixture {
       return new Scenario(next, state.apply(sealed), at);
     }
 
-    /** Decides {@code command} against the case as the service would, at the scenario's time. */
+    /**
+     * The subject's personal data erased: its key forgotten, so views show its values as {@value
+     * PersonalData#ERASED}, as the service's erasure does.
+     */
+    public Scenario andErased(String subject) {
+      keys.erase(caseId.tenant(), subject);
+      return this;
+    }
+
+    /**
+     * Decides {@code command} against the case as the service would, at the scenario's time; its
+     * personal values are sealed first, as the HTTP layer seals them.
+     */
     public Outcome when(CaseCommand command) {
-      Decision decision = new CaseDecider(caseId, workflows).decide(state, command, at);
+      Object toDecide = withPersonalValuesSealed(state, command);
+      if (toDecide instanceof Rejected refused) {
+        return new Outcome(this, null, refused);
+      }
+      Decision decision =
+          new CaseDecider(caseId, workflows).decide(state, (CaseCommand) toDecide, at);
       if (decision instanceof Decision.Persist persist) {
         CaseEvent event = persist.event();
         List<CaseEvent> next = new ArrayList<>(history);
@@ -322,11 +430,13 @@ public final class WorkflowFixture {
     }
 
     /** The case after the command, which must have been accepted. */
+    /** The case the command was answered with, its personal values opened (or erased). */
     public CaseView view() {
       if (!(reply instanceof Accepted accepted)) {
         throw new AssertionError("expected the command accepted, got " + described());
       }
-      return accepted.view();
+      return CanonicalJson.parse(
+          PersonalData.revealJson(CanonicalJson.toJson(accepted.view()), keys), CaseView.class);
     }
 
     /** Goes on from the case as the command left it. */

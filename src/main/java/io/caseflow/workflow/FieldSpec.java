@@ -3,8 +3,11 @@ package io.caseflow.workflow;
 import java.util.List;
 import java.util.Optional;
 
-/** A data field a workflow declares: its type and, for enumerations, the allowed values. */
-public record FieldSpec(String name, FieldType type, List<String> values) {
+/**
+ * A data field a workflow declares: its type, for enumerations the allowed values, and whether its
+ * values are personal data (stored encrypted, erasable).
+ */
+public record FieldSpec(String name, FieldType type, List<String> values, boolean personal) {
 
   public enum FieldType {
     STRING,

@@ -12,7 +12,10 @@ import java.util.stream.Collectors;
  * One version of a declared workflow: the states a case moves through and the actions that move it.
  * Definitions are immutable; a new version is a new definition, and a case keeps following the
  * version it was opened with. Fields and actions keep their declaration order. With {@code
- * uniqueOpenPerSubject}, a tenant may have only one open case of this workflow per subject.
+ * uniqueOpenPerSubject}, a tenant may have only one open case of this workflow per subject. {@code
+ * personalTexts} names which of a case's own texts ({@code subject}, {@code title}) hold personal
+ * data; a field says so itself ({@link FieldSpec#personal()}). Personal values are stored encrypted
+ * with a key of their subject's, so erasing the key erases them.
  */
 public record Workflow(
     String name,
@@ -25,7 +28,11 @@ public record Workflow(
     Map<String, FieldSpec> fields,
     Map<String, WorkflowAction> actions,
     List<MakerChecker> makerChecker,
-    boolean uniqueOpenPerSubject) {
+    boolean uniqueOpenPerSubject,
+    Set<String> personalTexts) {
+
+  /** The case's own texts a workflow may declare personal. */
+  public static final Set<String> CASE_TEXTS = Set.of("subject", "title");
 
   /** The state of a case a merge saga holds as its duplicate; no workflow may declare it. */
   public static final String MERGING_STATE = "merging";
@@ -41,6 +48,27 @@ public record Workflow(
     fields = Collections.unmodifiableMap(new LinkedHashMap<>(fields));
     actions = Collections.unmodifiableMap(new LinkedHashMap<>(actions));
     makerChecker = List.copyOf(makerChecker);
+    personalTexts = Set.copyOf(personalTexts);
+  }
+
+  /** Whether the case's subject holds personal data. */
+  public boolean personalSubject() {
+    return personalTexts.contains("subject");
+  }
+
+  /** Whether the case's title holds personal data. */
+  public boolean personalTitle() {
+    return personalTexts.contains("title");
+  }
+
+  /** Whether anything of a case of this workflow is personal. */
+  public boolean holdsPersonalData() {
+    return !personalTexts.isEmpty() || fields.values().stream().anyMatch(FieldSpec::personal);
+  }
+
+  /** Whether the field is declared and personal. */
+  public boolean isPersonalField(String fieldName) {
+    return field(fieldName).map(FieldSpec::personal).orElse(false);
   }
 
   public Optional<WorkflowAction> action(String actionName) {

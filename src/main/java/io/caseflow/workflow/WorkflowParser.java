@@ -31,10 +31,11 @@ final class WorkflowParser {
           "unique-open-per-subject",
           "fields",
           "actions",
-          "maker-checker");
+          "maker-checker",
+          "personal");
   private static final Set<String> ACTION_KEYS =
       Set.of("name", "from", "to", "roles", "requires", "requires-comment");
-  private static final Set<String> FIELD_KEYS = Set.of("type", "values");
+  private static final Set<String> FIELD_KEYS = Set.of("type", "values", "personal");
   private static final Set<String> MAKER_CHECKER_KEYS = Set.of("checker", "makers");
 
   private final String source;
@@ -101,7 +102,8 @@ final class WorkflowParser {
         fields,
         actions,
         makerChecker,
-        config.hasPath("unique-open-per-subject") && config.getBoolean("unique-open-per-subject"));
+        config.hasPath("unique-open-per-subject") && config.getBoolean("unique-open-per-subject"),
+        config.hasPath("personal") ? uniqueList("the definition", config, "personal") : Set.of());
   }
 
   private WorkflowAction readAction(Config action) {
@@ -139,7 +141,8 @@ final class WorkflowParser {
     if (type != FieldType.ENUM && !values.isEmpty()) {
       problems.add("field '" + name + "' declares values but only enum fields take them");
     }
-    return new FieldSpec(name, type, values);
+    return new FieldSpec(
+        name, type, values, field.hasPath("personal") && field.getBoolean("personal"));
   }
 
   private Set<String> uniqueList(String what, Config config, String path) {

@@ -29,6 +29,21 @@ final class WorkflowValidator {
       checkReachability();
     }
     checkMakerChecker();
+    checkPersonal();
+  }
+
+  /** Only the case's subject and title can be declared personal besides fields. */
+  private void checkPersonal() {
+    workflow.personalTexts().stream()
+        .filter(text -> !Workflow.CASE_TEXTS.contains(text))
+        .sorted()
+        .forEach(
+            text ->
+                problems.add(
+                    "'personal' lists '"
+                        + text
+                        + "': only subject and title (a field says"
+                        + " personal = true itself)"));
   }
 
   private void checkNames() {

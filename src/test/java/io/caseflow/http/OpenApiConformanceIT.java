@@ -171,6 +171,10 @@ class OpenApiConformanceIT {
       expect(200, api.get("/audit/checkpoints/" + checkpoint, "oscar"));
       expect(404, api.get("/audit/checkpoints/" + (checkpoint + 1), "carol"));
       expect(202, api.post("/admin/audit/verify", "oscar", null));
+      expect(201, api.post("/admin/erasures", "carol", "{\"subject\":\"Jane Doe\"}"));
+      expect(422, api.post("/admin/erasures", "carol", "{}"));
+      expect(403, api.post("/admin/erasures", "oscar", "{\"subject\":\"Jane Doe\"}"));
+      expect(200, api.get("/admin/erasures?limit=5", "carol"));
       Eventually.until(
           "the journal verified",
           Duration.ofSeconds(30),

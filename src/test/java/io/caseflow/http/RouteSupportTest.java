@@ -93,7 +93,9 @@ class RouteSupportTest extends JUnit5RouteTest {
       testRoute(
           new ProblemHandling(problems)
               .answering(
-                  new Probe(new RouteSupport.Context(new Json(4), problems, Runnable::run, 64))
+                  new Probe(
+                          new RouteSupport.Context(
+                              new Json(4), problems, Runnable::run, 64, tokens -> Map.of()))
                       .routes()));
 
   @Test

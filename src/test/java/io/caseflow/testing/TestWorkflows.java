@@ -9,6 +9,9 @@ public final class TestWorkflows {
   /** A four-eyes review named {@code onboarding}, shaped like the due-diligence demo. */
   public static final String ONBOARDING = "onboarding";
 
+  /** A person's identity check whose subject, title and two fields are personal data. */
+  public static final String IDENTITY_CHECK = "identity-check";
+
   public static final Path DIRECTORY = Path.of("src/test/resources/test-workflows");
 
   public static final WorkflowRegistry REGISTRY = WorkflowRegistry.fromDirectory(DIRECTORY);

@@ -2,6 +2,7 @@ package io.caseflow.workflow;
 
 import static org.junit.jupiter.api.Assertions.assertAll;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -158,6 +159,23 @@ class WorkflowRegistryTest {
         "action 'escalate' requires undeclared field 'reason'",
         "actions += { name = escalate, from = [checked], to = done, roles = [supervisor],"
             + " requires = [reason] }");
+  }
+
+  @Test
+  void rejectsPersonalTextsOtherThanSubjectAndTitle() throws IOException {
+    assertRejectedWith(
+        "'personal' lists 'assignee': only subject and title", "personal = [subject, assignee]");
+  }
+
+  @Test
+  void readsWhatIsPersonal() throws IOException {
+    writeValidWith(
+        FILE, "personal = [title]", "fields { passport { type = string, personal = true } }");
+    Workflow review = WorkflowRegistry.fromDirectory(dir).latest("review").orElseThrow();
+    assertTrue(review.personalTitle());
+    assertFalse(review.personalSubject());
+    assertTrue(review.isPersonalField("passport"));
+    assertTrue(review.holdsPersonalData());
   }
 
   @Test
