@@ -548,8 +548,9 @@ public final class PerformanceHarness {
                 BaselineService.class.getName(),
                 Integer.toString(baselinePort),
                 database.url(),
-                database.user(),
-                database.password())
+                // the naive service makes and owns its own tables
+                database.owner(),
+                database.ownerPassword())
             .redirectErrorStream(true)
             .redirectOutput(Path.of("target", "bench", "baseline.log").toFile())
             .start();
