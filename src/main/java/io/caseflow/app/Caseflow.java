@@ -18,9 +18,12 @@ import io.caseflow.notify.Webhooks;
 import io.caseflow.observe.Metrics;
 import io.caseflow.observe.Tracing;
 import io.caseflow.query.CaseQueries;
+import io.caseflow.query.Inbox;
 import io.caseflow.readside.CaseProjection;
 import io.caseflow.readside.CaseReadModel;
 import io.caseflow.readside.DeadLetters;
+import io.caseflow.readside.DeadlineFiring;
+import io.caseflow.readside.DueTimers;
 import io.caseflow.readside.ProjectionLag;
 import io.caseflow.readside.ReadSideAdmin;
 import io.caseflow.readside.ReadSideRebuild;
@@ -115,6 +118,7 @@ public final class Caseflow implements AutoCloseable {
             .workflowsDir()
             .map(WorkflowRegistry::fromDirectory)
             .orElseGet(WorkflowRegistry::fromClasspath);
+    workflows.migrationGaps().forEach(gap -> log.warn("Workflow migration: {}", gap));
     Storage storage = Storage.open(settings);
     ActorSystem<Void> system;
     try {
@@ -213,7 +217,17 @@ public final class Caseflow implements AutoCloseable {
 
     CaseHistory history = new CaseHistory(system, READ_JOURNAL);
     ReadSideAdmin readSide =
-        startReadSide(system, settings, storage, tags, history, clock, metrics.registry(), tracer);
+        startReadSide(
+            system,
+            settings,
+            storage,
+            tags,
+            history,
+            clock,
+            metrics.registry(),
+            tracer,
+            workflows,
+            sharding);
     Optional<SecretBox> secretKey = WebhookStartup.secretKey(settings);
     SubjectKeys personalData = new SubjectKeys(storage.dataSource(), secretKey, clock);
     Webhooks webhooks =
@@ -246,6 +260,7 @@ public final class Caseflow implements AutoCloseable {
                 history,
                 workflows,
                 queries,
+                new Inbox(storage.dataSource(), workflows, clock),
                 readSide,
                 readiness(
                     NodeReadiness.of(system.classicSystem(), storage),
@@ -290,11 +305,14 @@ public final class Caseflow implements AutoCloseable {
       CaseHistory history,
       Clock clock,
       MeterRegistry metrics,
-      Tracer tracer) {
+      Tracer tracer,
+      WorkflowRegistry workflows,
+      ClusterSharding sharding) {
     ReadSideSettings readSide = settings.readSide();
     ReadSideSlices.ensure(storage.dataSource(), readSide.slices());
     DeadLetters deadLetters = new DeadLetters(storage.dataSource());
-    CaseReadModel readModel = new CaseReadModel(List.of(new WebhookOutbox(clock)));
+    CaseReadModel readModel =
+        new CaseReadModel(List.of(new WebhookOutbox(clock)), new DueTimers(workflows));
     CaseProjection.init(
         system,
         READ_JOURNAL,
@@ -316,6 +334,15 @@ public final class Caseflow implements AutoCloseable {
             clock);
     ClusterJob.init(
         system, "read-side-reconciliation", reconciliation::run, readSide.reconcileInterval());
+    DeadlineFiring deadlines =
+        new DeadlineFiring(
+            storage.dataSource(),
+            sharding,
+            clock,
+            settings.http().askTimeout(),
+            settings.deadlines().batchSize());
+    ClusterJob.init(
+        system, "deadlines", () -> deadlines.runOnce(), settings.deadlines().pollInterval());
     return new ReadSideAdmin(
         new ProjectionLag(storage.dataSource(), tags, clock),
         reconciliation,

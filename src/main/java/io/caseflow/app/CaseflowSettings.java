@@ -9,6 +9,7 @@ import io.caseflow.http.JwtSettings;
 import io.caseflow.http.RateLimitSettings;
 import io.caseflow.notify.WebhookSettings;
 import io.caseflow.observe.TraceSettings;
+import io.caseflow.readside.DeadlineSettings;
 import io.caseflow.readside.ReadSideSettings;
 import io.caseflow.refusals.RefusalSettings;
 import io.caseflow.saga.SagaSettings;
@@ -34,7 +35,8 @@ public record CaseflowSettings(
     SagaSettings sagas,
     RefusalSettings refusals,
     TraceSettings traces,
-    AuditSettings audit) {
+    AuditSettings audit,
+    DeadlineSettings deadlines) {
 
   /**
    * The database. {@code migrationUser} owns the schema and applies the migrations; empty: the
@@ -196,7 +198,10 @@ public record CaseflowSettings(
                 reader.optionalPath("audit.signing-key"),
                 reader.optionalPath("audit.export-dir"),
                 reader.positive("audit.checkpoint-interval", Config::getDuration),
-                reader.positive("audit.commit-grace", Config::getDuration)));
+                reader.positive("audit.commit-grace", Config::getDuration)),
+            new DeadlineSettings(
+                reader.positive("deadlines.poll-interval", Config::getDuration),
+                reader.positive("deadlines.batch-size", Config::getInt)));
     reader.rejectUnknown();
     Node node = settings.node();
     String joinSetting =

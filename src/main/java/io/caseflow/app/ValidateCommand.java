@@ -27,8 +27,8 @@ public final class ValidateCommand {
     }
     Path directory = Path.of(arguments.get(0));
     try {
-      List<Workflow> workflows = WorkflowRegistry.fromDirectory(directory).all();
-      for (Workflow workflow : workflows) {
+      WorkflowRegistry registry = WorkflowRegistry.fromDirectory(directory);
+      for (Workflow workflow : registry.all()) {
         out.printf(
             "valid: %s v%d (%d states, %d actions)%n",
             workflow.name(),
@@ -36,6 +36,7 @@ public final class ValidateCommand {
             workflow.states().size(),
             workflow.actions().size());
       }
+      registry.migrationGaps().forEach(gap -> out.println("warning: " + gap));
       return VALID;
     } catch (WorkflowDefinitionException | UncheckedIOException invalid) {
       err.println(invalid.getMessage());

@@ -1,8 +1,10 @@
 package io.caseflow.cases;
 
 import io.caseflow.JsonSerializable;
+import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Set;
 import org.apache.pekko.actor.typed.ActorRef;
 
 /** What may be asked of a case. Every command names its principal and expects a reply. */
@@ -136,8 +138,82 @@ public sealed interface CaseCommand extends JsonSerializable {
     }
   }
 
+  /**
+   * Moves the case to version {@code toVersion} of its workflow, as that version's migration from
+   * the case's version maps its state; part of bulk operation {@code operationId}, once.
+   */
+  record MigrateWorkflow(
+      Principal principal,
+      int toVersion,
+      String operationId,
+      String traceparent,
+      ActorRef<CaseReply> replyTo)
+      implements Change {
+
+    @Override
+    public String idempotencyKey() {
+      return "bulk:" + operationId;
+    }
+
+    @Override
+    public Map<String, Object> requestContent() {
+      Map<String, Object> content = new LinkedHashMap<>();
+      content.put("toVersion", toVersion);
+      content.put("operationId", operationId);
+      return content;
+    }
+  }
+
+  /** A command that only reads the case: it is answered, never persisted, never counted. */
+  sealed interface Read extends CaseCommand {}
+
   record GetCase(Principal principal, String traceparent, ActorRef<CaseReply> replyTo)
-      implements CaseCommand {}
+      implements Read {}
+
+  /**
+   * Why the case is where it is and what the principal may do with it now: each action of its
+   * workflow, judged by the very rules a command would be.
+   */
+  record Explain(Principal principal, String traceparent, ActorRef<CaseReply> replyTo)
+      implements Read {}
+
+  /**
+   * A deadline of the case come due: the system performs its action, once. {@code deadline} names
+   * it ({@link io.caseflow.workflow.Deadline#key} or the due date's {@link
+   * io.caseflow.workflow.DueDate#KEY}); {@code startedSeq} is the event that moved the case into
+   * the state the deadline runs in, and {@code dueAt} when it came due. Its idempotency key is
+   * derived from them, so a repeat (after a crash, from another node) changes nothing.
+   */
+  record FireDeadline(
+      Principal principal,
+      String deadline,
+      long startedSeq,
+      Instant dueAt,
+      String traceparent,
+      ActorRef<CaseReply> replyTo)
+      implements Change {
+
+    /** Who performs what deadlines make due: the system, in the case's tenant. */
+    public static Principal system(String tenant) {
+      return new Principal(SYSTEM, tenant, Set.of());
+    }
+
+    public static final String SYSTEM = "system:deadline";
+
+    @Override
+    public String idempotencyKey() {
+      return "deadline:" + deadline + ":" + startedSeq + ":" + dueAt;
+    }
+
+    @Override
+    public Map<String, Object> requestContent() {
+      Map<String, Object> content = new LinkedHashMap<>();
+      content.put("deadline", deadline);
+      content.put("startedSeq", startedSeq);
+      content.put("dueAt", dueAt.toString());
+      return content;
+    }
+  }
 
   /**
    * A merge saga's step on this case. Idempotent per {@code sagaId}: asked again, it writes nothing

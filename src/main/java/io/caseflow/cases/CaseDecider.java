@@ -4,7 +4,10 @@ import io.caseflow.cases.CaseCommand.AddComment;
 import io.caseflow.cases.CaseCommand.ApplyMergeStep;
 import io.caseflow.cases.CaseCommand.Assign;
 import io.caseflow.cases.CaseCommand.Change;
+import io.caseflow.cases.CaseCommand.Explain;
+import io.caseflow.cases.CaseCommand.FireDeadline;
 import io.caseflow.cases.CaseCommand.GetCase;
+import io.caseflow.cases.CaseCommand.MigrateWorkflow;
 import io.caseflow.cases.CaseCommand.OpenCase;
 import io.caseflow.cases.CaseCommand.PerformAction;
 import io.caseflow.cases.CaseEvent.ActionPerformed;
@@ -13,15 +16,23 @@ import io.caseflow.cases.CaseEvent.CaseOpened;
 import io.caseflow.cases.CaseEvent.CommentAdded;
 import io.caseflow.cases.CaseEvent.MergeStepRecorded;
 import io.caseflow.cases.CaseEvent.Stamp;
+import io.caseflow.cases.CaseEvent.WorkflowMigrated;
 import io.caseflow.cases.CaseReply.Accepted;
+import io.caseflow.cases.CaseReply.Explanation;
+import io.caseflow.cases.CaseReply.PendingDeadline;
 import io.caseflow.cases.CaseReply.Rejected;
 import io.caseflow.cases.CaseReply.Replayed;
+import io.caseflow.cases.CaseReply.Verdict;
 import io.caseflow.cases.CaseState.Active;
+import io.caseflow.workflow.Deadline;
+import io.caseflow.workflow.DueDate;
 import io.caseflow.workflow.Workflow;
 import io.caseflow.workflow.WorkflowAction;
 import io.caseflow.workflow.WorkflowRegistry;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
@@ -80,6 +91,9 @@ public final class CaseDecider {
     if (command instanceof GetCase) {
       return unchanged(state);
     }
+    if (command instanceof Explain explain) {
+      return new Decision.Answer(explain(state, explain.principal(), now));
+    }
     if (command instanceof ApplyMergeStep step) {
       return mergeStep(state, step, now);
     }
@@ -90,6 +104,12 @@ public final class CaseDecider {
     }
     if (change instanceof OpenCase) {
       return refuse(Rejected.of(ErrorCode.CASE_ALREADY_EXISTS, "caseId", caseId.id()));
+    }
+    if (change instanceof FireDeadline fire) {
+      return fire(state, fire, now);
+    }
+    if (change instanceof MigrateWorkflow migrate) {
+      return migrate(state, migrate, now);
     }
     Long expected = change.expectedVersion();
     if (expected != null && expected != state.version()) {
@@ -175,6 +195,9 @@ public final class CaseDecider {
     if (!action.from().contains(state.state())) {
       return refuse(invalidTransition(state, action.name()));
     }
+    if (action.roles().isEmpty()) {
+      return refuse(deadlinePending(state, workflow, action.name()));
+    }
     if (!principal.hasAnyRole(action.roles())) {
       return refuse(forbidden(action.name(), action.roles()));
     }
@@ -209,6 +232,176 @@ public final class CaseDecider {
             action.to(),
             command.comment(),
             command.data()));
+  }
+
+  /**
+   * Every action of the case's workflow, decided for {@code principal} now exactly as a command
+   * would be (with no data, comment or expected version: an action that needs them says which), and
+   * the deadlines running where the case is.
+   */
+  private CaseReply explain(Active state, Principal principal, Instant now) {
+    Workflow workflow = workflowOf(state);
+    List<Verdict> verdicts = verdicts(state, principal, now);
+    List<PendingDeadline> deadlines = new ArrayList<>();
+    if (!workflow.isClosed(state.state())) {
+      for (Deadline deadline : workflow.deadlinesIn(state.state())) {
+        deadlines.add(
+            new PendingDeadline(
+                deadline.key(), deadline.action(), state.stateSince().plus(deadline.after())));
+      }
+      workflow
+          .due()
+          .filter(
+              due ->
+                  workflow
+                      .action(due.action())
+                      .map(action -> action.from().contains(state.state()))
+                      .orElse(false))
+          .ifPresent(
+              due ->
+                  dueAt(state, due)
+                      .ifPresent(
+                          at ->
+                              deadlines.add(
+                                  new PendingDeadline(
+                                      DueDate.KEY, due.action(), java.time.Instant.parse(at)))));
+    }
+    return new Explanation(state.view(), state.stateSeq(), state.stateSince(), verdicts, deadlines);
+  }
+
+  /**
+   * The case moved to a newer version of its workflow, its state mapped by that version's migration
+   * from the case's version. A case the migration maps nowhere, one a merge holds, or one already
+   * at (or past) that version refuses.
+   */
+  private Decision migrate(Active state, MigrateWorkflow migrate, Instant now) {
+    Optional<Workflow> target = workflows.version(state.workflow(), migrate.toVersion());
+    if (target.isEmpty()) {
+      return refuse(
+          Rejected.of(
+              ErrorCode.UNKNOWN_WORKFLOW,
+              "workflow",
+              state.workflow() + " v" + migrate.toVersion()));
+    }
+    Optional<String> to =
+        state.workflowVersion() >= migrate.toVersion() || MergeStep.MERGING.equals(state.state())
+            ? Optional.empty()
+            : target
+                .get()
+                .migrationFrom(state.workflowVersion())
+                .flatMap(m -> m.target(state.state()));
+    if (to.isEmpty()) {
+      return refuse(invalidTransition(state, "migrate"));
+    }
+    return persist(
+        new WorkflowMigrated(
+            stamp(state, migrate, now),
+            migrate.operationId(),
+            state.workflowVersion(),
+            migrate.toVersion(),
+            state.state(),
+            to.get()));
+  }
+
+  /**
+   * Each action of the case's workflow judged for {@code principal} now, by the rules a command
+   * would meet: a refusal carries the code and arguments the command would get.
+   */
+  public List<Verdict> verdicts(Active state, Principal principal, Instant now) {
+    List<Verdict> verdicts = new ArrayList<>();
+    for (WorkflowAction action : workflowOf(state).actions().values()) {
+      Decision decision =
+          perform(
+              state,
+              new PerformAction(principal, action.name(), null, Map.of(), null, null, null, null),
+              now);
+      verdicts.add(
+          decision instanceof Decision.Answer answer && answer.reply() instanceof Rejected rejected
+              ? new Verdict(action.name(), false, rejected.code(), rejected.args())
+              : new Verdict(action.name(), true, null, Map.of()));
+    }
+    return verdicts;
+  }
+
+  /**
+   * A deadline come due: its action, performed by the system, if the case is still where the
+   * deadline began (the state it entered at {@code startedSeq}, or the due date set then) and the
+   * deadline is due. A case that moved on since refuses as for any action not allowed now.
+   */
+  private Decision fire(Active state, FireDeadline fire, Instant now) {
+    Workflow workflow = workflowOf(state);
+    Optional<String> action = deadlineAction(state, workflow, fire);
+    if (action.isEmpty()) {
+      return refuse(invalidTransition(state, fire.deadline()));
+    }
+    WorkflowAction declared = workflow.action(action.get()).orElseThrow();
+    if (!declared.from().contains(state.state())) {
+      return refuse(invalidTransition(state, declared.name()));
+    }
+    if (now.isBefore(fire.dueAt())) {
+      return refuse(
+          Rejected.of(
+              ErrorCode.DEADLINE_PENDING,
+              "action",
+              declared.name(),
+              "dueAt",
+              fire.dueAt().toString()));
+    }
+    return persist(
+        new ActionPerformed(
+            stamp(state, fire, now),
+            declared.name(),
+            state.state(),
+            declared.to(),
+            fire.deadline().equals(DueDate.KEY)
+                ? "due date " + fire.dueAt() + " passed"
+                : "deadline: " + fire.dueAt() + " passed in " + state.state(),
+            Map.of()));
+  }
+
+  /** The action of the deadline {@code fire} names, if the case is still where it began. */
+  private static Optional<String> deadlineAction(
+      Active state, Workflow workflow, FireDeadline fire) {
+    if (state.stateSeq() != fire.startedSeq()) {
+      return Optional.empty();
+    }
+    if (fire.deadline().equals(DueDate.KEY)) {
+      return workflow
+          .due()
+          .filter(due -> fire.dueAt().toString().equals(dueAt(state, due).orElse(null)))
+          .map(DueDate::action);
+    }
+    return workflow.deadlinesIn(state.state()).stream()
+        .filter(deadline -> deadline.key().equals(fire.deadline()))
+        .map(Deadline::action)
+        .findFirst();
+  }
+
+  /** The case's due date as its data holds it (an ISO instant), if it has one. */
+  private static Optional<String> dueAt(Active state, DueDate due) {
+    return Optional.ofNullable(state.data().get(due.field()))
+        .map(Object::toString)
+        .map(text -> java.time.Instant.parse(text).toString());
+  }
+
+  /**
+   * An action only the system takes: when its deadline comes due in this state (or the due date
+   * passes).
+   */
+  private static Rejected deadlinePending(Active state, Workflow workflow, String action) {
+    Optional<String> due =
+        workflow.deadlinesIn(state.state()).stream()
+            .filter(deadline -> deadline.action().equals(action))
+            .map(deadline -> state.stateSince().plus(deadline.after()).toString())
+            .findFirst()
+            .or(
+                () ->
+                    workflow
+                        .due()
+                        .filter(dueDate -> dueDate.action().equals(action))
+                        .flatMap(dueDate -> dueAt(state, dueDate)));
+    return Rejected.of(
+        ErrorCode.DEADLINE_PENDING, "action", action, "dueAt", due.orElse("not set"));
   }
 
   private Decision assign(Active state, Workflow workflow, Assign command, Instant now) {

@@ -63,7 +63,13 @@ public sealed interface CaseEvent extends JsonSerializable {
 
   /** Every {@link #typeName}, as clients name and select event types. */
   List<String> TYPE_NAMES =
-      List.of("case_opened", "action_performed", "assignee_changed", "comment_added", "merge_step");
+      List.of(
+          "case_opened",
+          "action_performed",
+          "assignee_changed",
+          "comment_added",
+          "merge_step",
+          "workflow_migrated");
 
   /** An event that moves a case from one state to another (or records a step in the same one). */
   sealed interface Transition extends CaseEvent {
@@ -89,6 +95,7 @@ public sealed interface CaseEvent extends JsonSerializable {
       case "assignee_changed" -> AssigneeChanged.class;
       case "comment_added" -> CommentAdded.class;
       case "merge_step" -> MergeStepRecorded.class;
+      case "workflow_migrated" -> WorkflowMigrated.class;
       default -> throw new IllegalArgumentException("not an event type: " + typeName);
     };
   }
@@ -417,6 +424,85 @@ public sealed interface CaseEvent extends JsonSerializable {
           from,
           to,
           comment,
+          requestKey,
+          prevHash,
+          hashVersion,
+          newHash,
+          traceparent);
+    }
+  }
+
+  /**
+   * The case moved to a newer version of its workflow, by a migration the newer version declares:
+   * from state {@code from} of version {@code fromVersion} to state {@code to} of {@code
+   * toVersion}. Written when a bulk migration ({@code operationId}) asks, once per operation.
+   */
+  record WorkflowMigrated(
+      String caseId,
+      String tenant,
+      String actor,
+      Instant at,
+      long seq,
+      String operationId,
+      int fromVersion,
+      int toVersion,
+      String from,
+      String to,
+      RequestKey requestKey,
+      String prevHash,
+      int hashVersion,
+      String hash,
+      String traceparent)
+      implements Transition {
+
+    WorkflowMigrated(
+        Stamp stamp, String operationId, int fromVersion, int toVersion, String from, String to) {
+      this(
+          stamp.caseId(),
+          stamp.tenant(),
+          stamp.actor(),
+          stamp.at(),
+          stamp.seq(),
+          operationId,
+          fromVersion,
+          toVersion,
+          from,
+          to,
+          stamp.requestKey(),
+          stamp.prevHash(),
+          HashEncoding.CURRENT.version(),
+          null,
+          stamp.traceparent());
+    }
+
+    @Override
+    public String typeName() {
+      return "workflow_migrated";
+    }
+
+    @Override
+    public String action() {
+      return "migrate";
+    }
+
+    @Override
+    public String comment() {
+      return "version " + fromVersion + " to " + toVersion;
+    }
+
+    @Override
+    public WorkflowMigrated withHash(String newHash) {
+      return new WorkflowMigrated(
+          caseId,
+          tenant,
+          actor,
+          at,
+          seq,
+          operationId,
+          fromVersion,
+          toVersion,
+          from,
+          to,
           requestKey,
           prevHash,
           hashVersion,

@@ -6,6 +6,7 @@ import io.caseflow.cases.CaseEvent.AssigneeChanged;
 import io.caseflow.cases.CaseEvent.CaseOpened;
 import io.caseflow.cases.CaseEvent.CommentAdded;
 import io.caseflow.cases.CaseEvent.MergeStepRecorded;
+import io.caseflow.cases.CaseEvent.WorkflowMigrated;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -69,7 +70,9 @@ public sealed interface CaseState extends JsonSerializable {
       List<ProcessedRequest> recentRequests,
       MergeLink merge,
       Map<String, MergeLink> mergedIn,
-      Set<String> revertedMerges)
+      Set<String> revertedMerges,
+      long stateSeq,
+      Instant stateSince)
       implements CaseState {
 
     /**
@@ -87,6 +90,8 @@ public sealed interface CaseState extends JsonSerializable {
       // absent from snapshots taken before merges existed
       mergedIn = mergedIn == null ? Map.of() : Map.copyOf(mergedIn);
       revertedMerges = revertedMerges == null ? Set.of() : Set.copyOf(revertedMerges);
+      // absent from snapshots taken before deadlines existed: the state is as old as the update
+      stateSince = stateSince == null ? updatedAt : stateSince;
     }
 
     static Active openedBy(CaseOpened e) {
@@ -108,7 +113,9 @@ public sealed interface CaseState extends JsonSerializable {
               List.of(),
               null,
               Map.of(),
-              Set.of())
+              Set.of(),
+              1,
+              e.at())
           .after(e)
           .done();
     }
@@ -130,6 +137,9 @@ public sealed interface CaseState extends JsonSerializable {
       }
       if (event instanceof MergeStepRecorded e) {
         return merged(e);
+      }
+      if (event instanceof WorkflowMigrated e) {
+        return after(e).inState(e.to()).inWorkflowVersion(e.toVersion()).done();
       }
       throw new IllegalStateException("Case " + caseId + " is already open: " + event);
     }
@@ -173,6 +183,7 @@ public sealed interface CaseState extends JsonSerializable {
 
       private final Active from;
       private final CaseEvent event;
+      private int workflowVersion;
       private String state;
       private String assignee;
       private Map<String, Object> data;
@@ -180,10 +191,13 @@ public sealed interface CaseState extends JsonSerializable {
       private MergeLink merge;
       private Map<String, MergeLink> mergedIn;
       private Set<String> revertedMerges;
+      private long stateSeq;
+      private Instant stateSince;
 
       Next(Active from, CaseEvent event) {
         this.from = from;
         this.event = event;
+        this.workflowVersion = from.workflowVersion;
         this.state = from.state;
         this.assignee = from.assignee;
         this.data = from.data;
@@ -191,10 +205,25 @@ public sealed interface CaseState extends JsonSerializable {
         this.merge = from.merge;
         this.mergedIn = from.mergedIn;
         this.revertedMerges = from.revertedMerges;
+        this.stateSeq = from.stateSeq;
+        this.stateSince = from.stateSince;
       }
 
+      /**
+       * The case moves to {@code newState} with this event; it enters it (and its deadlines start)
+       * only when it was elsewhere: an action that leaves it where it was starts no clock anew.
+       */
       Next inState(String newState) {
+        if (!newState.equals(state)) {
+          stateSeq = event.seq();
+          stateSince = event.at();
+        }
         state = newState;
+        return this;
+      }
+
+      Next inWorkflowVersion(int newVersion) {
+        workflowVersion = newVersion;
         return this;
       }
 
@@ -227,7 +256,7 @@ public sealed interface CaseState extends JsonSerializable {
             from.caseId,
             from.tenant,
             from.workflow,
-            from.workflowVersion,
+            workflowVersion,
             from.subject,
             from.title,
             state,
@@ -241,7 +270,9 @@ public sealed interface CaseState extends JsonSerializable {
             requests,
             merge,
             mergedIn,
-            revertedMerges);
+            revertedMerges,
+            stateSeq,
+            stateSince);
       }
     }
 

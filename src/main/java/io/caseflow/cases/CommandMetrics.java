@@ -3,6 +3,7 @@ package io.caseflow.cases;
 import io.caseflow.cases.CaseCommand.AddComment;
 import io.caseflow.cases.CaseCommand.ApplyMergeStep;
 import io.caseflow.cases.CaseCommand.Assign;
+import io.caseflow.cases.CaseCommand.FireDeadline;
 import io.caseflow.cases.CaseCommand.GetCase;
 import io.caseflow.cases.CaseCommand.OpenCase;
 import io.caseflow.cases.CaseCommand.PerformAction;
@@ -23,7 +24,8 @@ import java.util.concurrent.TimeUnit;
  *
  * <p>Label values come from the workflow definitions and the error catalogue, never from the
  * request as written: a misspelt workflow or action is counted as {@code unknown}, so no caller can
- * add series to the registry. Reads ({@link GetCase}) are not commands and are not counted.
+ * add series to the registry. Reads ({@link GetCase}, {@link CaseCommand.Explain}) are not commands
+ * and are not counted.
  */
 public final class CommandMetrics {
 
@@ -67,7 +69,7 @@ public final class CommandMetrics {
 
   /** One command's outcome; {@code state} is the case as the command found it. */
   void answered(CaseState state, CaseCommand command, String outcome, long receivedNanos) {
-    if (command instanceof GetCase) {
+    if (command instanceof CaseCommand.Read) {
       return;
     }
     Optional<Workflow> workflow = workflowOf(state, command);
@@ -110,6 +112,12 @@ public final class CommandMetrics {
     }
     if (command instanceof AddComment) {
       return "comment";
+    }
+    if (command instanceof FireDeadline) {
+      return "deadline";
+    }
+    if (command instanceof CaseCommand.MigrateWorkflow) {
+      return "migrate";
     }
     return command instanceof ApplyMergeStep ? "merge_step" : UNKNOWN;
   }

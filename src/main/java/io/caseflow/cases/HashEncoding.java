@@ -26,9 +26,13 @@ public enum HashEncoding {
   V1(1) {
     @Override
     Map<String, Object> content(CaseEvent event) {
+      List<String> names = V1_FIELDS.get(event.typeName());
+      if (names == null) {
+        throw new IllegalArgumentException("version 1 hashed no " + event.typeName());
+      }
       Map<String, Object> fields = CanonicalJson.fieldsOf(event);
       Map<String, Object> content = new TreeMap<>();
-      for (String name : V1_FIELDS.get(event.typeName())) {
+      for (String name : names) {
         content.put(name, fields.get(name));
       }
       content.put("type", V1_TYPES.get(event.typeName()));

@@ -5,6 +5,7 @@ import io.caseflow.cases.CaseEvent.AssigneeChanged;
 import io.caseflow.cases.CaseEvent.CaseOpened;
 import io.caseflow.cases.CaseEvent.CommentAdded;
 import io.caseflow.cases.CaseEvent.MergeStepRecorded;
+import io.caseflow.cases.CaseEvent.WorkflowMigrated;
 import java.time.Instant;
 import java.util.Map;
 
@@ -45,6 +46,19 @@ public record HistoryEntry(
           e.comment(),
           null,
           Map.of("sagaId", e.sagaId(), "otherCaseId", e.otherCaseId()));
+    }
+    if (event instanceof WorkflowMigrated e) {
+      return entry(
+          e,
+          e.from(),
+          e.to(),
+          e.action(),
+          e.comment(),
+          null,
+          Map.of(
+              "operationId", e.operationId(),
+              "fromVersion", e.fromVersion(),
+              "toVersion", e.toVersion()));
     }
     CommentAdded e = (CommentAdded) event;
     return entry(e, null, null, "comment", e.text(), null, Map.of());

@@ -12,7 +12,8 @@ import org.apache.pekko.http.javadsl.server.Route;
 /**
  * {@code /admin/read-side}: the read side's health and its rebuild; {@code /admin/sagas}: the
  * unfinished sagas of every tenant, the stuck ones marked; {@code /admin/audit}: a checkpoint now,
- * the whole journal verified. For operators only.
+ * the whole journal verified. For operators only; a tenant's admin has its erasures, migrations and
+ * bulk operations here too.
  */
 final class AdminRoutes extends RouteSupport {
 
@@ -25,27 +26,34 @@ final class AdminRoutes extends RouteSupport {
   private final ReadSideAdmin readSide;
   private final Sagas sagas;
   private final AuditRoutes audit;
+  private final BulkRoutes bulk;
 
   AdminRoutes(
       String operatorRole,
       ReadSideAdmin readSide,
       Sagas sagas,
       AuditRoutes audit,
+      BulkRoutes bulk,
       Context context) {
     super(context);
     this.operatorRole = operatorRole;
     this.readSide = readSide;
     this.sagas = sagas;
     this.audit = audit;
+    this.bulk = bulk;
   }
 
-  /** Every route under {@code /admin} is the operators', but a tenant admin's erasures. */
+  /**
+   * Every route under {@code /admin} is the operators', but a tenant admin's erasures, migrations
+   * and bulk operations.
+   */
   Route routes(Principal principal) {
     return pathPrefix(
         "admin",
         () ->
             concat(
                 audit.erasures(principal),
+                bulk.routes(principal),
                 requireAnyRole(
                     principal,
                     Set.of(operatorRole),

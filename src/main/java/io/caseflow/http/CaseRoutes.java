@@ -5,13 +5,16 @@ import io.caseflow.audit.CaseVerification;
 import io.caseflow.cases.CaseCommand;
 import io.caseflow.cases.CaseCommand.AddComment;
 import io.caseflow.cases.CaseCommand.Assign;
+import io.caseflow.cases.CaseCommand.Explain;
 import io.caseflow.cases.CaseCommand.GetCase;
 import io.caseflow.cases.CaseCommand.PerformAction;
 import io.caseflow.cases.CaseEntity;
+import io.caseflow.cases.CaseEvent;
 import io.caseflow.cases.CaseHistory;
 import io.caseflow.cases.CaseId;
 import io.caseflow.cases.CaseReply;
 import io.caseflow.cases.CaseReply.Accepted;
+import io.caseflow.cases.CaseReply.Explanation;
 import io.caseflow.cases.CaseReply.Rejected;
 import io.caseflow.cases.CaseReply.Replayed;
 import io.caseflow.cases.CaseView;
@@ -24,9 +27,11 @@ import io.caseflow.observe.Tracing;
 import io.caseflow.saga.Sagas;
 import io.caseflow.saga.SubjectClaim.OpenRequest;
 import io.caseflow.workflow.Workflow;
+import io.caseflow.workflow.WorkflowRegistry;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -56,6 +61,7 @@ final class CaseRoutes extends RouteSupport {
   private final CaseHistory history;
   private final Audit audit;
   private final PersonalSealing sealing;
+  private final WorkflowRegistry workflows;
   private final Duration askTimeout;
   private final Supplier<String> newCaseId;
 
@@ -65,6 +71,7 @@ final class CaseRoutes extends RouteSupport {
       CaseHistory history,
       Audit audit,
       PersonalSealing sealing,
+      WorkflowRegistry workflows,
       Duration askTimeout,
       Supplier<String> newCaseId,
       Context context) {
@@ -74,6 +81,7 @@ final class CaseRoutes extends RouteSupport {
     this.history = history;
     this.audit = audit;
     this.sealing = sealing;
+    this.workflows = workflows;
     this.askTimeout = askTimeout;
     this.newCaseId = newCaseId;
   }
@@ -97,6 +105,7 @@ final class CaseRoutes extends RouteSupport {
             action -> post(() -> perform(principal, caseId, action))),
         path("assignee", () -> post(() -> assign(principal, caseId))),
         path("comments", () -> post(() -> comment(principal, caseId))),
+        path("explain", () -> get(() -> explain(principal, caseId))),
         pathPrefix(
             "history",
             () ->
@@ -386,6 +395,90 @@ final class CaseRoutes extends RouteSupport {
               ? caseNotFound(caseId)
               : json.response(AuditRoutes.view(verification));
         });
+  }
+
+  /**
+   * Why the case is where it is (the event that moved it there, and the rule of its workflow that
+   * allowed it) and what the caller may do now: the case judges each action by its own rules.
+   */
+  private Route explain(Principal principal, CaseId caseId) {
+    return traceparent(
+        trace ->
+            answered(
+                askCase(caseId, replyTo -> new Explain(principal, trace, replyTo))
+                    .thenCompose(
+                        reply ->
+                            reply instanceof Explanation explanation
+                                ? history
+                                    .events(caseId)
+                                    .thenApply(
+                                        events -> json.response(explained(explanation, events)))
+                                : respond(caseId, reply, StatusCodes.OK)),
+                Map.of("caseId", caseId.id())));
+  }
+
+  private Map<String, Object> explained(Explanation explanation, List<CaseEvent> events) {
+    CaseView view = explanation.view();
+    Map<String, Object> body = new LinkedHashMap<>();
+    body.put("caseId", view.id());
+    body.put("state", view.state());
+    body.put("version", view.version());
+    body.put("workflow", view.workflow());
+    body.put("workflowVersion", view.workflowVersion());
+    body.put(
+        "arrived",
+        events.stream()
+            .filter(event -> event.seq() == explanation.stateSeq())
+            .findFirst()
+            .map(event -> arrival(view, event))
+            .orElse(null));
+    body.put(
+        "actions",
+        explanation.actions().stream()
+            .map(
+                verdict -> {
+                  Map<String, Object> entry = new LinkedHashMap<>();
+                  entry.put("action", verdict.action());
+                  entry.put("allowed", verdict.allowed());
+                  if (!verdict.allowed()) {
+                    entry.put("code", verdict.code().code());
+                    entry.put("args", verdict.args());
+                  }
+                  return entry;
+                })
+            .toList());
+    body.put("deadlines", explanation.deadlines());
+    return body;
+  }
+
+  /** The event that moved the case into its state, and the rule of its workflow it followed. */
+  private Map<String, Object> arrival(CaseView view, CaseEvent event) {
+    HistoryEntry entry = HistoryEntry.of(event);
+    Map<String, Object> arrival = new LinkedHashMap<>();
+    arrival.put("seq", event.seq());
+    arrival.put("at", event.at());
+    arrival.put("actor", event.actor());
+    arrival.put("type", event.typeName());
+    arrival.put("action", entry.action());
+    arrival.put("from", entry.from());
+    arrival.put(
+        "rule",
+        workflows
+            .version(view.workflow(), view.workflowVersion())
+            .flatMap(workflow -> workflow.action(entry.action()))
+            .map(
+                action -> {
+                  Map<String, Object> rule = new LinkedHashMap<>();
+                  rule.put("workflow", view.workflow());
+                  rule.put("workflowVersion", view.workflowVersion());
+                  rule.put("action", action.name());
+                  rule.put("from", action.from().stream().sorted().toList());
+                  rule.put("to", action.to());
+                  rule.put("roles", action.roles().stream().sorted().toList());
+                  return rule;
+                })
+            .orElse(null));
+    return arrival;
   }
 
   private HttpResponse caseNotFound(CaseId caseId) {

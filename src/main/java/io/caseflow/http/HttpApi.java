@@ -10,6 +10,7 @@ import io.caseflow.http.RefusalRecording.Requester;
 import io.caseflow.notify.CaseEventStreams;
 import io.caseflow.notify.Webhooks;
 import io.caseflow.query.CaseQueries;
+import io.caseflow.query.Inbox;
 import io.caseflow.readside.ReadSideAdmin;
 import io.caseflow.refusals.RefusalRecorder;
 import io.caseflow.refusals.Refusals;
@@ -80,6 +81,7 @@ public final class HttpApi extends AllDirectives {
       CaseHistory history,
       WorkflowRegistry workflows,
       CaseQueries queries,
+      Inbox inbox,
       ReadSideAdmin readSide,
       ReadinessCheck readiness,
       CaseEventStreams eventStreams,
@@ -115,12 +117,14 @@ public final class HttpApi extends AllDirectives {
             services.history(),
             services.audit(),
             new PersonalSealing(services.workflows(), services.personalData()),
+            services.workflows(),
             settings.askTimeout(),
             services.newCaseId(),
             context);
     this.queries =
         new QueryRoutes(
             services.queries(),
+            services.inbox(),
             services.personalData(),
             services.refusals(),
             settings.roles(),
@@ -128,7 +132,17 @@ public final class HttpApi extends AllDirectives {
             context);
     this.admin =
         new AdminRoutes(
-            settings.roles().operator(), services.readSide(), services.sagas(), audit, context);
+            settings.roles().operator(),
+            services.readSide(),
+            services.sagas(),
+            audit,
+            new BulkRoutes(
+                settings.roles().admin(),
+                services.sagas(),
+                services.queries(),
+                services.workflows(),
+                context),
+            context);
     this.sagas = new SagaRoutes(settings.roles().admin(), services.sagas(), context);
     this.events =
         new EventRoutes(

@@ -4,6 +4,7 @@ import io.caseflow.audit.SubjectKeys;
 import io.caseflow.cases.ErrorCode;
 import io.caseflow.cases.Principal;
 import io.caseflow.query.CaseQueries;
+import io.caseflow.query.Inbox;
 import io.caseflow.refusals.Refusals;
 import java.sql.SQLException;
 import java.time.Duration;
@@ -32,6 +33,7 @@ final class QueryRoutes extends RouteSupport {
   private static final long POLL_MILLIS = 20;
 
   private final CaseQueries queries;
+  private final Inbox inbox;
   private final SubjectKeys personalData;
   private final Refusals refusals;
   private final AccessRoles roles;
@@ -40,6 +42,7 @@ final class QueryRoutes extends RouteSupport {
 
   QueryRoutes(
       CaseQueries queries,
+      Inbox inbox,
       SubjectKeys personalData,
       Refusals refusals,
       AccessRoles roles,
@@ -47,6 +50,7 @@ final class QueryRoutes extends RouteSupport {
       Context context) {
     super(context);
     this.queries = queries;
+    this.inbox = inbox;
     this.personalData = personalData;
     this.refusals = refusals;
     this.roles = roles;
@@ -59,6 +63,7 @@ final class QueryRoutes extends RouteSupport {
         pathPrefix(
             "cases", () -> pathEnd(() -> get(() -> consistent(principal, () -> list(principal))))),
         path("stats", () -> get(() -> consistent(principal, () -> stats(principal)))),
+        path("inbox", () -> get(() -> consistent(principal, () -> inbox(principal)))),
         path("refusals", () -> get(() -> refusals(principal))));
   }
 
@@ -107,6 +112,30 @@ final class QueryRoutes extends RouteSupport {
           String cursor = parameters.get("cursor");
           return answer(() -> queries.list(principal.tenant(), filter, limit, cursor));
         });
+  }
+
+  /**
+   * The cases the principal can act on now, each with those actions; {@code assignee=me} keeps the
+   * ones assigned to them.
+   */
+  private Route inbox(Principal principal) {
+    return parameterOptional(
+        "assignee",
+        assignee ->
+            paged(
+                (limit, cursor) -> {
+                  if (assignee.isPresent() && !assignee.get().equals("me")) {
+                    throw new MalformedRequestException(
+                        "assignee takes one value, me (the cases assigned to you).");
+                  }
+                  return answer(
+                      () ->
+                          inbox.page(
+                              principal,
+                              assignee.map(me -> principal.userId()).orElse(null),
+                              limit,
+                              cursor.orElse(null)));
+                }));
   }
 
   private Route stats(Principal principal) {

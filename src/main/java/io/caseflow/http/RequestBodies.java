@@ -18,6 +18,17 @@ final class RequestBodies {
 
   record AddComment(String text) {}
 
+  /** A migration of a workflow's cases: {@code dryRun} only says what would happen. */
+  record Migration(String workflow, Integer fromVersion, Integer toVersion, Boolean dryRun) {}
+
+  /** Which cases a bulk operation takes: each part given must match. */
+  record Selection(String workflow, Integer workflowVersion, String state, String assignee) {}
+
+  /**
+   * Reassign the cases {@code filter} finds (all of the tenant's without one) to {@code assignee}.
+   */
+  record Reassignment(Selection filter, String assignee) {}
+
   /** The subject whose personal data is to be erased, as the cases name it. */
   record Erasure(String subject) {}
 

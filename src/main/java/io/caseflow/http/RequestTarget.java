@@ -37,6 +37,12 @@ record RequestTarget(String route, String caseId, String action) {
           "checkpoints",
           "public-key",
           "erasures",
+          "explain",
+          "inbox",
+          "migrations",
+          "bulk",
+          "reassign",
+          "cancel",
           "health",
           "alive",
           "ready",
@@ -82,6 +88,7 @@ record RequestTarget(String route, String caseId, String action) {
       case "webhooks" -> segment.equals("dead-letters") ? null : "webhookId";
       case "dead-letters" -> "deliveryId";
       case "checkpoints" -> position == 2 ? "number" : null;
+      case "migrations" -> position == 2 ? "operationId" : null;
       default -> null;
     };
   }

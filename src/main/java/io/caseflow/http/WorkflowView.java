@@ -24,7 +24,17 @@ record WorkflowView(
     List<String> personal,
     Map<String, FieldView> fields,
     List<ActionView> actions,
-    List<MakerCheckerView> makerChecker) {
+    List<MakerCheckerView> makerChecker,
+    List<DeadlineView> deadlines,
+    DueView due,
+    List<MigrationView> migrations) {
+
+  /** {@code after}: an ISO-8601 duration ({@code PT72H}). */
+  record DeadlineView(String state, String after, String action) {}
+
+  record DueView(String field, String action) {}
+
+  record MigrationView(int fromVersion, Map<String, String> states) {}
 
   record FieldView(String type, List<String> values, boolean personal) {}
 
@@ -62,6 +72,13 @@ record WorkflowView(
         workflow.makerChecker().stream()
             .sorted(Comparator.comparing(MakerChecker::checker))
             .map(pair -> new MakerCheckerView(pair.checker(), sorted(pair.makers())))
+            .toList(),
+        workflow.deadlines().stream()
+            .map(d -> new DeadlineView(d.state(), d.after().toString(), d.action()))
+            .toList(),
+        workflow.due().map(due -> new DueView(due.field(), due.action())).orElse(null),
+        workflow.migrations().stream()
+            .map(m -> new MigrationView(m.fromVersion(), new java.util.TreeMap<>(m.states())))
             .toList());
   }
 

@@ -10,6 +10,7 @@ import java.sql.SQLException;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Base64;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import javax.sql.DataSource;
@@ -65,9 +66,7 @@ public final class CaseQueries {
   public Page<CaseSummary> list(String tenant, Filter filter, int limit, String cursor)
       throws SQLException {
     StringBuilder sql =
-        new StringBuilder(
-            "SELECT id, tenant, workflow, workflow_version, subject, title, state, version,"
-                + " assignee, data, created_at, updated_at, last_actor FROM cases WHERE tenant = ?");
+        new StringBuilder("SELECT " + SUMMARY_COLUMNS + " FROM cases WHERE tenant = ?");
     List<Object> parameters = new ArrayList<>(List.of(tenant));
     Sql.andEqual(sql, parameters, "state", filter.state());
     Sql.andEqual(sql, parameters, "workflow", filter.workflow());
@@ -79,19 +78,80 @@ public final class CaseQueries {
     } else {
       Sql.andEqual(sql, parameters, "subject", filter.subject());
     }
-    if (cursor != null) {
-      Cursor after = decode(cursor);
-      sql.append(" AND (updated_at < ? OR (updated_at = ? AND id < ?))");
-      parameters.addAll(List.of(after.updatedAt(), after.updatedAt(), after.id()));
-    }
+    after(sql, parameters, cursor);
     sql.append(" ORDER BY updated_at DESC, id DESC LIMIT ?");
     parameters.add(limit + 1);
     try (Connection connection = dataSource.getConnection()) {
       return Page.of(
           Sql.query(connection, sql.toString(), CaseQueries::summary, parameters.toArray()),
           limit,
-          last -> encode(new Cursor(last.updatedAt(), last.id())));
+          CaseQueries::cursorOf);
     }
+  }
+
+  /**
+   * Up to {@code limit} ids of the tenant's cases {@code selection} finds, in id order, after
+   * {@code afterId} (null: from the first): how a bulk operation walks its cases.
+   */
+  public List<String> idsAfter(String tenant, CaseSelection selection, String afterId, int limit)
+      throws SQLException {
+    StringBuilder sql = new StringBuilder("SELECT id FROM cases WHERE tenant = ?");
+    List<Object> parameters = selected(sql, tenant, selection);
+    if (afterId != null) {
+      sql.append(" AND id > ?");
+      parameters.add(afterId);
+    }
+    sql.append(" ORDER BY id LIMIT ?");
+    parameters.add(limit);
+    try (Connection connection = dataSource.getConnection()) {
+      return Sql.query(connection, sql.toString(), row -> row.getString(1), parameters.toArray());
+    }
+  }
+
+  /** How many of the tenant's cases {@code selection} finds, by state. */
+  public Map<String, Long> countsByState(String tenant, CaseSelection selection)
+      throws SQLException {
+    StringBuilder sql = new StringBuilder("SELECT state, COUNT(*) FROM cases WHERE tenant = ?");
+    List<Object> parameters = selected(sql, tenant, selection);
+    sql.append(" GROUP BY state ORDER BY state");
+    Map<String, Long> counts = new LinkedHashMap<>();
+    try (Connection connection = dataSource.getConnection()) {
+      Sql.query(
+              connection,
+              sql.toString(),
+              row -> Map.entry(row.getString(1), row.getLong(2)),
+              parameters.toArray())
+          .forEach(count -> counts.put(count.getKey(), count.getValue()));
+    }
+    return counts;
+  }
+
+  private static List<Object> selected(StringBuilder sql, String tenant, CaseSelection selection) {
+    List<Object> parameters = new ArrayList<>(List.of(tenant));
+    Sql.andEqual(sql, parameters, "workflow", selection.workflow());
+    Sql.andEqual(sql, parameters, "workflow_version", selection.version());
+    Sql.andEqual(sql, parameters, "state", selection.state());
+    Sql.andEqual(sql, parameters, "assignee", selection.assignee());
+    return parameters;
+  }
+
+  /** The columns {@link #summary} reads, first in a query's select list. */
+  static final String SUMMARY_COLUMNS =
+      "id, tenant, workflow, workflow_version, subject, title, state, version, assignee, data,"
+          + " created_at, updated_at, last_actor";
+
+  /** Adds the keyset condition of a list ordered newest update first: after {@code cursor}. */
+  static void after(StringBuilder sql, List<Object> parameters, String cursor) {
+    if (cursor != null) {
+      Cursor after = decode(cursor);
+      sql.append(" AND (updated_at < ? OR (updated_at = ? AND id < ?))");
+      parameters.addAll(List.of(after.updatedAt(), after.updatedAt(), after.id()));
+    }
+  }
+
+  /** The cursor of the page that starts after this case. */
+  static String cursorOf(CaseSummary last) {
+    return encode(new Cursor(last.updatedAt(), last.id()));
   }
 
   /** Cases per workflow and state for one tenant (summed over the projection slices). */
@@ -145,7 +205,7 @@ public final class CaseQueries {
     }
   }
 
-  private static CaseSummary summary(ResultSet row) throws SQLException {
+  static CaseSummary summary(ResultSet row) throws SQLException {
     return new CaseSummary(
         row.getString(1),
         row.getString(2),

@@ -7,6 +7,7 @@ import io.caseflow.cases.CaseEvent.AssigneeChanged;
 import io.caseflow.cases.CaseEvent.CaseOpened;
 import io.caseflow.cases.CaseEvent.CommentAdded;
 import io.caseflow.cases.CaseEvent.Transition;
+import io.caseflow.cases.CaseEvent.WorkflowMigrated;
 import io.caseflow.cases.CaseState;
 import io.caseflow.cases.CaseState.Active;
 import io.caseflow.cases.PersonalData;
@@ -52,25 +53,33 @@ public final class CaseReadModel {
           + " (SELECT 1 FROM case_transitions WHERE tenant = ? AND case_id = ? AND seq = ?)";
   private static final String INSERT_CASE =
       "INSERT INTO cases (tenant, id, workflow, workflow_version, subject, subject_ref, title,"
-          + " state, assignee, version, data, created_at, updated_at, last_actor, slice)"
-          + " SELECT ?, ?, ?, ?, ?, ?, ?, ?, NULL, ?, ?, ?, ?, ?, ? WHERE NOT EXISTS"
+          + " state, assignee, version, data, created_at, updated_at, last_actor, slice,"
+          + " state_seq, state_since, performers)"
+          + " SELECT ?, ?, ?, ?, ?, ?, ?, ?, NULL, ?, ?, ?, ?, ?, ?, 1, ?, '{}' WHERE NOT EXISTS"
           + " (SELECT 1 FROM cases WHERE tenant = ? AND id = ?)";
   private static final String UPDATE_CASE =
       "UPDATE cases SET state = ?, assignee = ?, version = ?, data = ?, updated_at = ?,"
-          + " last_actor = ? WHERE tenant = ? AND id = ?";
+          + " last_actor = ?, state_seq = ?, state_since = ?, performers = ?, workflow_version = ?"
+          + " WHERE tenant = ? AND id = ?";
 
   private record CaseKey(String tenant, String id) {}
 
   private final List<RecordedEventsHandler> followers;
+  private final DueTimers timers;
 
-  /** {@code followers} derive more from each event in the transaction that records it. */
-  public CaseReadModel(List<RecordedEventsHandler> followers) {
+  /**
+   * {@code followers} derive more from each event in the transaction that records it; {@code
+   * timers} keeps the deadlines running on the cases.
+   */
+  public CaseReadModel(List<RecordedEventsHandler> followers, DueTimers timers) {
     this.followers = List.copyOf(followers);
+    this.timers = timers;
   }
 
   /** A {@code cases} row as it stands, and as the events of this group move it. */
   private static final class CaseRow {
     final String workflow;
+    int workflowVersion;
     final String originalState;
     String state;
     long version;
@@ -79,9 +88,27 @@ public final class CaseReadModel {
     Instant updatedAt;
     String lastActor;
     boolean changed;
+    long enteredSeq;
+    Instant enteredAt;
+    boolean deadlinesMoved;
+    final Map<String, Object> performers;
 
-    CaseRow(String workflow, String state, long version, String assignee, String data) {
+    CaseRow(
+        String workflow,
+        int workflowVersion,
+        String state,
+        long version,
+        String assignee,
+        String data,
+        long enteredSeq,
+        Instant enteredAt,
+        String performers) {
       this.workflow = workflow;
+      this.workflowVersion = workflowVersion;
+      this.enteredSeq = enteredSeq;
+      this.enteredAt = enteredAt;
+      this.performers =
+          new HashMap<>(performers == null ? Map.of() : CanonicalJson.parseObject(performers));
       this.originalState = state;
       this.state = state;
       this.version = version;
@@ -96,8 +123,19 @@ public final class CaseReadModel {
       }
       if (event instanceof ActionPerformed performed) {
         data.putAll(performed.data());
+        performers.put(performed.action(), performed.actor());
+        deadlinesMoved = true;
+      }
+      if (event instanceof WorkflowMigrated migrated) {
+        workflowVersion = migrated.toVersion();
+        deadlinesMoved = true;
       }
       if (event instanceof Transition transition) {
+        if (!transition.to().equals(state)) {
+          enteredSeq = event.seq();
+          enteredAt = event.at();
+          deadlinesMoved = true;
+        }
         state = transition.to();
       } else if (event instanceof AssigneeChanged changed) {
         assignee = changed.assignee();
@@ -153,6 +191,7 @@ public final class CaseReadModel {
     }
     Map<CaseKey, CaseRow> rows = lockCases(connection, changes.keySet());
     List<Object[]> updates = new ArrayList<>();
+    List<DueTimers.Standing> moved = new ArrayList<>();
     changes.forEach(
         (key, caseEvents) -> {
           CaseRow row = rows.get(key);
@@ -164,9 +203,46 @@ public final class CaseReadModel {
             updates.add(updateRow(key, row));
             counts.move(key.tenant(), row.workflow, row.originalState, row.state);
           }
+          if (row.deadlinesMoved) {
+            moved.add(standing(key, row, slice));
+          }
         });
     Sql.batch(connection, UPDATE_CASE, updates);
     counts.write(connection, slice);
+    for (CaseOpened event : opened) {
+      CaseRow row = rows.get(new CaseKey(event.tenant(), event.caseId()));
+      if (row == null || !row.deadlinesMoved) {
+        moved.add(
+            new DueTimers.Standing(
+                event.tenant(),
+                event.caseId(),
+                slice,
+                event.workflow(),
+                event.workflowVersion(),
+                event.state(),
+                event.seq(),
+                event.at(),
+                event.data()));
+      }
+    }
+    timers.replace(connection, moved);
+  }
+
+  /**
+   * Where a case stands for its deadlines; a case that entered its state before this group takes
+   * the time from its row (the deadlines it had then were set when it entered).
+   */
+  private static DueTimers.Standing standing(CaseKey key, CaseRow row, int slice) {
+    return new DueTimers.Standing(
+        key.tenant(),
+        key.id(),
+        slice,
+        row.workflow,
+        row.workflowVersion,
+        row.state,
+        row.enteredSeq,
+        row.enteredAt,
+        row.data);
   }
 
   /**
@@ -210,9 +286,27 @@ public final class CaseReadModel {
     row.data = new HashMap<>(folded.data());
     row.updatedAt = folded.updatedAt();
     row.lastActor = history.get(history.size() - 1).actor();
+    row.enteredSeq = folded.stateSeq();
+    row.enteredAt = folded.stateSince();
+    row.performers.clear();
+    row.performers.putAll(folded.lastPerformers());
+    row.workflowVersion = folded.workflowVersion();
     Sql.batch(connection, UPDATE_CASE, List.<Object[]>of(updateRow(key, row)));
     counts.move(key.tenant(), row.workflow, row.originalState, row.state);
     counts.write(connection, slice);
+    timers.replace(
+        connection,
+        List.of(
+            new DueTimers.Standing(
+                folded.tenant(),
+                folded.caseId(),
+                slice,
+                folded.workflow(),
+                folded.workflowVersion(),
+                folded.state(),
+                folded.stateSeq(),
+                folded.stateSince(),
+                folded.data())));
     return true;
   }
 
@@ -296,6 +390,7 @@ public final class CaseReadModel {
       event.at(),
       event.actor(),
       slice,
+      event.at(),
       event.tenant(),
       event.caseId()
     };
@@ -309,6 +404,10 @@ public final class CaseReadModel {
       CanonicalJson.toJson(row.data),
       row.updatedAt,
       row.lastActor,
+      row.enteredSeq,
+      row.enteredAt,
+      CanonicalJson.toJson(row.performers),
+      row.workflowVersion,
       key.tenant(),
       key.id()
     };
@@ -328,7 +427,8 @@ public final class CaseReadModel {
       String placeholders = String.join(", ", Collections.nCopies(tenant.getValue().size(), "?"));
       Sql.query(
           connection,
-          "SELECT id, workflow, state, version, assignee, data FROM cases"
+          "SELECT id, workflow, workflow_version, state, version, assignee, data, state_seq,"
+              + " state_since, performers FROM cases"
               + " WHERE tenant = ? AND id IN ("
               + placeholders
               + ") FOR UPDATE",
@@ -337,10 +437,14 @@ public final class CaseReadModel {
                   new CaseKey(tenant.getKey(), row.getString(1)),
                   new CaseRow(
                       row.getString(2),
-                      row.getString(3),
-                      row.getLong(4),
-                      row.getString(5),
-                      row.getString(6))),
+                      row.getInt(3),
+                      row.getString(4),
+                      row.getLong(5),
+                      row.getString(6),
+                      row.getString(7),
+                      row.getLong(8),
+                      Sql.instant(row, 9),
+                      row.getString(10))),
           parameters.toArray());
     }
     return rows;

@@ -39,7 +39,7 @@ public final class ReadSideRebuild {
 
   private static final Logger log = LoggerFactory.getLogger(ReadSideRebuild.class);
   private static final List<String> DERIVED_TABLES =
-      List.of("cases", "case_transitions", "state_counts");
+      List.of("cases", "case_transitions", "state_counts", "due_timers");
 
   private final ActorSystem<?> system;
   private final DataSource dataSource;

@@ -90,6 +90,33 @@ final class SagaStatusProjection {
                       : " for subject '" + request.subject() + "'"),
               true));
     }
+    if (event instanceof BulkOperation.Started started) {
+      BulkOperation.Request request = started.request();
+      return Optional.of(
+          new Change(
+              request.kind().id(),
+              request.tenant(),
+              BulkOperation.Status.RUNNING.id(),
+              request.kind() == BulkOperation.Kind.MIGRATION
+                  ? request.selection().workflow()
+                      + " v"
+                      + request.selection().version()
+                      + " to v"
+                      + request.toVersion()
+                      + ": "
+                      + started.total()
+                      + " cases"
+                  : started.total() + " cases to " + request.assignee(),
+              true));
+    }
+    if (event instanceof BulkOperation.PageTaken
+        || event instanceof BulkOperation.Progressed
+        || event instanceof BulkOperation.CancelRequested) {
+      return Optional.of(new Change(null, null, null, null, false));
+    }
+    if (event instanceof BulkOperation.Finished finished) {
+      return Optional.of(new Change(null, null, finished.status().id(), null, false));
+    }
     if (event instanceof SubjectClaim.Confirmed) {
       return Optional.of(new Change(null, null, Status.COMPLETED.id(), null, false));
     }

@@ -6,9 +6,11 @@ import io.caseflow.cases.CaseEntity;
 import io.caseflow.cases.CaseId;
 import io.caseflow.cases.CaseReply;
 import io.caseflow.cases.PersonalData;
+import io.caseflow.query.CaseQueries;
 import io.caseflow.saga.SubjectClaim.OpenRequest;
 import io.caseflow.workflow.Workflow;
 import io.caseflow.workflow.WorkflowRegistry;
+import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -16,10 +18,13 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.Executor;
 import javax.sql.DataSource;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.actor.typed.DispatcherSelector;
 import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
 import org.apache.pekko.cluster.sharding.typed.javadsl.Entity;
 import org.slf4j.Logger;
@@ -36,24 +41,30 @@ public final class Sagas {
 
   private final ClusterSharding sharding;
   private final WorkflowRegistry workflows;
+  private final CaseQueries cases;
   private final SagaStatus status;
   private final Duration askTimeout;
   private final Clock clock;
   private final Duration recoveryInterval;
+  private final Executor blocking;
 
   private Sagas(
       ClusterSharding sharding,
       WorkflowRegistry workflows,
+      CaseQueries cases,
       SagaStatus status,
       Duration askTimeout,
       Clock clock,
-      Duration recoveryInterval) {
+      Duration recoveryInterval,
+      Executor blocking) {
     this.sharding = sharding;
     this.workflows = workflows;
+    this.cases = cases;
     this.status = status;
     this.askTimeout = askTimeout;
     this.clock = clock;
     this.recoveryInterval = recoveryInterval;
+    this.blocking = blocking;
   }
 
   /** Starts the saga entities' sharding and the saga status projection on this node. */
@@ -67,22 +78,40 @@ public final class Sagas {
       DataSource queryDataSource,
       String readJournalPluginId,
       Duration askTimeout) {
+    CaseQueries cases = new CaseQueries(queryDataSource);
     SagaContext context =
         new SagaContext(
-            sharding, workflows, clock, settings, new FaultInjection(settings.haltAfter()));
+            sharding,
+            workflows,
+            clock,
+            settings,
+            new FaultInjection(settings.haltAfter()),
+            (tenant, selection, afterId, limit) -> {
+              try {
+                return cases.idsAfter(tenant, selection, afterId, limit);
+              } catch (SQLException e) {
+                throw new IllegalStateException("Cannot read the cases of a bulk operation", e);
+              }
+            },
+            system.dispatchers().lookup(DispatcherSelector.blocking()));
     sharding.init(
         Entity.of(
             SubjectClaim.TYPE_KEY, entity -> SubjectClaim.create(entity.getEntityId(), context)));
     sharding.init(
         Entity.of(MergeSaga.TYPE_KEY, entity -> MergeSaga.create(entity.getEntityId(), context)));
+    sharding.init(
+        Entity.of(
+            BulkOperation.TYPE_KEY, entity -> BulkOperation.create(entity.getEntityId(), context)));
     SagaStatusProjection.start(system, readJournalPluginId, projectionDataSource);
     return new Sagas(
         sharding,
         workflows,
+        cases,
         new SagaStatus(queryDataSource, clock, settings.stuckAfter()),
         askTimeout,
         clock,
-        settings.recoveryInterval());
+        settings.recoveryInterval(),
+        context.blocking());
   }
 
   /**
@@ -142,6 +171,49 @@ public final class Sagas {
         .substring(0, 32);
   }
 
+  /**
+   * Starts a bulk operation on the tenant's cases that {@code request} selects (its id: the
+   * operation's); answers it as it started, or as it is when one of that id exists.
+   */
+  public CompletionStage<BulkOperation.View> startBulk(
+      String operationId, BulkOperation.Request request) {
+    return CompletableFuture.supplyAsync(
+            () -> {
+              try {
+                return cases.countsByState(request.tenant(), request.selection()).values().stream()
+                    .mapToLong(Long::longValue)
+                    .sum();
+              } catch (SQLException e) {
+                throw new IllegalStateException("Cannot count the cases of a bulk operation", e);
+              }
+            },
+            blocking)
+        .thenCompose(
+            total ->
+                sharding
+                    .entityRefFor(BulkOperation.TYPE_KEY, operationId)
+                    .ask(
+                        (ActorRef<BulkOperation.View> replyTo) ->
+                            new BulkOperation.Start(request, total, replyTo),
+                        askTimeout));
+  }
+
+  /** The bulk operation of that id, if there is one. */
+  public CompletionStage<Optional<BulkOperation.View>> findBulk(String operationId) {
+    return sharding
+        .entityRefFor(BulkOperation.TYPE_KEY, operationId)
+        .ask(BulkOperation.Get::new, askTimeout)
+        .thenApply(found -> Optional.ofNullable(found.view()));
+  }
+
+  /** Asks the bulk operation to stop after the page in flight; answers it as it then is. */
+  public CompletionStage<Optional<BulkOperation.View>> cancelBulk(String operationId) {
+    return sharding
+        .entityRefFor(BulkOperation.TYPE_KEY, operationId)
+        .ask(BulkOperation.Cancel::new, askTimeout)
+        .thenApply(found -> Optional.ofNullable(found.view()));
+  }
+
   /** Every unfinished saga, the stuck ones marked (for operators). */
   public List<SagaStatus.Row> unfinished() {
     return status.unfinished();
@@ -166,6 +238,8 @@ public final class Sagas {
       String entityId = SagaStatus.entityIdOf(row.sagaId());
       if (row.kind().equals("merge")) {
         sharding.entityRefFor(MergeSaga.TYPE_KEY, entityId).tell(new MergeSaga.Resume());
+      } else if (BulkOperation.KINDS.contains(row.kind())) {
+        sharding.entityRefFor(BulkOperation.TYPE_KEY, entityId).tell(new BulkOperation.Resume());
       } else {
         sharding.entityRefFor(SubjectClaim.TYPE_KEY, entityId).tell(new SubjectClaim.Resume());
       }

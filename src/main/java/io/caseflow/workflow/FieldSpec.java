@@ -13,7 +13,9 @@ public record FieldSpec(String name, FieldType type, List<String> values, boolea
     STRING,
     NUMBER,
     BOOLEAN,
-    ENUM
+    ENUM,
+    /** An ISO-8601 instant in UTC, such as {@code 2026-12-24T17:00:00Z}. */
+    INSTANT
   }
 
   public FieldSpec {
@@ -28,14 +30,31 @@ public record FieldSpec(String name, FieldType type, List<String> values, boolea
           case NUMBER -> value instanceof Number;
           case BOOLEAN -> value instanceof Boolean;
           case ENUM -> value instanceof String s && values.contains(s);
+          case INSTANT -> value instanceof String s && isInstant(s);
         };
     if (fits) {
       return Optional.empty();
     }
     return Optional.of(
-        type == FieldType.ENUM
-            ? "must be one of " + String.join(", ", values)
-            : "must be a "
-                + (type == FieldType.STRING ? "non-blank string" : type.name().toLowerCase()));
+        switch (type) {
+          case ENUM -> "must be one of " + String.join(", ", values);
+          case STRING -> "must be a non-blank string";
+          case INSTANT -> "must be an ISO-8601 instant such as 2026-12-24T17:00:00Z";
+          default -> "must be a " + type.name().toLowerCase();
+        });
+  }
+
+  /** The instant a value of an instant field names. */
+  public static java.time.Instant instantOf(Object value) {
+    return java.time.Instant.parse((String) value);
+  }
+
+  private static boolean isInstant(String text) {
+    try {
+      java.time.Instant.parse(text);
+      return true;
+    } catch (java.time.format.DateTimeParseException e) {
+      return false;
+    }
   }
 }

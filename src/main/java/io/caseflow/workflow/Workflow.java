@@ -15,7 +15,9 @@ import java.util.stream.Collectors;
  * uniqueOpenPerSubject}, a tenant may have only one open case of this workflow per subject. {@code
  * personalTexts} names which of a case's own texts ({@code subject}, {@code title}) hold personal
  * data; a field says so itself ({@link FieldSpec#personal()}). Personal values are stored encrypted
- * with a key of their subject's, so erasing the key erases them.
+ * with a key of their subject's, so erasing the key erases them. {@code deadlines} and {@code due}
+ * make the system act on a case in time; {@code migrations} say how cases of older versions move to
+ * this one.
  */
 public record Workflow(
     String name,
@@ -29,7 +31,10 @@ public record Workflow(
     Map<String, WorkflowAction> actions,
     List<MakerChecker> makerChecker,
     boolean uniqueOpenPerSubject,
-    Set<String> personalTexts) {
+    Set<String> personalTexts,
+    List<Deadline> deadlines,
+    Optional<DueDate> due,
+    List<Migration> migrations) {
 
   /** The case's own texts a workflow may declare personal. */
   public static final Set<String> CASE_TEXTS = Set.of("subject", "title");
@@ -49,6 +54,23 @@ public record Workflow(
     actions = Collections.unmodifiableMap(new LinkedHashMap<>(actions));
     makerChecker = List.copyOf(makerChecker);
     personalTexts = Set.copyOf(personalTexts);
+    deadlines = List.copyOf(deadlines);
+    migrations = List.copyOf(migrations);
+  }
+
+  /** The deadlines that run while a case is in {@code state}. */
+  public List<Deadline> deadlinesIn(String state) {
+    return deadlines.stream().filter(deadline -> deadline.state().equals(state)).toList();
+  }
+
+  /** How cases of {@code fromVersion} move to this version, if this version says. */
+  public Optional<Migration> migrationFrom(int fromVersion) {
+    return migrations.stream().filter(m -> m.fromVersion() == fromVersion).findFirst();
+  }
+
+  /** Whether only the system (a deadline) may perform the action: it names no role. */
+  public boolean isSystemAction(String actionName) {
+    return action(actionName).map(action -> action.roles().isEmpty()).orElse(false);
   }
 
   /** Whether the case's subject holds personal data. */

@@ -10,6 +10,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 
@@ -32,11 +33,17 @@ final class WorkflowParser {
           "fields",
           "actions",
           "maker-checker",
-          "personal");
+          "personal",
+          "deadlines",
+          "due",
+          "migrations");
   private static final Set<String> ACTION_KEYS =
       Set.of("name", "from", "to", "roles", "requires", "requires-comment");
   private static final Set<String> FIELD_KEYS = Set.of("type", "values", "personal");
   private static final Set<String> MAKER_CHECKER_KEYS = Set.of("checker", "makers");
+  private static final Set<String> DEADLINE_KEYS = Set.of("state", "after", "action");
+  private static final Set<String> DUE_KEYS = Set.of("field", "action");
+  private static final Set<String> MIGRATION_KEYS = Set.of("from-version", "states");
 
   private final String source;
   private final List<String> problems = new ArrayList<>();
@@ -103,7 +110,50 @@ final class WorkflowParser {
         actions,
         makerChecker,
         config.hasPath("unique-open-per-subject") && config.getBoolean("unique-open-per-subject"),
-        config.hasPath("personal") ? uniqueList("the definition", config, "personal") : Set.of());
+        config.hasPath("personal") ? uniqueList("the definition", config, "personal") : Set.of(),
+        deadlines(config),
+        due(config),
+        migrations(config));
+  }
+
+  private List<Deadline> deadlines(Config config) {
+    List<Deadline> deadlines = new ArrayList<>();
+    if (config.hasPath("deadlines")) {
+      for (Config deadline : config.getConfigList("deadlines")) {
+        rejectUnknownKeys("a deadline", deadline, DEADLINE_KEYS);
+        deadlines.add(
+            new Deadline(
+                deadline.getString("state"),
+                deadline.getDuration("after"),
+                deadline.getString("action")));
+      }
+    }
+    return deadlines;
+  }
+
+  private Optional<DueDate> due(Config config) {
+    if (!config.hasPath("due")) {
+      return Optional.empty();
+    }
+    Config due = config.getConfig("due");
+    rejectUnknownKeys("'due'", due, DUE_KEYS);
+    return Optional.of(new DueDate(due.getString("field"), due.getString("action")));
+  }
+
+  private List<Migration> migrations(Config config) {
+    List<Migration> migrations = new ArrayList<>();
+    if (config.hasPath("migrations")) {
+      for (Config migration : config.getConfigList("migrations")) {
+        rejectUnknownKeys("a migration", migration, MIGRATION_KEYS);
+        Map<String, String> states = new LinkedHashMap<>();
+        Config mapping = migration.getConfig("states");
+        for (String from : mapping.root().keySet()) {
+          states.put(from, mapping.getString(quoted(from)));
+        }
+        migrations.add(new Migration(migration.getInt("from-version"), states));
+      }
+    }
+    return migrations;
   }
 
   private WorkflowAction readAction(Config action) {
@@ -131,7 +181,7 @@ final class WorkflowParser {
               + name
               + "' has unknown type '"
               + typeName
-              + "' (string, number, boolean, enum)");
+              + "' (string, number, boolean, enum, instant)");
       type = FieldType.STRING;
     }
     List<String> values = field.hasPath("values") ? field.getStringList("values") : List.of();

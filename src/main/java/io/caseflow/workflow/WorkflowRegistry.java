@@ -49,7 +49,73 @@ public final class WorkflowRegistry {
             List.of("version " + workflow.version() + " is declared more than once"));
       }
     }
+    checkMigrations(byName);
     return new WorkflowRegistry(Collections.unmodifiableMap(byName));
+  }
+
+  /** A migration's mapped states must be states of the version it comes from, when deployed. */
+  private static void checkMigrations(Map<String, NavigableMap<Integer, Workflow>> byName) {
+    List<String> problems = new ArrayList<>();
+    for (NavigableMap<Integer, Workflow> versions : byName.values()) {
+      for (Workflow workflow : versions.values()) {
+        for (Migration migration : workflow.migrations()) {
+          Workflow older = versions.get(migration.fromVersion());
+          if (older == null) {
+            continue;
+          }
+          migration.states().keySet().stream()
+              .filter(state -> !older.states().contains(state))
+              .forEach(
+                  state ->
+                      problems.add(
+                          workflow.name()
+                              + " v"
+                              + workflow.version()
+                              + ": migration from v"
+                              + older.version()
+                              + " maps '"
+                              + state
+                              + "', which is no state of v"
+                              + older.version()));
+        }
+      }
+    }
+    if (!problems.isEmpty()) {
+      throw new WorkflowDefinitionException("(migrations)", problems);
+    }
+  }
+
+  /**
+   * What the declared migrations leave behind: the states of a deployed older version that a
+   * migration maps nowhere (cases there cannot move). Reported at start-up and by {@code validate},
+   * not refused.
+   */
+  public List<String> migrationGaps() {
+    List<String> gaps = new ArrayList<>();
+    for (NavigableMap<Integer, Workflow> versions : byName.values()) {
+      for (Workflow workflow : versions.values()) {
+        for (Migration migration : workflow.migrations()) {
+          Workflow older = versions.get(migration.fromVersion());
+          if (older == null) {
+            continue;
+          }
+          List<String> unmapped =
+              older.states().stream().filter(state -> migration.target(state).isEmpty()).toList();
+          if (!unmapped.isEmpty()) {
+            gaps.add(
+                workflow.name()
+                    + " v"
+                    + workflow.version()
+                    + ": cases of v"
+                    + older.version()
+                    + " in "
+                    + unmapped
+                    + " have no state to move to");
+          }
+        }
+      }
+    }
+    return gaps;
   }
 
   /** Loads every {@code *.conf} file of a directory. */

@@ -5,6 +5,7 @@ import java.util.Deque;
 import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import java.util.regex.Pattern;
 
@@ -30,6 +31,99 @@ final class WorkflowValidator {
     }
     checkMakerChecker();
     checkPersonal();
+    checkDeadlines();
+    checkMigrations();
+  }
+
+  /**
+   * A deadline's (or the due date's) action must be one the system can take from where the deadline
+   * runs: it leaves that state, and needs no data or comment, which the system has none of. An
+   * action with no role is one only a deadline takes.
+   */
+  private void checkDeadlines() {
+    for (Deadline deadline : workflow.deadlines()) {
+      String what = "deadline in '" + deadline.state() + "'";
+      if (!workflow.states().contains(deadline.state())) {
+        problems.add(what + ": no such state");
+      } else if (workflow.isTerminal(deadline.state())) {
+        problems.add(what + ": a terminal state is never left");
+      }
+      if (deadline.after().isNegative() || deadline.after().isZero()) {
+        problems.add(what + ": 'after' must be longer than zero, was " + deadline.after());
+      }
+      systemAction(what, deadline.action())
+          .filter(action -> !action.from().contains(deadline.state()))
+          .ifPresent(
+              action ->
+                  problems.add(
+                      what
+                          + ": action '"
+                          + action.name()
+                          + "' does not leave '"
+                          + deadline.state()
+                          + "'"));
+    }
+    workflow
+        .due()
+        .ifPresent(
+            due -> {
+              String what = "'due'";
+              Optional<FieldSpec> field = workflow.field(due.field());
+              if (field.isEmpty() || field.get().type() != FieldSpec.FieldType.INSTANT) {
+                problems.add(
+                    what + ": field '" + due.field() + "' must be a declared instant field");
+              } else if (field.get().personal()) {
+                problems.add(what + ": field '" + due.field() + "' may not be personal data");
+              }
+              systemAction(what, due.action());
+            });
+    for (WorkflowAction action : workflow.actions().values()) {
+      boolean takenBySystem =
+          workflow.deadlines().stream().anyMatch(d -> d.action().equals(action.name()))
+              || workflow.due().map(due -> due.action().equals(action.name())).orElse(false);
+      if (action.roles().isEmpty() && !takenBySystem) {
+        problems.add("action '" + action.name() + "' allows no role, and no deadline takes it");
+      }
+    }
+  }
+
+  /** The action the system takes, if it exists and needs nothing the system lacks. */
+  private Optional<WorkflowAction> systemAction(String what, String name) {
+    Optional<WorkflowAction> action = workflow.action(name);
+    if (action.isEmpty()) {
+      problems.add(what + ": no action '" + name + "'");
+    } else if (!action.get().requiredFields().isEmpty() || action.get().commentRequired()) {
+      problems.add(
+          what
+              + ": action '"
+              + name
+              + "' requires data or a comment, which the system has none of");
+    }
+    return action;
+  }
+
+  /**
+   * A migration comes from an older version and leads every mapped state to a state of this one.
+   */
+  private void checkMigrations() {
+    Set<Integer> from = new HashSet<>();
+    for (Migration migration : workflow.migrations()) {
+      String what = "migration from version " + migration.fromVersion();
+      if (migration.fromVersion() < 1 || migration.fromVersion() >= workflow.version()) {
+        problems.add(what + ": must come from an older version than " + workflow.version());
+      }
+      if (!from.add(migration.fromVersion())) {
+        problems.add(what + " is declared more than once");
+      }
+      migration
+          .states()
+          .forEach(
+              (old, target) -> {
+                if (!workflow.states().contains(target)) {
+                  problems.add(what + ": '" + old + "' leads to unknown state '" + target + "'");
+                }
+              });
+    }
   }
 
   /** Only the case's subject and title can be declared personal besides fields. */
@@ -102,9 +196,6 @@ final class WorkflowValidator {
     }
     if (!workflow.states().contains(action.to())) {
       problems.add(what + " leads to unknown state '" + action.to() + "'");
-    }
-    if (action.roles().isEmpty()) {
-      problems.add(what + " allows no role");
     }
     unknownRoles(what, action.roles());
     for (String field : action.requiredFields()) {

@@ -9,6 +9,7 @@ import io.caseflow.cases.CaseEvent.AssigneeChanged;
 import io.caseflow.cases.CaseEvent.CaseOpened;
 import io.caseflow.cases.CaseEvent.CommentAdded;
 import io.caseflow.cases.CaseEvent.MergeStepRecorded;
+import io.caseflow.cases.CaseEvent.WorkflowMigrated;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -126,7 +127,26 @@ class CaseSerializationTest {
                 null,
                 null));
 
-    List<CaseEvent> history = List.of(opened, performed, assigned, commented, merging);
+    WorkflowMigrated migrated =
+        HashChain.seal(
+            new WorkflowMigrated(
+                "c-1",
+                "acme",
+                "ops",
+                AT,
+                6,
+                "op-1",
+                1,
+                2,
+                "in_review",
+                "review",
+                null,
+                merging.hash(),
+                HashEncoding.CURRENT.version(),
+                null,
+                null));
+
+    List<CaseEvent> history = List.of(opened, performed, assigned, commented, merging, migrated);
     List<CaseEvent> copies = history.stream().map(this::roundTrip).toList();
 
     assertEquals(history, copies);
@@ -158,6 +178,15 @@ class CaseSerializationTest {
             new CaseCommand.Assign(ALICE, null, null, null, null, replyTo),
             new CaseCommand.AddComment(ALICE, "text", 2L, "k", null, replyTo),
             new CaseCommand.GetCase(ALICE, TRACE, replyTo),
+            new CaseCommand.Explain(ALICE, TRACE, replyTo),
+            new CaseCommand.MigrateWorkflow(ALICE, 2, "op-1", TRACE, replyTo),
+            new CaseCommand.FireDeadline(
+                CaseCommand.FireDeadline.system("acme"),
+                "in_review:escalate",
+                3L,
+                AT,
+                TRACE,
+                replyTo),
             new CaseCommand.ApplyMergeStep(
                 ALICE, "saga-1", MergeStep.RECORD_IN_PRIMARY, "c-2", 4L, null, null, replyTo))
         .forEach(command -> assertEquals(command, roundTrip(command)));
@@ -183,6 +212,15 @@ class CaseSerializationTest {
     List.of(
             new CaseReply.Accepted(view),
             new CaseReply.Replayed(4),
+            new CaseReply.Explanation(
+                view,
+                1,
+                AT,
+                List.of(
+                    new CaseReply.Verdict("submit", true, null, Map.of()),
+                    new CaseReply.Verdict(
+                        "approve", false, ErrorCode.INVALID_TRANSITION, Map.of("state", "draft"))),
+                List.of(new CaseReply.PendingDeadline("draft:expire", "expire", AT))),
             CaseReply.Rejected.of(
                 ErrorCode.INVALID_TRANSITION, "state", "draft", "action", "approve"))
         .forEach(reply -> assertEquals(reply, roundTrip(reply)));
@@ -209,7 +247,9 @@ class CaseSerializationTest {
             List.of(new CaseState.ProcessedRequest("k", "ef".repeat(32), 2)),
             new CaseState.MergeLink("saga-2", "c-9", "draft", true),
             Map.of("saga-1", new CaseState.MergeLink("saga-1", "c-2", "in_review", false)),
-            Set.of("saga-2"));
+            Set.of("saga-2"),
+            5,
+            AT);
     assertEquals(state, roundTrip(state));
   }
 

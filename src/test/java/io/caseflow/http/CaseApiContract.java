@@ -20,6 +20,9 @@ import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -130,7 +133,7 @@ abstract class CaseApiContract {
       assertEquals(id, body.get("id").asText());
       assertEquals("acme", body.get("tenant").asText());
       assertEquals("due-diligence", body.get("workflow").asText());
-      assertEquals(1, body.get("workflowVersion").asInt());
+      assertEquals(2, body.get("workflowVersion").asInt(), "a new case follows the newest version");
       assertEquals("draft", body.get("state").asText());
       assertEquals(1, body.get("version").asInt());
       assertTrue(body.get("assignee").isNull());
@@ -417,22 +420,144 @@ abstract class CaseApiContract {
       JsonNode workflows = api.get("/workflows", "alice").json();
       JsonNode dueDiligence = workflows.get(0);
       assertEquals("due-diligence", dueDiligence.get("name").asText());
+      assertEquals(1, dueDiligence.get("version").asInt());
       assertEquals("draft", dueDiligence.get("initialState").asText());
       assertEquals("submit", dueDiligence.get("actions").get(0).get("name").asText());
-      assertEquals("insurance-claim", workflows.get(1).get("name").asText());
+      assertEquals(0, dueDiligence.get("deadlines").size());
+      JsonNode second = workflows.get(1);
+      assertEquals(2, second.get("version").asInt());
+      assertEquals(
+          "[{\"state\":\"in_review\",\"after\":\"PT72H\",\"action\":\"escalate\"}]",
+          second.get("deadlines").toString());
+      assertEquals("{\"field\":\"dueAt\",\"action\":\"escalate\"}", second.get("due").toString());
+      assertEquals(1, second.get("migrations").get(0).get("fromVersion").asInt());
+      assertEquals("insurance-claim", workflows.get(2).get("name").asText());
     }
   }
 
-  /**
-   * The hash chain checked against a journal changed behind the service's back, with the test's own
-   * connection to the node's database. {@code verify} reads the journal table (the entity keeps the
-   * untouched state in memory), so each tampering must show in its answer.
-   */
   /**
    * History rewritten behind the service's back, by the schema's owner (who may turn the journal's
    * and the audit log's append-only triggers off): every rewrite is reported, by the case's own
    * verification and by the whole journal's, naming the case and the first sequence number broken.
    */
+  /**
+   * Why a case is where it is, and the work inbox (README, "What can I act on? Why is it here?").
+   */
+  @Nested
+  class InboxAndExplanation {
+
+    private Map<String, JsonNode> verdicts(String id, String user) {
+      Response explained = api.get("/cases/" + id + "/explain", user);
+      assertEquals(200, explained.status(), explained::toString);
+      Map<String, JsonNode> verdicts = new HashMap<>();
+      explained.json().get("actions").forEach(v -> verdicts.put(v.get("action").asText(), v));
+      return verdicts;
+    }
+
+    private static String codeOf(Map<String, JsonNode> verdicts, String action) {
+      JsonNode verdict = verdicts.get(action);
+      return verdict.get("allowed").asBoolean() ? "allowed" : verdict.get("code").asText();
+    }
+
+    @Test
+    void explainsTheEventThatBroughtTheCaseAndJudgesEveryActionAsTheCaseWould() {
+      String id = submitted();
+      JsonNode explained = api.get("/cases/" + id + "/explain", "bob").json();
+      assertEquals("in_review", explained.get("state").asText());
+      JsonNode arrived = explained.get("arrived");
+      assertEquals(2, arrived.get("seq").asInt());
+      assertEquals("alice", arrived.get("actor").asText());
+      assertEquals("submit", arrived.get("action").asText());
+      assertEquals("draft", arrived.get("from").asText());
+      assertEquals(2, arrived.get("rule").get("workflowVersion").asInt());
+      assertEquals("[\"analyst\"]", arrived.get("rule").get("roles").toString());
+      JsonNode deadline = explained.get("deadlines").get(0);
+      assertEquals("escalate", deadline.get("action").asText());
+      assertEquals(
+          Instant.parse(arrived.get("at").asText()).plus(Duration.ofHours(72)),
+          Instant.parse(deadline.get("dueAt").asText()));
+
+      Map<String, JsonNode> bobs = verdicts(id, "bob");
+      assertEquals("allowed", codeOf(bobs, "approve"));
+      assertEquals("missing_field", codeOf(bobs, "reject"), "a reject needs a comment");
+      assertEquals("invalid_transition", codeOf(bobs, "submit"));
+      assertEquals("deadline_pending", codeOf(bobs, "escalate"));
+      assertEquals("forbidden", codeOf(verdicts(id, "alice"), "approve"));
+      assertEquals(
+          "deadline_pending",
+          act(id, "escalate", "bob").code(),
+          "the explanation gives the code the command gets");
+
+      String own = newId();
+      assertEquals(201, open(own, "erin", "{\"riskLevel\":\"low\"}").status());
+      assertEquals(200, act(own, "submit", "erin").status());
+      Map<String, JsonNode> erins = verdicts(own, "erin");
+      assertEquals("four_eyes_violation", codeOf(erins, "approve"));
+      assertEquals("four_eyes_violation", act(own, "approve", "erin").code());
+      assertEquals(404, api.get("/cases/no-such-case/explain", "bob").status());
+    }
+
+    /** Every page of the user's inbox (optionally assigned to them), as id -> actions. */
+    private Map<String, List<String>> inbox(String user, String query) {
+      Map<String, List<String>> items = new LinkedHashMap<>();
+      String cursor = null;
+      do {
+        Response page =
+            api.get("/inbox?limit=50" + query + (cursor == null ? "" : "&cursor=" + cursor), user);
+        assertEquals(200, page.status(), page::toString);
+        page.json()
+            .get("items")
+            .forEach(
+                item -> {
+                  List<String> actions = new ArrayList<>();
+                  item.get("actions").forEach(action -> actions.add(action.asText()));
+                  assertTrue(items.put(item.get("id").asText(), actions) == null, "listed twice");
+                });
+        cursor =
+            page.json().get("nextCursor").isNull() ? null : page.json().get("nextCursor").asText();
+      } while (cursor != null);
+      return items;
+    }
+
+    @Test
+    void theInboxListsWhatEachUserCanActOnNowWithThoseActions() {
+      String submitted = submitted();
+      String byErin = newId();
+      assertEquals(201, open(byErin, "erin", "{\"riskLevel\":\"low\"}").status());
+      Response last = act(byErin, "submit", "erin");
+      assertEquals(200, last.status());
+      Response assigned =
+          api.post("/cases/" + submitted + "/assignee", "bob", "{\"assignee\":\"bob\"}");
+      assertEquals(200, assigned.status(), assigned::toString);
+      awaitRead(assigned);
+
+      Map<String, List<String>> bobs = inbox("bob", "");
+      assertEquals(
+          List.of("request_changes", "approve", "reject"), bobs.get(submitted), bobs::toString);
+      assertTrue(bobs.containsKey(byErin));
+      Map<String, List<String>> erins = inbox("erin", "");
+      assertEquals(
+          List.of("request_changes"),
+          erins.get(byErin),
+          "erin may not approve or reject what she submitted");
+      Map<String, List<String>> alices = inbox("alice", "");
+      assertFalse(alices.containsKey(submitted), "in review, nothing is alice's to do");
+      assertTrue(
+          alices.values().stream()
+              .allMatch(
+                  actions ->
+                      actions.contains("submit")
+                          || actions.contains("resubmit")
+                          || actions.contains("close")),
+          alices::toString);
+
+      Map<String, List<String>> bobsOwn = inbox("bob", "&assignee=me");
+      assertTrue(bobsOwn.containsKey(submitted));
+      assertFalse(bobsOwn.containsKey(byErin), "assigned to nobody");
+      assertEquals("malformed_request", api.get("/inbox?assignee=carol", "bob").code(), "only me");
+    }
+  }
+
   @Nested
   class TamperEvidence {
 

@@ -123,8 +123,8 @@ class OpenApiConformanceIT {
       expect(400, api.get("/cases?limit=0", "alice"));
       expect(200, api.get("/stats?consistentWith=" + token, "alice"));
 
-      answered.addAll(stream(contract, node, "/events"));
-      answered.addAll(stream(contract, node, "/cases/" + CASE + "/events"));
+      answered.addAll(stream(contract, node, "/events", "alice"));
+      answered.addAll(stream(contract, node, "/cases/" + CASE + "/events", "alice"));
 
       expect(200, api.post("/cases/" + DUPLICATE + "/actions/submit", "alice", RISK));
       Response merged =
@@ -175,6 +175,37 @@ class OpenApiConformanceIT {
       expect(422, api.post("/admin/erasures", "carol", "{}"));
       expect(403, api.post("/admin/erasures", "oscar", "{\"subject\":\"Jane Doe\"}"));
       expect(200, api.get("/admin/erasures?limit=5", "carol"));
+
+      expect(200, api.get("/cases/" + CASE + "/explain", "bob"));
+      expect(404, api.get("/cases/no-such-case/explain", "bob"));
+      expect(200, api.get("/inbox?limit=5&assignee=me", "bob"));
+      expect(400, api.get("/inbox?assignee=carol", "bob"));
+      String migration = "{\"workflow\":\"due-diligence\",\"fromVersion\":1,\"toVersion\":2";
+      expect(200, api.post("/admin/migrations", "carol", migration + ",\"dryRun\":true}"));
+      expect(422, api.post("/admin/migrations", "carol", "{\"fromVersion\":1}"));
+      expect(403, api.post("/admin/migrations", "alice", migration + "}"));
+      String migrating =
+          expect(202, api.post("/admin/migrations", "carol", migration + "}"))
+              .header("Location")
+              .orElseThrow();
+      expect(200, api.get(migrating, "carol"));
+      expect(404, api.get("/admin/migrations/no-such-operation", "carol"));
+      answered.addAll(stream(contract, node, migrating + "/events", "carol"));
+      expect(200, api.post(migrating + "/cancel", "carol", null));
+      String reassigning =
+          expect(
+                  202,
+                  api.post(
+                      "/admin/bulk/reassign",
+                      "carol",
+                      "{\"assignee\":\"bob\",\"filter\":{\"state\":\"in_review\"}}"))
+              .header("Location")
+              .orElseThrow();
+      expect(200, api.get(reassigning, "carol"));
+      answered.addAll(stream(contract, node, reassigning + "/events", "carol"));
+      expect(200, api.post(reassigning + "/cancel", "carol", null));
+      expect(422, api.post("/admin/bulk/reassign", "carol", "{}"));
+      expect(404, api.get("/admin/bulk/no-such-operation", "carol"));
       Eventually.until(
           "the journal verified",
           Duration.ofSeconds(30),
@@ -201,8 +232,8 @@ class OpenApiConformanceIT {
 
   /** Opens a live stream and checks its answer against the document (headers; the body streams). */
   private static Set<Operation> stream(
-      OpenApiContract contract, RunningCaseflow node, String path) {
-    try (SseStream stream = SseStream.open(node.baseUrl(), path, "alice", Optional.empty())) {
+      OpenApiContract contract, RunningCaseflow node, String path, String user) {
+    try (SseStream stream = SseStream.open(node.baseUrl(), path, user, Optional.empty())) {
       return contract
           .check("GET", path, stream.status(), stream.headers().map(), "")
           .map(Set::of)
