@@ -127,7 +127,7 @@ function signOut() {
 
 // ---- views ----
 
-const views = ["sign-in", "cases-view", "case-view", "operations-view", "administration-view"];
+const views = ["sign-in", "inbox-view", "cases-view", "case-view", "operations-view", "administration-view"];
 let leaving = () => {};
 
 function show(view, section) {
@@ -184,6 +184,34 @@ async function listCases(more) {
   $("#next-page").hidden = !casesCursor;
 }
 
+let inboxCursor = null;
+
+async function showInbox() {
+  show("inbox-view", "inbox");
+  inboxCursor = null;
+  await listInbox(false);
+}
+
+async function listInbox(more) {
+  const query = new URLSearchParams({ limit: "20" });
+  if ($("#inbox-mine").checked) query.set("assignee", "me");
+  if (more && inboxCursor) query.set("cursor", inboxCursor);
+  const page = await api.get("/inbox?" + query);
+  const cells = (item) => [
+    element("a", { href: "#/cases/" + encodeURIComponent(item.id), text: item.id }),
+    item.title, item.state, item.assignee, item.actions.map((a) => a.replaceAll("_", " ")).join(", "),
+    when(item.updatedAt)];
+  if (more) {
+    const body = $("#inbox-list tbody");
+    for (const item of page.items) body.append(element("tr", {}, ...cells(item).map((cell) =>
+      cell instanceof Node ? element("td", {}, cell) : element("td", { text: cell ?? "" }))));
+  } else {
+    rows("#inbox-list", page.items, cells);
+  }
+  inboxCursor = page.nextCursor;
+  $("#inbox-next").hidden = !inboxCursor;
+}
+
 function workflowOf(view) {
   return workflows.find((w) => w.name === view.workflow && w.version === view.workflowVersion);
 }
@@ -203,8 +231,10 @@ async function showCase(id) {
         ["Subject", view.subject], ["Assignee", view.assignee || "—"], ["Data", JSON.stringify(view.data)],
         ["Merged into", view.mergedInto || "—"]]
         .flatMap(([term, value]) => [element("dt", { text: term }), element("dd", { "data-fact": term, text: value })]));
-    renderActions(view);
-    const [history, verification] = await Promise.all([api.get(path + "/history"), api.get(path + "/history/verify")]);
+    const [history, verification, explanation] = await Promise.all(
+      [api.get(path + "/history"), api.get(path + "/history/verify"), api.get(path + "/explain")]);
+    renderActions(view, explanation);
+    renderExplanation(explanation);
     $("#timeline").replaceChildren(...history.map(entry));
     const chain = $("#chain-status");
     const signed = verification.checkpoint
@@ -216,18 +246,47 @@ async function showCase(id) {
     chain.className = verification.valid ? "verified" : "broken";
   }
 
-  function renderActions(view) {
+  /**
+   * A button for each action the case itself allows the user now (GET /cases/{id}/explain), or
+   * allows once the user gives the data or comment it asks for.
+   */
+  function renderActions(view, explanation) {
     const workflow = workflowOf(view);
-    const possible = (workflow ? workflow.actions : []).filter((action) =>
-      action.from.includes(view.state) && action.roles.some((role) => me.roles.includes(role)));
+    const open = new Set(explanation.actions
+      .filter((verdict) => verdict.allowed || verdict.code === "missing_field")
+      .map((verdict) => verdict.action));
+    const possible = (workflow ? workflow.actions : []).filter((action) => open.has(action.name));
     const fields = new Set(possible.flatMap((action) => action.requires));
     $("#action-fields").replaceChildren(...[...fields].map((name) => field(workflow.fields[name], name)));
     $("#action-buttons").replaceChildren(...possible.map((action) =>
       element("button", { type: "button", class: "primary", "data-action": action.name,
         onclick: () => attempt(() => perform(action)) }, action.name.replaceAll("_", " "))));
     if (possible.length === 0) {
-      $("#action-buttons").append(element("p", { class: "muted", text: "None for your roles in state " + view.state + "." }));
+      $("#action-buttons").append(element("p", { class: "muted", text: "None for you in state " + view.state + "." }));
     }
+  }
+
+  function renderExplanation(explanation) {
+    const arrived = explanation.arrived;
+    $("#arrived").textContent = arrived
+      ? "In " + explanation.state + " since event #" + arrived.seq + ": " + (arrived.action || arrived.type).replaceAll("_", " ")
+        + " by " + arrived.actor + " on " + when(arrived.at)
+        + (arrived.rule ? " (rule: " + arrived.rule.action + " from " + arrived.rule.from.join(" or ") + " to "
+          + arrived.rule.to + " for " + (arrived.rule.roles.join(", ") || "the system") + ", "
+          + arrived.rule.workflow + " v" + arrived.rule.workflowVersion + ")" : "")
+      : "In " + explanation.state + ".";
+    $("#deadlines").replaceChildren(...(explanation.deadlines.length
+      ? explanation.deadlines.map((deadline) => element("li", { "data-deadline": deadline.deadline,
+        text: "Deadline: " + deadline.action.replaceAll("_", " ") + " by the system on " + when(deadline.dueAt) }))
+      : [element("li", { class: "muted", text: "No deadline runs here." })]));
+    const refused = explanation.actions.filter((verdict) => !verdict.allowed);
+    $("#refused-actions").replaceChildren(...refused.map((verdict) =>
+      element("li", { "data-refused": verdict.action },
+        element("strong", { text: verdict.action.replaceAll("_", " ") }), " — ",
+        element("code", { text: verdict.code }),
+        // the case and the action are on screen already
+        ...Object.entries(verdict.args || {}).filter(([name]) => name !== "caseId" && name !== "action")
+          .map(([name, value], index) => (index ? ", " : " ") + name + "=" + value))));
   }
 
   async function perform(action) {
@@ -365,6 +424,7 @@ async function route() {
   const open = hash.match(/^#\/cases\/(.+)$/);
   await attempt(async () => {
     if (open) await showCase(decodeURIComponent(open[1]));
+    else if (hash === "#/inbox") await showInbox();
     else if (hash === "#/operations") await showOperations();
     else if (hash === "#/administration") await showAdministration();
     else await showCases();
@@ -392,6 +452,8 @@ document.addEventListener("DOMContentLoaded", () => {
     attempt(() => listCases(false));
   });
   $("#next-page").addEventListener("click", () => attempt(() => listCases(true)));
+  $("#inbox-mine").addEventListener("change", () => attempt(() => listInbox(false)));
+  $("#inbox-next").addEventListener("click", () => attempt(() => listInbox(true)));
   $("#rebuild").addEventListener("click", () => attempt(async () => {
     const status = (await api.call("POST", "/admin/read-side/rebuild")).json;
     $("#rebuild-phase").textContent = status.phase;

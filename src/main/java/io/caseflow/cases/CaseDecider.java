@@ -26,6 +26,7 @@ import io.caseflow.cases.CaseReply.Verdict;
 import io.caseflow.cases.CaseState.Active;
 import io.caseflow.workflow.Deadline;
 import io.caseflow.workflow.DueDate;
+import io.caseflow.workflow.FieldSpec;
 import io.caseflow.workflow.Workflow;
 import io.caseflow.workflow.WorkflowAction;
 import io.caseflow.workflow.WorkflowRegistry;
@@ -261,10 +262,7 @@ public final class CaseDecider {
               due ->
                   dueAt(state, due)
                       .ifPresent(
-                          at ->
-                              deadlines.add(
-                                  new PendingDeadline(
-                                      DueDate.KEY, due.action(), java.time.Instant.parse(at)))));
+                          at -> deadlines.add(new PendingDeadline(DueDate.KEY, due.action(), at))));
     }
     return new Explanation(state.view(), state.stateSeq(), state.stateSince(), verdicts, deadlines);
   }
@@ -368,7 +366,7 @@ public final class CaseDecider {
     if (fire.deadline().equals(DueDate.KEY)) {
       return workflow
           .due()
-          .filter(due -> fire.dueAt().toString().equals(dueAt(state, due).orElse(null)))
+          .filter(due -> dueAt(state, due).filter(fire.dueAt()::equals).isPresent())
           .map(DueDate::action);
     }
     return workflow.deadlinesIn(state.state()).stream()
@@ -378,10 +376,8 @@ public final class CaseDecider {
   }
 
   /** The case's due date as its data holds it (an ISO instant), if it has one. */
-  private static Optional<String> dueAt(Active state, DueDate due) {
-    return Optional.ofNullable(state.data().get(due.field()))
-        .map(Object::toString)
-        .map(text -> java.time.Instant.parse(text).toString());
+  private static Optional<Instant> dueAt(Active state, DueDate due) {
+    return Optional.ofNullable(state.data().get(due.field())).map(FieldSpec::instantOf);
   }
 
   /**
@@ -389,10 +385,10 @@ public final class CaseDecider {
    * passes).
    */
   private static Rejected deadlinePending(Active state, Workflow workflow, String action) {
-    Optional<String> due =
+    Optional<Instant> due =
         workflow.deadlinesIn(state.state()).stream()
             .filter(deadline -> deadline.action().equals(action))
-            .map(deadline -> state.stateSince().plus(deadline.after()).toString())
+            .map(deadline -> state.stateSince().plus(deadline.after()))
             .findFirst()
             .or(
                 () ->
@@ -401,7 +397,11 @@ public final class CaseDecider {
                         .filter(dueDate -> dueDate.action().equals(action))
                         .flatMap(dueDate -> dueAt(state, dueDate)));
     return Rejected.of(
-        ErrorCode.DEADLINE_PENDING, "action", action, "dueAt", due.orElse("not set"));
+        ErrorCode.DEADLINE_PENDING,
+        "action",
+        action,
+        "dueAt",
+        due.map(Instant::toString).orElse("not set"));
   }
 
   private Decision assign(Active state, Workflow workflow, Assign command, Instant now) {

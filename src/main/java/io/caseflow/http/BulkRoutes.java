@@ -22,7 +22,7 @@ import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
-import java.util.function.Function;
+import java.util.function.BiFunction;
 import java.util.function.Supplier;
 import org.apache.pekko.NotUsed;
 import org.apache.pekko.http.javadsl.model.HttpEntities;
@@ -76,15 +76,9 @@ final class BulkRoutes extends RouteSupport {
                         concat(
                             pathEnd(
                                 () ->
-                                    post(
-                                        () ->
-                                            idempotencyKey(
-                                                key ->
-                                                    body(
-                                                        RequestBodies.Migration.class,
-                                                        true,
-                                                        migration ->
-                                                            migrate(principal, key, migration))))),
+                                    starting(
+                                        RequestBodies.Migration.class,
+                                        (key, migration) -> migrate(principal, key, migration))),
                             operation(principal, Optional.of(Kind.MIGRATION))))),
         pathPrefix(
             "bulk",
@@ -96,16 +90,20 @@ final class BulkRoutes extends RouteSupport {
                             path(
                                 "reassign",
                                 () ->
-                                    post(
-                                        () ->
-                                            idempotencyKey(
-                                                key ->
-                                                    body(
-                                                        RequestBodies.Reassignment.class,
-                                                        true,
-                                                        reassign ->
-                                                            reassign(principal, key, reassign))))),
+                                    starting(
+                                        RequestBodies.Reassignment.class,
+                                        (key, reassignment) ->
+                                            reassign(principal, key, reassignment))),
                             operation(principal, Optional.empty())))));
+  }
+
+  /** A {@code POST} that starts an operation: its body, and its {@code Idempotency-Key} if any. */
+  private <T> Route starting(Class<T> type, BiFunction<Optional<String>, T, Route> start) {
+    return post(
+        () ->
+            commandHeaders(
+                (key, version) ->
+                    body(type, true, request -> start.apply(Optional.ofNullable(key), request))));
   }
 
   private Route admin(Principal principal, Supplier<Route> inner) {
@@ -303,9 +301,5 @@ final class BulkRoutes extends RouteSupport {
 
   private HttpResponse notFound(String id) {
     return problems.of(ErrorCode.OPERATION_NOT_FOUND, Map.of("operationId", id));
-  }
-
-  private Route idempotencyKey(Function<Optional<String>, Route> inner) {
-    return commandHeaders((key, version) -> inner.apply(Optional.ofNullable(key)));
   }
 }

@@ -18,6 +18,7 @@ import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Clock;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashSet;
@@ -132,10 +133,7 @@ public final class Inbox {
   }
 
   private record Row(
-      CaseSummary summary,
-      Map<String, String> performers,
-      long stateSeq,
-      java.time.Instant stateSince) {}
+      CaseSummary summary, Map<String, String> performers, long stateSeq, Instant stateSince) {}
 
   private static List<Row> rows(
       Connection connection,

@@ -14,6 +14,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
@@ -42,7 +43,7 @@ public final class BulkOperation
       EntityTypeKey.create(Command.class, "BulkOperation");
 
   /** The kinds' names in {@code saga_status}. */
-  static final java.util.Set<String> KINDS = java.util.Set.of("migration", "reassignment");
+  static final Set<String> KINDS = Set.of("migration", "reassignment");
 
   static final int PAGE = 50;
   static final int FAILURES_KEPT = 500;

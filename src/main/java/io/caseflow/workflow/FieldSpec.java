@@ -1,5 +1,7 @@
 package io.caseflow.workflow;
 
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
 import java.util.List;
 import java.util.Optional;
 
@@ -45,15 +47,15 @@ public record FieldSpec(String name, FieldType type, List<String> values, boolea
   }
 
   /** The instant a value of an instant field names. */
-  public static java.time.Instant instantOf(Object value) {
-    return java.time.Instant.parse((String) value);
+  public static Instant instantOf(Object value) {
+    return Instant.parse((String) value);
   }
 
   private static boolean isInstant(String text) {
     try {
-      java.time.Instant.parse(text);
+      Instant.parse(text);
       return true;
-    } catch (java.time.format.DateTimeParseException e) {
+    } catch (DateTimeParseException e) {
       return false;
     }
   }

@@ -53,32 +53,47 @@ public final class WorkflowRegistry {
     return new WorkflowRegistry(Collections.unmodifiableMap(byName));
   }
 
-  /** A migration's mapped states must be states of the version it comes from, when deployed. */
-  private static void checkMigrations(Map<String, NavigableMap<Integer, Workflow>> byName) {
-    List<String> problems = new ArrayList<>();
+  /** A migration declared by {@code target}, from {@code source}, a version that is deployed. */
+  private record DeployedMigration(Workflow target, Migration migration, Workflow source) {
+
+    String name() {
+      return target.name() + " v" + target.version();
+    }
+  }
+
+  private static List<DeployedMigration> deployedMigrations(
+      Map<String, NavigableMap<Integer, Workflow>> byName) {
+    List<DeployedMigration> deployed = new ArrayList<>();
     for (NavigableMap<Integer, Workflow> versions : byName.values()) {
       for (Workflow workflow : versions.values()) {
         for (Migration migration : workflow.migrations()) {
-          Workflow older = versions.get(migration.fromVersion());
-          if (older == null) {
-            continue;
+          Workflow source = versions.get(migration.fromVersion());
+          if (source != null) {
+            deployed.add(new DeployedMigration(workflow, migration, source));
           }
-          migration.states().keySet().stream()
-              .filter(state -> !older.states().contains(state))
-              .forEach(
-                  state ->
-                      problems.add(
-                          workflow.name()
-                              + " v"
-                              + workflow.version()
-                              + ": migration from v"
-                              + older.version()
-                              + " maps '"
-                              + state
-                              + "', which is no state of v"
-                              + older.version()));
         }
       }
+    }
+    return deployed;
+  }
+
+  /** A migration's mapped states must be states of the version it comes from, when deployed. */
+  private static void checkMigrations(Map<String, NavigableMap<Integer, Workflow>> byName) {
+    List<String> problems = new ArrayList<>();
+    for (DeployedMigration deployed : deployedMigrations(byName)) {
+      Workflow source = deployed.source();
+      deployed.migration().states().keySet().stream()
+          .filter(state -> !source.states().contains(state))
+          .forEach(
+              state ->
+                  problems.add(
+                      deployed.name()
+                          + ": migration from v"
+                          + source.version()
+                          + " maps '"
+                          + state
+                          + "', which is no state of v"
+                          + source.version()));
     }
     if (!problems.isEmpty()) {
       throw new WorkflowDefinitionException("(migrations)", problems);
@@ -92,27 +107,19 @@ public final class WorkflowRegistry {
    */
   public List<String> migrationGaps() {
     List<String> gaps = new ArrayList<>();
-    for (NavigableMap<Integer, Workflow> versions : byName.values()) {
-      for (Workflow workflow : versions.values()) {
-        for (Migration migration : workflow.migrations()) {
-          Workflow older = versions.get(migration.fromVersion());
-          if (older == null) {
-            continue;
-          }
-          List<String> unmapped =
-              older.states().stream().filter(state -> migration.target(state).isEmpty()).toList();
-          if (!unmapped.isEmpty()) {
-            gaps.add(
-                workflow.name()
-                    + " v"
-                    + workflow.version()
-                    + ": cases of v"
-                    + older.version()
-                    + " in "
-                    + unmapped
-                    + " have no state to move to");
-          }
-        }
+    for (DeployedMigration deployed : deployedMigrations(byName)) {
+      List<String> unmapped =
+          deployed.source().states().stream()
+              .filter(state -> deployed.migration().target(state).isEmpty())
+              .toList();
+      if (!unmapped.isEmpty()) {
+        gaps.add(
+            deployed.name()
+                + ": cases of v"
+                + deployed.source().version()
+                + " in "
+                + unmapped
+                + " have no state to move to");
       }
     }
     return gaps;

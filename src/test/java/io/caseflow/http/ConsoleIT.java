@@ -1,6 +1,7 @@
 package io.caseflow.http;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.caseflow.testing.ApiClient;
@@ -140,8 +141,22 @@ class ConsoleIT {
 
     signOut();
     signInAs("bob");
-    browser.get(node.baseUrl() + "/console/#/cases/console-1");
+    visible("a[data-section='inbox']").click();
+    wait.until(
+        ExpectedConditions.textToBePresentInElementLocated(
+            By.cssSelector("#inbox-list tbody"), "console-3"));
+    String inbox = visible("#inbox-list tbody").getText();
+    assertTrue(inbox.contains("console-1") && inbox.contains("approve"), inbox);
+    assertFalse(inbox.contains("console-2"), "a draft is not the reviewer's to act on: " + inbox);
+    screenshot("inbox");
+
+    visible("#inbox-list").findElement(By.linkText("console-1")).click();
     awaitFact("State", "in_review");
+    awaitText("[data-testid='arrived']", "submit by alice");
+    awaitText("[data-testid='deadlines']", "Deadline: escalate by the system");
+    awaitText("#refused-actions [data-refused='submit']", "invalid_transition");
+    awaitText("#refused-actions [data-refused='escalate']", "deadline_pending");
+    screenshot("case-explained");
     browser.findElement(By.cssSelector("[data-action='approve']")).click();
     awaitFact("State", "approved");
     screenshot("case-approved");

@@ -43,6 +43,16 @@ class DeadlinesIT {
     return workflows;
   }
 
+  /** A node on H2 with the two-second deadline, whose firing job looks every {@code interval}. */
+  private RunningCaseflow lookingEvery(String interval) throws Exception {
+    return RunningCaseflow.onH2(
+        Map.of(
+            "caseflow.workflows-dir",
+            twoSecondDeadline().toString(),
+            "caseflow.deadlines.poll-interval",
+            interval));
+  }
+
   private static void openAndSubmit(ApiClient api, String id) {
     assertEquals(
         201,
@@ -71,13 +81,7 @@ class DeadlinesIT {
 
   @Test
   void aReviewLeftTooLongEscalatesByItselfOnce() throws Exception {
-    try (RunningCaseflow node =
-        RunningCaseflow.onH2(
-            Map.of(
-                "caseflow.workflows-dir",
-                twoSecondDeadline().toString(),
-                "caseflow.deadlines.poll-interval",
-                "200ms"))) {
+    try (RunningCaseflow node = lookingEvery("200ms")) {
       ApiClient api = new ApiClient(node.baseUrl());
       openAndSubmit(api, "late-1");
       JsonNode history = awaitEscalated(api, "late-1");
@@ -95,13 +99,7 @@ class DeadlinesIT {
   /** Two firers race for the same due deadline (two nodes, or a failover): one escalation. */
   @Test
   void racingFirersMoveTheCaseOnce() throws Exception {
-    try (RunningCaseflow node =
-        RunningCaseflow.onH2(
-            Map.of(
-                "caseflow.workflows-dir",
-                twoSecondDeadline().toString(),
-                "caseflow.deadlines.poll-interval",
-                "1h"))) {
+    try (RunningCaseflow node = lookingEvery("1h")) {
       ApiClient api = new ApiClient(node.baseUrl());
       openAndSubmit(api, "raced-1");
       api.awaitReadSideIdle();
