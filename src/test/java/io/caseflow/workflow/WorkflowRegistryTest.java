@@ -10,7 +10,9 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -222,6 +224,116 @@ class WorkflowRegistryTest {
         () ->
             assertTrue(
                 message.contains("action 'escalate' names unknown role 'auditor'"), message));
+  }
+
+  private static final String ESCALATE =
+      "actions += { name = escalate, from = [checked], to = done, roles = [] }";
+
+  @Test
+  void readsDeadlinesAndTheDueDate() throws IOException {
+    writeValidWith(
+        FILE,
+        ESCALATE,
+        "fields.dueAt { type = instant }",
+        "deadlines = [{ state = checked, after = 72h, action = escalate }]",
+        "due = { field = dueAt, action = escalate }");
+
+    Workflow review = WorkflowRegistry.fromDirectory(dir).latest("review").orElseThrow();
+
+    assertEquals(
+        List.of(new Deadline("checked", Duration.ofHours(72), "escalate")),
+        review.deadlinesIn("checked"));
+    assertEquals("dueAt", review.due().orElseThrow().field());
+  }
+
+  @Test
+  void rejectsDeadlineWhoseActionDoesNotLeaveItsState() throws IOException {
+    assertRejectedWith(
+        "deadline in 'open': action 'escalate' does not leave 'open'",
+        ESCALATE,
+        "deadlines = [{ state = open, after = 1h, action = escalate }]");
+  }
+
+  @Test
+  void rejectsDeadlineInUnknownOrTerminalStateOrOfNoTime() throws IOException {
+    assertRejectedWith(
+        "deadline in 'nowhere': no such state",
+        ESCALATE,
+        "deadlines = [{ state = checked, after = 1h, action = escalate },"
+            + " { state = nowhere, after = 1h, action = escalate }]");
+    assertRejectedWith(
+        "deadline in 'done': a terminal state is never left",
+        ESCALATE,
+        "deadlines = [{ state = checked, after = 1h, action = escalate },"
+            + " { state = done, after = 1h, action = escalate }]");
+    assertRejectedWith(
+        "'after' must be longer than zero",
+        ESCALATE,
+        "deadlines = [{ state = checked, after = 0s, action = escalate }]");
+  }
+
+  @Test
+  void rejectsDeadlineWhoseActionNeedsWhatTheSystemLacks() throws IOException {
+    assertRejectedWith(
+        "action 'approve' requires data or a comment",
+        "deadlines = [{ state = checked, after = 1h, action = approve }]");
+    assertRejectedWith(
+        "deadline in 'checked': no action 'vanish'",
+        ESCALATE,
+        "deadlines = [{ state = checked, after = 1h, action = vanish },"
+            + " { state = checked, after = 2h, action = escalate }]");
+  }
+
+  @Test
+  void rejectsActionWithoutRolesThatNoDeadlineTakes() throws IOException {
+    assertRejectedWith("action 'escalate' allows no role, and no deadline takes it", ESCALATE);
+  }
+
+  @Test
+  void rejectsDueDateOnAFieldThatIsNoInstant() throws IOException {
+    assertRejectedWith(
+        "'due': field 'priority' must be a declared instant field",
+        ESCALATE,
+        "due = { field = priority, action = escalate }");
+  }
+
+  @Test
+  void rejectsMigrationFromNoOlderVersionOrToUnknownStates() throws IOException {
+    assertRejectedWith(
+        "migration from version 1: must come from an older version than 1",
+        "migrations = [{ from-version = 1, states { open = open } }]");
+    writeValidWith("review-v1.conf");
+    assertRejectedWith(
+        "migration from version 1: 'checked' leads to unknown state 'gone'",
+        "version = 2",
+        "migrations = [{ from-version = 1, states { open = open, checked = gone } }]");
+  }
+
+  @Test
+  void rejectsMigrationMappingAStateTheOlderVersionLacks() throws IOException {
+    writeValidWith("review-v1.conf");
+    writeValidWith(
+        FILE, "version = 2", "migrations = [{ from-version = 1, states { ghost = open } }]");
+
+    String message = rejection();
+
+    assertTrue(message.contains("maps 'ghost', which is no state of v1"), message);
+  }
+
+  @Test
+  void reportsOlderStatesAMigrationMapsNowhereWithoutRefusingThem() throws IOException {
+    writeValidWith("review-v1.conf");
+    writeValidWith(
+        FILE, "version = 2", "migrations = [{ from-version = 1, states { open = open } }]");
+
+    WorkflowRegistry registry = WorkflowRegistry.fromDirectory(dir);
+
+    assertEquals(
+        List.of("review v2: cases of v1 in [checked, done] have no state to move to"),
+        registry.migrationGaps());
+    assertEquals(
+        Optional.of("open"),
+        registry.version("review", 2).orElseThrow().migrationFrom(1).orElseThrow().target("open"));
   }
 
   @Test
