@@ -31,6 +31,7 @@ import io.caseflow.workflow.Workflow;
 import io.caseflow.workflow.WorkflowAction;
 import io.caseflow.workflow.WorkflowRegistry;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -366,7 +367,13 @@ public final class CaseDecider {
     if (fire.deadline().equals(DueDate.KEY)) {
       return workflow
           .due()
-          .filter(due -> dueAt(state, due).filter(fire.dueAt()::equals).isPresent())
+          // due_timers keeps microseconds, as every timestamp column does
+          .filter(
+              due ->
+                  dueAt(state, due)
+                      .map(at -> at.truncatedTo(ChronoUnit.MICROS))
+                      .filter(fire.dueAt().truncatedTo(ChronoUnit.MICROS)::equals)
+                      .isPresent())
           .map(DueDate::action);
     }
     return workflow.deadlinesIn(state.state()).stream()

@@ -13,6 +13,7 @@ import io.caseflow.testing.TestWorkflows;
 import io.caseflow.testkit.WorkflowFixture.Scenario;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.Map;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
@@ -116,6 +117,18 @@ class DeadlineRulesTest {
         .after(Duration.ofHours(6))
         .when(fire("due", 2, dueAt.plusSeconds(1)))
         .expectRejected(ErrorCode.INVALID_TRANSITION);
+  }
+
+  /** The due-date timer, as the database keeps it, holds microseconds; a finer date still fires. */
+  @Test
+  void aDueDateFinerThanTheDatabaseKeepsStillFires() {
+    Instant dueAt = SUBMITTED.plus(Duration.ofHours(5)).plusNanos(123_456_789);
+    fixture
+        .givenOpened("alice", TestWorkflows.ESCALATING_REVIEW, Map.of("dueAt", dueAt.toString()))
+        .andPerformed("alice", "submit")
+        .after(Duration.ofHours(6))
+        .when(fire("due", 2, dueAt.truncatedTo(ChronoUnit.MICROS)))
+        .expectEvent(ActionPerformed.class);
   }
 
   @Test
