@@ -55,7 +55,9 @@ public final class DueTimers {
    * ones added, and a timer that still runs is kept as it is, settled or not, so a deadline fired
    * once is not fired again because the case moved on in another way.
    */
-  void replace(Connection connection, List<Standing> cases) throws SQLException {
+  void replace(Connection connection, List<Standing> standings) throws SQLException {
+    List<Standing> cases =
+        standings.stream().filter(standing -> mayHaveTimers(standing.workflow())).toList();
     if (cases.isEmpty()) {
       return;
     }
@@ -93,6 +95,16 @@ public final class DueTimers {
         "INSERT INTO due_timers (tenant, case_id, deadline, started_seq, due_at, slice, settled)"
             + " VALUES (?, ?, ?, ?, ?, ?, FALSE)",
         added);
+  }
+
+  /**
+   * Whether any version of the workflow declares a deadline or a due date: the cases of one that
+   * never does have no timers, and their events need no look at {@code due_timers}.
+   */
+  private boolean mayHaveTimers(String workflow) {
+    return workflows.all().stream()
+        .filter(version -> version.name().equals(workflow))
+        .anyMatch(version -> !version.deadlines().isEmpty() || version.due().isPresent());
   }
 
   /** The timers that run where the case stands: none once it is closed. */

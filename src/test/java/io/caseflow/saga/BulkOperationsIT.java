@@ -31,23 +31,10 @@ class BulkOperationsIT {
 
   private static final Duration PATIENCE = Duration.ofSeconds(90);
   private static final String ADMIN = "carol";
+  private static final String RISK = "{\"riskLevel\":\"low\"}";
 
   @TempDir Path dataDir;
   @TempDir Path workflows;
-
-  private static Response open(ApiClient api, String id) {
-    Response opened =
-        api.post(
-            "/cases",
-            "alice",
-            "{\"id\":\""
-                + id
-                + "\",\"workflow\":\"due-diligence\",\"subject\":\""
-                + id
-                + "\",\"data\":{\"riskLevel\":\"low\"}}");
-    assertEquals(201, opened.status(), opened::toString);
-    return opened;
-  }
 
   private static void act(ApiClient api, String id, String action, String user, String body) {
     Response acted = api.post("/cases/" + id + "/actions/" + action, user, body);
@@ -75,7 +62,7 @@ class BulkOperationsIT {
         new ServiceProcess(dataDir, Map.of("CASEFLOW_WORKFLOWS_DIR", workflows.toString()))
             .withJvmArg("-Dcaseflow.sagas.recovery-interval=1s")) {
       ApiClient api = service.start().awaitReady();
-      ids.forEach(id -> open(api, id));
+      ids.forEach(id -> api.openCase("alice", id, id, RISK));
       ids.subList(0, 60).forEach(id -> act(api, id, "submit", "alice", null));
       ids.subList(0, 5)
           .forEach(
@@ -203,7 +190,8 @@ class BulkOperationsIT {
       ApiClient api = new ApiClient(node.baseUrl());
       List<String> ids = new ArrayList<>();
       for (int i = 0; i < 300; i++) {
-        ids.add(open(api, "r-%03d".formatted(i)).json().get("id").asText());
+        ids.add(
+            api.openCase("alice", "r-%03d".formatted(i), "r-" + i, RISK).json().get("id").asText());
       }
       act(api, "r-000", "withdraw", "alice", null);
       api.awaitReadSideIdle();
