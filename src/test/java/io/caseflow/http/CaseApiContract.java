@@ -530,6 +530,7 @@ abstract class CaseApiContract {
           api.post("/cases/" + submitted + "/assignee", "bob", "{\"assignee\":\"bob\"}");
       assertEquals(200, assigned.status(), assigned::toString);
       awaitRead(assigned);
+      awaitRead(last); // another case: it may be in another slice of the read side
 
       Map<String, List<String>> bobs = inbox("bob", "");
       assertEquals(
