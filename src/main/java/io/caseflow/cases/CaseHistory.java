@@ -35,12 +35,17 @@ public final class CaseHistory {
         .runWith(Sink.seq(), system);
   }
 
+  /** The case's event number {@code seq}, read alone; empty when there is none. */
+  public CompletionStage<Optional<CaseEvent>> event(CaseId caseId, long seq) {
+    return journal
+        .currentEventsByPersistenceId(CaseEntity.persistenceId(caseId).id(), seq, seq)
+        .map(envelope -> (CaseEvent) envelope.event())
+        .runWith(Sink.headOption(), system);
+  }
+
   /** Whether the case has any event: it was opened. */
   public CompletionStage<Boolean> exists(CaseId caseId) {
-    return journal
-        .currentEventsByPersistenceId(CaseEntity.persistenceId(caseId).id(), 1L, 1L)
-        .runWith(Sink.headOption(), system)
-        .thenApply(Optional::isPresent);
+    return event(caseId, 1L).thenApply(Optional::isPresent);
   }
 
   /** The case as it was right after the last event at or before {@code instant}. */

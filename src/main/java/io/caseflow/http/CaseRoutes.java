@@ -410,14 +410,14 @@ final class CaseRoutes extends RouteSupport {
                         reply ->
                             reply instanceof Explanation explanation
                                 ? history
-                                    .events(caseId)
+                                    .event(caseId, explanation.stateSeq())
                                     .thenApply(
-                                        events -> json.response(explained(explanation, events)))
+                                        arrived -> json.response(explained(explanation, arrived)))
                                 : respond(caseId, reply, StatusCodes.OK)),
                 Map.of("caseId", caseId.id())));
   }
 
-  private Map<String, Object> explained(Explanation explanation, List<CaseEvent> events) {
+  private Map<String, Object> explained(Explanation explanation, Optional<CaseEvent> arrived) {
     CaseView view = explanation.view();
     Map<String, Object> body = new LinkedHashMap<>();
     body.put("caseId", view.id());
@@ -425,13 +425,7 @@ final class CaseRoutes extends RouteSupport {
     body.put("version", view.version());
     body.put("workflow", view.workflow());
     body.put("workflowVersion", view.workflowVersion());
-    body.put(
-        "arrived",
-        events.stream()
-            .filter(event -> event.seq() == explanation.stateSeq())
-            .findFirst()
-            .map(event -> arrival(view, event))
-            .orElse(null));
+    body.put("arrived", arrived.map(event -> arrival(view, event)).orElse(null));
     body.put(
         "actions",
         explanation.actions().stream()

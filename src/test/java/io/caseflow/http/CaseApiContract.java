@@ -462,8 +462,11 @@ abstract class CaseApiContract {
     @Test
     void explainsTheEventThatBroughtTheCaseAndJudgesEveryActionAsTheCaseWould() {
       String id = submitted();
+      assertEquals(
+          201, api.post("/cases/" + id + "/comments", "bob", "{\"text\":\"looking\"}").status());
       JsonNode explained = api.get("/cases/" + id + "/explain", "bob").json();
       assertEquals("in_review", explained.get("state").asText());
+      assertEquals(3, explained.get("version").asInt(), "a comment came after the submission");
       JsonNode arrived = explained.get("arrived");
       assertEquals(2, arrived.get("seq").asInt());
       assertEquals("alice", arrived.get("actor").asText());
