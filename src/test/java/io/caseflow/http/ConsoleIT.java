@@ -15,6 +15,7 @@ import java.nio.file.Paths;
 import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -50,6 +51,7 @@ class ConsoleIT {
 
   private RunningCaseflow node;
   private WebDriver browser;
+  private Path browserTemp;
   private WebDriverWait wait;
   private String story;
   private int step;
@@ -77,8 +79,14 @@ class ConsoleIT {
         "--disable-component-update",
         "--disable-sync",
         "--window-size=1280,800");
+    // Chromium leaves its profile and singleton-socket directories in TMPDIR when it is quit;
+    // a directory of the test's own is removed after it.
+    browserTemp = Files.createTempDirectory("caseflow-console-");
     ChromeDriverService service =
-        new ChromeDriverService.Builder().usingDriverExecutable(CHROMEDRIVER.toFile()).build();
+        new ChromeDriverService.Builder()
+            .usingDriverExecutable(CHROMEDRIVER.toFile())
+            .withEnvironment(Map.of("TMPDIR", browserTemp.toString()))
+            .build();
     browser = new ChromeDriver(service, options);
     wait = new WebDriverWait(browser, PATIENCE);
   }
@@ -92,6 +100,9 @@ class ConsoleIT {
       } finally {
         browser.quit();
       }
+    }
+    if (browserTemp != null) {
+      RunningCaseflow.deleteRecursively(browserTemp);
     }
     if (node != null) {
       node.close();
