@@ -14,6 +14,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.stream.IntStream;
 import java.util.stream.StreamSupport;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -22,6 +23,7 @@ import org.junit.jupiter.api.Test;
  * runs without Kubernetes): three nodes with no seed nodes form one cluster, and each node's
  * management port and API agree that it is ready.
  */
+@Tag("cluster")
 class ClusterBootstrapIT {
 
   @Test

@@ -16,6 +16,7 @@ import java.util.List;
 import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -23,6 +24,7 @@ import org.junit.jupiter.api.Test;
  * spread over all of them. A node that crashes or freezes loses no acknowledged action, its cases
  * take commands again on the survivors, and no case ever gets a corrupt history.
  */
+@Tag("cluster")
 class ClusterFailoverIT {
 
   /** One client per case, so a client waiting for a moved case holds up no other case. */

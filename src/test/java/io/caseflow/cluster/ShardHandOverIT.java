@@ -27,6 +27,7 @@ import org.apache.pekko.cluster.sharding.ShardRegion.CurrentShardRegionState;
 import org.apache.pekko.cluster.sharding.typed.ClusterShardingQuery;
 import org.apache.pekko.cluster.sharding.typed.GetShardRegionState;
 import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -34,6 +35,7 @@ import org.junit.jupiter.api.Test;
  * PostgreSQL; one leaves gracefully, and the cases it hosted (asked of Cluster Sharding on that
  * node before it leaves) answer on the others at once and are hosted there, their histories intact.
  */
+@Tag("cluster")
 class ShardHandOverIT {
 
   private static final String TENANT = "acme";
