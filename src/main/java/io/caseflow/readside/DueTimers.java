@@ -18,6 +18,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.stream.Collectors;
 
 /**
  * The deadlines running on cases ({@code due_timers}), derived from their events by the read side
@@ -41,8 +42,19 @@ public final class DueTimers {
 
   private final WorkflowRegistry workflows;
 
+  /**
+   * The workflows of which some version declares a deadline or a due date: the cases of any other
+   * have no timers, and their events need no look at {@code due_timers}.
+   */
+  private final Set<String> timed;
+
   public DueTimers(WorkflowRegistry workflows) {
     this.workflows = workflows;
+    this.timed =
+        workflows.all().stream()
+            .filter(version -> !version.deadlines().isEmpty() || version.due().isPresent())
+            .map(Workflow::name)
+            .collect(Collectors.toUnmodifiableSet());
   }
 
   /** One deadline running on a case. */
@@ -57,7 +69,7 @@ public final class DueTimers {
    */
   void replace(Connection connection, List<Standing> standings) throws SQLException {
     List<Standing> cases =
-        standings.stream().filter(standing -> mayHaveTimers(standing.workflow())).toList();
+        standings.stream().filter(standing -> timed.contains(standing.workflow())).toList();
     if (cases.isEmpty()) {
       return;
     }
@@ -95,16 +107,6 @@ public final class DueTimers {
         "INSERT INTO due_timers (tenant, case_id, deadline, started_seq, due_at, slice, settled)"
             + " VALUES (?, ?, ?, ?, ?, ?, FALSE)",
         added);
-  }
-
-  /**
-   * Whether any version of the workflow declares a deadline or a due date: the cases of one that
-   * never does have no timers, and their events need no look at {@code due_timers}.
-   */
-  private boolean mayHaveTimers(String workflow) {
-    return workflows.all().stream()
-        .filter(version -> version.name().equals(workflow))
-        .anyMatch(version -> !version.deadlines().isEmpty() || version.due().isPresent());
   }
 
   /** The timers that run where the case stands: none once it is closed. */
