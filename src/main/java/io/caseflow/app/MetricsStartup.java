@@ -65,17 +65,18 @@ final class MetricsStartup {
             () -> deadLetters(readSide.deadLetters()))
         .add(
             "caseflow.webhook.undelivered",
-            "Webhook deliveries not made yet: pending (the backlog) or dead (waiting for a re-drive)",
+            "Webhook deliveries not made yet, by delivery_status: pending (the backlog) or dead"
+                + " (waiting for a re-drive)",
             () ->
                 webhooks.undeliveredByStatus().entrySet().stream()
-                    .map(count -> Reading.of(count.getValue(), "status", count.getKey()))
+                    .map(count -> Reading.of(count.getValue(), "delivery_status", count.getKey()))
                     .toList())
         .add(
             () -> new SagaFigures(sagas.countsByKindAndStatus(), sagas.unfinished()),
             List.of(
                 new Derived<SagaFigures>(
                     "caseflow.sagas",
-                    "Sagas by kind and status",
+                    "Sagas by kind and saga_status",
                     figures -> sagaCounts(figures.counts())),
                 new Derived<SagaFigures>(
                     "caseflow.sagas.stuck",
@@ -126,7 +127,7 @@ final class MetricsStartup {
         (kind, byStatus) ->
             byStatus.forEach(
                 (status, sagas) ->
-                    readings.add(Reading.of(sagas, "kind", kind, "status", status))));
+                    readings.add(Reading.of(sagas, "kind", kind, "saga_status", status))));
     return readings;
   }
 

@@ -32,12 +32,14 @@ public final class Metrics implements Extension {
 
   private Metrics(ExtendedActorSystem system) {
     registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    registry.config().meterFilter(PrometheusNames.FILTER);
     JvmGcMetrics gc = new JvmGcMetrics();
     gc.bindTo(registry);
     new JvmMemoryMetrics().bindTo(registry);
     new JvmThreadMetrics().bindTo(registry);
     new ClassLoaderMetrics().bindTo(registry);
     new ProcessorMetrics().bindTo(registry);
+    PrometheusNames.processCpuSeconds(registry);
     new UptimeMetrics().bindTo(registry);
     new FileDescriptorMetrics().bindTo(registry);
     databaseGauges = new DatabaseGauges(registry, SAMPLE_INTERVAL);

@@ -116,7 +116,7 @@ class WebhooksIT {
       PrometheusText metrics = scrape(node);
       assertEquals(3, metrics.sum("caseflow_webhook_deliveries_total", "outcome", "failed"));
       assertEquals(1, metrics.sum("caseflow_webhook_deliveries_total", "outcome", "dead_lettered"));
-      assertEquals(1, metrics.sum("caseflow_webhook_undelivered", "status", "dead"));
+      assertEquals(1, metrics.sum("caseflow_webhook_undelivered", "delivery_status", "dead"));
       assertEquals("comment_added", dead.get("eventType").asText());
       assertTrue(dead.get("lastError").asText().contains("Timeout"), dead::toString);
       assertTrue(

@@ -7,12 +7,20 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.caseflow.testing.ApiClient;
 import io.caseflow.testing.ApiClient.Response;
 import io.caseflow.testing.Eventually;
+import io.caseflow.testing.OpenApiContract;
 import io.caseflow.testing.PrometheusText;
 import io.caseflow.testing.RunningCaseflow;
 import io.caseflow.testing.SseStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Random;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -78,7 +86,7 @@ class MetricsIT {
               "200"));
       assertEquals(
           1,
-          metrics.sum("http_server_requests_seconds_count", "route", "/*/*/*/*", "status", "404"));
+          metrics.sum("http_server_requests_seconds_count", "route", "unmatched", "status", "404"));
       assertFalse(
           metrics.samples().stream()
               .anyMatch(
@@ -91,16 +99,95 @@ class MetricsIT {
       assertEquals(0, metrics.sum("caseflow_projection_lag_events", "projection", "cases"));
       assertEquals(0, metrics.sum("caseflow_projection_lag_seconds", "projection", "cases"));
       assertEquals(0, metrics.sum("caseflow_projection_dead_letters"));
-      assertEquals(0, metrics.sum("caseflow_webhook_undelivered", "status", "pending"));
-      assertEquals(0, metrics.sum("caseflow_webhook_undelivered", "status", "dead"));
+      assertEquals(0, metrics.sum("caseflow_webhook_undelivered", "delivery_status", "pending"));
+      assertEquals(0, metrics.sum("caseflow_webhook_undelivered", "delivery_status", "dead"));
 
       assertTrue(metrics.sum("jvm_memory_used_bytes") > 0, "JVM memory");
       assertTrue(metrics.sum("jvm_threads_live_threads") > 0, "JVM threads");
       assertTrue(metrics.sum("process_cpu_usage") >= 0, "process CPU");
+      assertTrue(metrics.sum("process_cpu_seconds_total") > 0, "process CPU time");
+      assertTrue(metrics.sum("system_cpu_cores") >= 1, "processors");
       assertTrue(
           metrics.sum("hikaricp_connections_max", "pool", "caseflow-service") > 0,
           "the service's pool");
     }
+  }
+
+  /**
+   * Made-up paths, a thousand of them at up to eight segments, add no series: each is the one
+   * {@code unmatched} route, so no client can grow the node's series, its memory or a Prometheus
+   * server's. Every route label is a template of the document.
+   */
+  @Test
+  void madeUpPathsAddNoSeries() throws Exception {
+    try (RunningCaseflow node = RunningCaseflow.onH2()) {
+      ApiClient api = new ApiClient(node.baseUrl());
+      ApiClient management = new ApiClient(node.managementUrl());
+      assertEquals(404, api.get("/no/such/path", "alice").status());
+      int before = requestSeries(management);
+
+      Random random = new Random(3_1);
+      for (int i = 0; i < 1_000; i++) {
+        StringBuilder path = new StringBuilder();
+        int depth = 1 + random.nextInt(8);
+        for (int segment = 0; segment < depth; segment++) {
+          path.append('/').append(Long.toString(random.nextLong() & Long.MAX_VALUE, 36));
+        }
+        assertEquals(404, api.get(path.toString(), "alice").status(), path::toString);
+      }
+
+      assertEquals(before, requestSeries(management), "series after a thousand made-up paths");
+      Set<String> templates =
+          OpenApiContract.get().operations().stream()
+              .map(OpenApiContract.Operation::path)
+              .collect(Collectors.toSet());
+      for (PrometheusText.Sample sample :
+          scrape(management).find("http_server_requests_seconds_count")) {
+        String route = sample.labels().get("route");
+        assertTrue(route.equals("unmatched") || templates.contains(route), route);
+      }
+    }
+  }
+
+  /**
+   * The whole exposition passes Prometheus's own lint, {@code promtool check metrics}: names in
+   * base units, {@code _count} and {@code _total} suffixes only where they belong. Debian's {@code
+   * prometheus} package brings promtool; {@code .ci/run} installs it where it is missing.
+   */
+  @Test
+  void theExpositionIsCleanUnderPromtool() throws Exception {
+    Path promtool = Path.of("/usr/bin/promtool");
+    assertTrue(
+        Files.isExecutable(promtool),
+        "promtool is missing: install Debian's prometheus package (apt-get install prometheus)");
+    try (RunningCaseflow node = RunningCaseflow.onH2()) {
+      ApiClient api = new ApiClient(node.baseUrl());
+      api.openCase("alice", "linted-1", "Linted Ltd", "{\"riskLevel\":\"low\"}");
+      assertEquals(200, api.post("/cases/linted-1/actions/submit", "alice", "{}").status());
+      assertEquals(403, api.post("/cases/linted-1/actions/approve", "alice", "{}").status());
+      api.awaitReadSideIdle();
+      String exposition = new ApiClient(node.managementUrl()).get("/metrics", null).text();
+
+      Process check =
+          new ProcessBuilder(promtool.toString(), "check", "metrics")
+              .redirectErrorStream(true)
+              .start();
+      try (var input = check.getOutputStream()) {
+        input.write(exposition.getBytes(StandardCharsets.UTF_8));
+      }
+      String findings = new String(check.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+      assertTrue(check.waitFor(60, TimeUnit.SECONDS), "promtool did not finish");
+      assertEquals("", findings.strip(), "promtool's findings");
+      assertEquals(0, check.exitValue(), findings);
+    }
+  }
+
+  private static PrometheusText scrape(ApiClient management) {
+    return PrometheusText.parse(management.get("/metrics", null).text());
+  }
+
+  private static int requestSeries(ApiClient management) {
+    return scrape(management).find("http_server_requests_seconds_count").size();
   }
 
   /**
