@@ -240,6 +240,17 @@ public record CaseflowSettings(
               + connections
               + "): streams at the limit would leave no connection for commands");
     }
+    String serverBodyLimit = "pekko.http.server.parsing.max-content-length";
+    if (!config.getString(serverBodyLimit).equals("infinite")
+        && settings.http().maxBodySize() > config.getBytes(serverBodyLimit)) {
+      throw new InvalidSettingException(
+          "caseflow.http.max-body-size",
+          "must be at most "
+              + serverBodyLimit
+              + " ("
+              + config.getString(serverBodyLimit)
+              + "): the server reads no more of a body than that");
+    }
     if (settings.refusals().retention().compareTo(RefusalSettings.MIN_RETENTION) < 0) {
       throw new InvalidSettingException(
           "caseflow.refusals.retention",

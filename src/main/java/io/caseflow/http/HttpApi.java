@@ -56,6 +56,15 @@ public final class HttpApi extends AllDirectives {
 
   private static final String BEARER = "Bearer ";
 
+  /**
+   * On every answer, errors included: browsers take no other content type than the one declared,
+   * and nothing in between caches case data.
+   */
+  private static final List<HttpHeader> ANSWER_HEADERS =
+      List.of(
+          RawHeader.create("X-Content-Type-Options", "nosniff"),
+          RawHeader.create("Cache-Control", "no-store"));
+
   private final Authenticator authenticator;
   private final Optional<CorsSettings> cors;
   private final RateLimits limits;
@@ -161,10 +170,11 @@ public final class HttpApi extends AllDirectives {
   }
 
   /**
-   * Every answer, errors included: browsers take no other content type than the one declared, and
-   * nothing in between caches case data. CORS headers are sent only for the configured origins, so
-   * browsers keep every other origin from reading answers. Each answer is counted by its route, and
-   * traced.
+   * Every answer, errors included, carries the {@link #ANSWER_HEADERS}. CORS headers are sent only
+   * for the configured origins, so browsers keep every other origin from reading answers. Each
+   * answer is counted by its route, and traced. A request still unanswered when the server's own
+   * {@code pekko.http.server.request-timeout} runs out is answered {@code 503 unavailable}, as a
+   * problem.
    */
   public Route route() {
     Route api = routes();
@@ -173,15 +183,22 @@ public final class HttpApi extends AllDirectives {
             ? api
             : handleRejections(
                 corsRejectionHandler(), () -> CorsDirectives.cors(cors.get(), () -> api));
+    HttpResponse timedOut =
+        withAnswerHeaders(
+            problems.of(
+                ErrorCode.UNAVAILABLE, Map.of("reason", "the request took too long to answer")));
     return requestTracing.traced(
         () ->
             requestMetrics.measured(
                 () ->
                     respondWithDefaultHeaders(
-                        List.of(
-                            RawHeader.create("X-Content-Type-Options", "nosniff"),
-                            RawHeader.create("Cache-Control", "no-store")),
-                        () -> withCors)));
+                        ANSWER_HEADERS,
+                        () -> withRequestTimeoutResponse(request -> timedOut, () -> withCors))));
+  }
+
+  /** {@code response} with the headers every answer carries. */
+  static HttpResponse withAnswerHeaders(HttpResponse response) {
+    return response.addHeaders(ANSWER_HEADERS);
   }
 
   /**
@@ -277,7 +294,12 @@ public final class HttpApi extends AllDirectives {
     body.put("status", ready ? "ready" : "not_ready");
     body.put("checks", readiness.checks());
     body.putAll(readiness.details());
-    return json.response(body).withStatus(ready ? StatusCodes.OK : StatusCodes.SERVICE_UNAVAILABLE);
+    HttpResponse response = json.response(body);
+    return ready
+        ? response
+        : response
+            .withStatus(StatusCodes.SERVICE_UNAVAILABLE)
+            .addHeader(RawHeader.create("Retry-After", "1"));
   }
 
   /** Who the token says the caller is: the console shows it and offers the actions it allows. */

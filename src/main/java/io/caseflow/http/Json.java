@@ -3,6 +3,7 @@ package io.caseflow.http;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.StreamReadConstraints;
+import com.fasterxml.jackson.core.StreamReadFeature;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.MapperFeature;
@@ -14,11 +15,17 @@ import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.type.LogicalType;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
 import org.apache.pekko.http.javadsl.model.ContentTypes;
 import org.apache.pekko.http.javadsl.model.HttpResponse;
 
 /**
- * JSON in and out of the HTTP API. Reading is strict: unknown fields, wrong types (no quiet
+ * JSON in and out of the HTTP API. Reading is strict: a body that is not UTF-8 (RFC 8259 allows no
+ * other encoding, and a lenient decoder would store U+FFFD in place of the bad bytes), a key twice
+ * in one object (which one would count is up to each parser), unknown fields, wrong types (no quiet
  * coercion of 5 into "5"), trailing content and deep nesting are all malformed requests.
  */
 final class Json {
@@ -30,6 +37,7 @@ final class Json {
         JsonFactory.builder()
             .streamReadConstraints(
                 StreamReadConstraints.builder().maxNestingDepth(maxDepth).build())
+            .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
             .build();
     mapper =
         JsonMapper.builder(factory)
@@ -45,6 +53,29 @@ final class Json {
           CoercionInputShape.Integer, CoercionInputShape.Float, CoercionInputShape.Boolean
         }) {
       mapper.coercionConfigFor(LogicalType.Textual).setCoercion(shape, CoercionAction.Fail);
+    }
+  }
+
+  /**
+   * A request body as {@code type}, or null for an empty body that is not {@code required}.
+   *
+   * @throws MalformedRequestException for any body this API does not take
+   */
+  <T> T read(byte[] body, Class<T> type, boolean required) {
+    String text = utf8(body);
+    return !required && text.isBlank() ? null : read(text, type);
+  }
+
+  private static String utf8(byte[] body) {
+    try {
+      return StandardCharsets.UTF_8
+          .newDecoder()
+          .onMalformedInput(CodingErrorAction.REPORT)
+          .onUnmappableCharacter(CodingErrorAction.REPORT)
+          .decode(ByteBuffer.wrap(body))
+          .toString();
+    } catch (CharacterCodingException e) {
+      throw new MalformedRequestException("The request body is not valid UTF-8.");
     }
   }
 
@@ -68,12 +99,12 @@ final class Json {
     }
   }
 
-  /** A 200 response with {@code value} as its JSON body. */
   /** The value as a JSON tree, as {@link #response} would write it. */
   JsonNode tree(Object value) {
     return mapper.valueToTree(value);
   }
 
+  /** A 200 response with {@code value} as its JSON body. */
   HttpResponse response(Object value) {
     return HttpResponse.create().withEntity(ContentTypes.APPLICATION_JSON, write(value));
   }

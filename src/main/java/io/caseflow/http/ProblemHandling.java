@@ -5,7 +5,6 @@ import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.context.Scope;
 import java.util.List;
 import java.util.Map;
-import org.apache.pekko.http.javadsl.model.HttpResponse;
 import org.apache.pekko.http.javadsl.server.AllDirectives;
 import org.apache.pekko.http.javadsl.server.ExceptionHandler;
 import org.apache.pekko.http.javadsl.server.MalformedRequestContentRejection;
@@ -19,8 +18,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Every request a route could not answer, answered as a problem: a malformed request ({@code 400}),
- * no such path ({@code 404}) or method ({@code 405}), and anything that failed unexpectedly ({@code
- * 500}, logged).
+ * a body over the limit ({@code 413}), no such path ({@code 404}) or method ({@code 405}), and
+ * anything that failed unexpectedly ({@code 500}, logged). What the server refuses before any route
+ * runs is {@link ParsingRefusals}'.
  */
 final class ProblemHandling extends AllDirectives {
 
@@ -39,7 +39,7 @@ final class ProblemHandling extends AllDirectives {
   private ExceptionHandler exceptions() {
     return ExceptionHandler.newBuilder()
         .match(MalformedRequestException.class, e -> complete(problems.malformed(e.getMessage())))
-        .match(EntityStreamSizeException.class, e -> complete(tooLarge()))
+        .match(EntityStreamSizeException.class, e -> complete(problems.bodyTooLarge(e.limit())))
         .matchAny(
             e ->
                 extractRequest(
@@ -60,8 +60,8 @@ final class ProblemHandling extends AllDirectives {
             MalformedRequestContentRejection.class,
             rejection ->
                 complete(
-                    rejection.getCause() instanceof EntityStreamSizeException
-                        ? tooLarge()
+                    rejection.getCause() instanceof EntityStreamSizeException tooLarge
+                        ? problems.bodyTooLarge(tooLarge.limit())
                         : problems.malformed(rejection.message())))
         .handleAll(
             MethodRejection.class,
@@ -71,10 +71,5 @@ final class ProblemHandling extends AllDirectives {
             Rejection.class, rejection -> complete(problems.malformed(String.valueOf(rejection))))
         .handleNotFound(complete(problems.of(ErrorCode.NOT_FOUND, Map.of())))
         .build();
-  }
-
-  private HttpResponse tooLarge() {
-    return problems.malformed(
-        "The request body is larger than the limit (caseflow.http.max-body-size).");
   }
 }

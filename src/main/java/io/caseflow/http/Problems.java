@@ -38,6 +38,11 @@ final class Problems {
   static StatusCode statusOf(ErrorCode code) {
     return switch (code) {
       case MALFORMED_REQUEST -> StatusCodes.BAD_REQUEST;
+      case BODY_TOO_LARGE -> StatusCodes.CONTENT_TOO_LARGE;
+      case URI_TOO_LONG -> StatusCodes.URI_TOO_LONG;
+      case HEADERS_TOO_LARGE -> StatusCodes.REQUEST_HEADER_FIELDS_TOO_LARGE;
+      case METHOD_NOT_IMPLEMENTED -> StatusCodes.NOT_IMPLEMENTED;
+      case HTTP_VERSION_NOT_SUPPORTED -> StatusCodes.HTTPVERSION_NOT_SUPPORTED;
       case UNAUTHENTICATED -> StatusCodes.UNAUTHORIZED;
       case FORBIDDEN, FOUR_EYES_VIOLATION, ORIGIN_NOT_ALLOWED -> StatusCodes.FORBIDDEN;
       case CASE_NOT_FOUND,
@@ -67,6 +72,14 @@ final class Problems {
     };
   }
 
+  /**
+   * How long a client should wait before retrying a {@code 503}: storage trouble passes in moments;
+   * a key the operator has yet to set does not.
+   */
+  static String retryAfterSeconds(ErrorCode code) {
+    return code == ErrorCode.UNAVAILABLE ? "1" : "60";
+  }
+
   HttpResponse of(ErrorCode code, Map<String, String> args) {
     StatusCode status = statusOf(code);
     Map<String, Object> body = new LinkedHashMap<>();
@@ -76,10 +89,14 @@ final class Problems {
     body.put("code", code.code());
     body.put("detail", catalog.detail(code, args));
     args.forEach(body::putIfAbsent);
-    return HttpResponse.create()
-        .withStatus(status)
-        .withEntity(HttpEntities.create(PROBLEM_JSON, json.write(body)))
-        .addAttribute(CODE, code);
+    HttpResponse problem =
+        HttpResponse.create()
+            .withStatus(status)
+            .withEntity(HttpEntities.create(PROBLEM_JSON, json.write(body)))
+            .addAttribute(CODE, code);
+    return status.equals(StatusCodes.SERVICE_UNAVAILABLE)
+        ? problem.addHeader(RawHeader.create("Retry-After", retryAfterSeconds(code)))
+        : problem;
   }
 
   /** {@code 429 rate_limited}, with {@code Retry-After} in whole seconds. */
@@ -91,5 +108,10 @@ final class Problems {
 
   HttpResponse malformed(String reason) {
     return of(ErrorCode.MALFORMED_REQUEST, Map.of("reason", reason));
+  }
+
+  /** {@code 413 body_too_large}: the body is over {@code limit} bytes. */
+  HttpResponse bodyTooLarge(long limit) {
+    return of(ErrorCode.BODY_TOO_LARGE, Map.of("limit", Long.toString(limit)));
   }
 }

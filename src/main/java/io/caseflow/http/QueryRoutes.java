@@ -19,7 +19,6 @@ import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
-import org.apache.pekko.http.javadsl.model.HttpHeader;
 import org.apache.pekko.http.javadsl.server.Route;
 
 /**
@@ -166,13 +165,11 @@ final class QueryRoutes extends RouteSupport {
                           caughtUp
                               ? inner.get()
                               : complete(
-                                  problems
-                                      .of(
-                                          ErrorCode.UNAVAILABLE,
-                                          Map.of(
-                                              "reason",
-                                              "the read side has not applied " + wanted + " yet"))
-                                      .addHeader(HttpHeader.parse("Retry-After", "1"))));
+                                  problems.of(
+                                      ErrorCode.UNAVAILABLE,
+                                      Map.of(
+                                          "reason",
+                                          "the read side has not applied " + wanted + " yet"))));
                 }));
   }
 

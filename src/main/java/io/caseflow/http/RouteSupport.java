@@ -20,7 +20,6 @@ import java.util.regex.Pattern;
 import org.apache.pekko.http.javadsl.model.HttpResponse;
 import org.apache.pekko.http.javadsl.server.AllDirectives;
 import org.apache.pekko.http.javadsl.server.Route;
-import org.apache.pekko.http.javadsl.unmarshalling.Unmarshaller;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -176,12 +175,22 @@ abstract class RouteSupport extends AllDirectives {
         "limit must be a whole number from 1 to " + MAX_LIMIT + ".");
   }
 
-  /** {@code inner} gets null for an empty body that is not {@code required}. */
+  /**
+   * {@code inner} gets the JSON body as {@code type}, null for an empty body that is not {@code
+   * required}; a body over the limit is {@code 413 body_too_large}.
+   */
   <T> Route body(Class<T> type, boolean required, Function<T, Route> inner) {
-    Unmarshaller<org.apache.pekko.http.javadsl.model.HttpEntity, T> strict =
-        Unmarshaller.entityToString()
-            .thenApply(text -> !required && text.isBlank() ? null : json.read(text, type));
-    return withSizeLimit(maxBodySize, () -> entity(strict, inner));
+    return extractRequestEntity(
+        entity ->
+            extractMaterializer(
+                materializer ->
+                    onSuccess(
+                        BoundedBody.read(entity, maxBodySize, materializer),
+                        body ->
+                            body.map(
+                                    bytes ->
+                                        inner.apply(json.read(bytes.toArray(), type, required)))
+                                .orElseGet(() -> complete(problems.bodyTooLarge(maxBodySize))))));
   }
 
   /** {@code inner} gets the idempotency key and the expected version, each null when absent. */

@@ -149,6 +149,21 @@ class CaseflowSettingsTest {
   }
 
   @Test
+  void rejectsABodyLimitAboveWhatTheServerReads() {
+    assertRejected(
+        "caseflow.http.max-body-size = 2MiB",
+        "caseflow.http.max-body-size",
+        "must be at most pekko.http.server.parsing.max-content-length (1m)");
+    assertEquals(
+        2 * 1024 * 1024,
+        settingsWith(
+                "caseflow.http.max-body-size = 2MiB\n"
+                    + "pekko.http.server.parsing.max-content-length = 4m")
+            .http()
+            .maxBodySize());
+  }
+
+  @Test
   void corsOriginsAreSchemeHostAndPortOnly() {
     assertEquals(
         List.of("https://app.example.com", "http://localhost:3000"),

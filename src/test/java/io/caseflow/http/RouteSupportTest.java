@@ -6,17 +6,23 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.caseflow.cases.Principal;
 import io.caseflow.testing.JUnit5RouteTest;
+import java.nio.charset.StandardCharsets;
 import java.sql.SQLException;
+import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import org.apache.pekko.http.javadsl.model.ContentTypes;
+import org.apache.pekko.http.javadsl.model.HttpEntities;
 import org.apache.pekko.http.javadsl.model.HttpRequest;
 import org.apache.pekko.http.javadsl.model.headers.RawHeader;
 import org.apache.pekko.http.javadsl.server.PathMatchers;
 import org.apache.pekko.http.javadsl.server.Route;
 import org.apache.pekko.http.javadsl.testkit.TestRoute;
 import org.apache.pekko.http.javadsl.testkit.TestRouteResult;
+import org.apache.pekko.stream.javadsl.Source;
+import org.apache.pekko.util.ByteString;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -134,14 +140,58 @@ class RouteSupportTest extends JUnit5RouteTest {
     problem(comment("{\"text\":\"hi\",\"shout\":true}", null, null), 400, "malformed_request");
     problem(comment("{\"text\":5}", null, null), 400, "malformed_request");
     problem(comment("", null, null), 400, "malformed_request");
-    JsonNode tooLarge =
-        problem(
-            comment("{\"text\":\"" + "x".repeat(100) + "\"}", null, null),
-            400,
-            "malformed_request");
+  }
+
+  @Test
+  void aBodyOverTheLimitIsTooLargeWhetherItCameWholeOrInChunks() throws Exception {
+    String over = "{\"text\":\"" + "x".repeat(100) + "\"}";
     assertEquals(
-        "The request body is larger than the limit (caseflow.http.max-body-size).",
-        tooLarge.get("reason").asText());
+        "64", problem(comment(over, null, null), 413, "body_too_large").get("limit").asText());
+    List<ByteString> chunks =
+        over.chars().mapToObj(c -> ByteString.fromString(Character.toString(c))).toList();
+    HttpRequest chunked =
+        HttpRequest.POST("/comments")
+            .withEntity(HttpEntities.create(ContentTypes.APPLICATION_JSON, Source.from(chunks)));
+    problem(route.run(chunked), 413, "body_too_large");
+    String within = "{\"text\":\"" + "x".repeat(40) + "\"}";
+    HttpRequest chunkedWithin =
+        HttpRequest.POST("/comments")
+            .withEntity(
+                HttpEntities.create(
+                    ContentTypes.APPLICATION_JSON,
+                    Source.from(List.of(ByteString.fromString(within)))));
+    assertEquals("null null " + "x".repeat(40), route.run(chunkedWithin).entityString());
+  }
+
+  @Test
+  void aBodyThatIsNotUtf8IsMalformedNotRepaired() throws Exception {
+    byte[] latin1 = "{\"text\":\"caf\u00e9\"}".getBytes(StandardCharsets.ISO_8859_1);
+    problem(
+        route.run(HttpRequest.POST("/comments").withEntity(ContentTypes.APPLICATION_JSON, latin1)),
+        400,
+        "malformed_request");
+    byte[] utf8 = "{\"text\":\"caf\u00e9 \u2713\"}".getBytes(StandardCharsets.UTF_8);
+    assertEquals(
+        "null null caf\u00e9 \u2713",
+        route
+            .run(HttpRequest.POST("/comments").withEntity(ContentTypes.APPLICATION_JSON, utf8))
+            .entityString());
+  }
+
+  @Test
+  void aKeyTwiceInOneObjectIsMalformed() throws Exception {
+    problem(comment("{\"text\":\"a\",\"text\":\"b\"}", null, null), 400, "malformed_request");
+  }
+
+  @Test
+  void everyUnavailableAnswerSaysWhenToRetry() {
+    assertEquals(
+        Optional.of("1"),
+        route
+            .run(HttpRequest.GET("/broken"))
+            .response()
+            .getHeader("Retry-After")
+            .map(h -> h.value()));
   }
 
   @Test

@@ -4,13 +4,21 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpClient;
+import java.net.http.HttpHeaders;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 
 /** A plain HTTP client for the API, speaking JSON, as any client would. */
@@ -100,6 +108,44 @@ public final class ApiClient {
     return request("POST", path, user).body(body).send();
   }
 
+  /**
+   * Sends {@code request} as it is, bytes on a socket of its own, for what no HTTP client would
+   * send (a bad percent-encoding, an unknown method, an overlong URI), and reads the answer until
+   * the server closes the connection. When this client checks answers, the answer is checked as one
+   * to {@code method} and {@code path}, unless {@code method} is null: a request that is no
+   * operation's (an unknown method or protocol version).
+   */
+  public Response raw(String method, String path, byte[] request) {
+    URI base = URI.create(baseUrl);
+    try (Socket socket = new Socket(base.getHost(), base.getPort())) {
+      socket.setSoTimeout(30_000);
+      socket.getOutputStream().write(request);
+      socket.shutdownOutput();
+      String answer =
+          new String(socket.getInputStream().readAllBytes(), StandardCharsets.ISO_8859_1);
+      int headersEnd = answer.indexOf("\r\n\r\n");
+      String[] head = answer.substring(0, headersEnd).split("\r\n");
+      Map<String, List<String>> headers = new TreeMap<>(String.CASE_INSENSITIVE_ORDER);
+      for (String line : Arrays.asList(head).subList(1, head.length)) {
+        int colon = line.indexOf(':');
+        headers
+            .computeIfAbsent(line.substring(0, colon).trim(), name -> new ArrayList<>())
+            .add(line.substring(colon + 1).trim());
+      }
+      int status = Integer.parseInt(head[0].split(" ")[1]);
+      String body =
+          new String(
+              answer.substring(headersEnd + 4).getBytes(StandardCharsets.ISO_8859_1),
+              StandardCharsets.UTF_8);
+      if (contract != null && method != null) {
+        contract.check(method, path, status, headers, body).ifPresent(answered::add);
+      }
+      return new Response(status, HttpHeaders.of(headers, (name, value) -> true), body);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
   /** Opens a due-diligence case with that id and subject, and fails unless it was opened. */
   public Response openCase(String user, String id, String subject) {
     return openCase(user, id, subject, "{}");
@@ -143,7 +189,7 @@ public final class ApiClient {
     private final HttpRequest.Builder builder;
     private final String method;
     private final String path;
-    private String body;
+    private byte[] body;
 
     private Request(String method, String path, String user) {
       this.method = method;
@@ -161,6 +207,11 @@ public final class ApiClient {
     }
 
     public Request body(String json) {
+      return body(json == null ? null : json.getBytes(StandardCharsets.UTF_8));
+    }
+
+    /** A body of these bytes as {@code application/json}, whatever they are. */
+    public Request body(byte[] json) {
       this.body = json;
       builder.header("Content-Type", "application/json");
       return this;
@@ -170,7 +221,7 @@ public final class ApiClient {
       HttpRequest.BodyPublisher publisher =
           body == null
               ? HttpRequest.BodyPublishers.noBody()
-              : HttpRequest.BodyPublishers.ofString(body);
+              : HttpRequest.BodyPublishers.ofByteArray(body);
       try {
         HttpResponse<String> response =
             http.send(
