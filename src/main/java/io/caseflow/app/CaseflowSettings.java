@@ -179,7 +179,7 @@ public record CaseflowSettings(
                 reader.positive("webhooks.poll-interval", Config::getDuration),
                 reader.positive("webhooks.batch-size", Config::getInt),
                 plainHttpWebhooks.isOn(db),
-                reader.read("webhooks.allowed-private-targets", Config::getStringList),
+                reader.listOrCommaSeparated("webhooks.allowed-private-targets"),
                 reader.secretKey("webhooks.secret-key")),
             new SagaSettings(
                 reader.positive("sagas.step-timeout", Config::getDuration),

@@ -3,6 +3,7 @@ package io.caseflow.app;
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigException;
 import com.typesafe.config.ConfigUtil;
+import com.typesafe.config.ConfigValueType;
 import io.caseflow.app.CaseflowSettings.Toggle;
 import io.caseflow.cases.Principal;
 import io.caseflow.http.JwtSettings;
@@ -11,6 +12,7 @@ import java.net.URI;
 import java.net.URISyntaxException;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -83,6 +85,22 @@ final class SettingsReader {
   }
 
   /** A comma-separated list of {@code host:port}; empty for none. */
+  /**
+   * A list given as a list, or as one string of values separated by commas, as an environment
+   * variable gives it ({@code CASEFLOW_…=a,b}).
+   */
+  List<String> listOrCommaSeparated(String path) {
+    return read(
+        path,
+        (config, key) ->
+            config.getValue(key).valueType() == ConfigValueType.LIST
+                ? config.getStringList(key)
+                : Arrays.stream(config.getString(key).split(","))
+                    .map(String::trim)
+                    .filter(value -> !value.isEmpty())
+                    .toList());
+  }
+
   List<String> seedNodes(String path) {
     String value = read(path, Config::getString).trim();
     if (value.isEmpty()) {

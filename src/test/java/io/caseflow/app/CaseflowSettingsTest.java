@@ -164,6 +164,23 @@ class CaseflowSettingsTest {
   }
 
   @Test
+  void privateWebhookTargetsAreAListOrCommaSeparated() {
+    assertEquals(List.of(), settingsWith("").webhooks().allowedPrivateTargets(), "none by default");
+    assertEquals(
+        List.of("hooks.internal", "10.8.0.0/16"),
+        settingsWith(
+                "caseflow.webhooks.allowed-private-targets = [hooks.internal, \"10.8.0.0/16\"]")
+            .webhooks()
+            .allowedPrivateTargets());
+    assertEquals(
+        List.of("127.0.0.1", "10.8.0.0/16"),
+        settingsWith("caseflow.webhooks.allowed-private-targets = \"127.0.0.1, 10.8.0.0/16\"")
+            .webhooks()
+            .allowedPrivateTargets(),
+        "as CASEFLOW_WEBHOOKS_ALLOWED_PRIVATE_TARGETS gives it");
+  }
+
+  @Test
   void corsOriginsAreSchemeHostAndPortOnly() {
     assertEquals(
         List.of("https://app.example.com", "http://localhost:3000"),
