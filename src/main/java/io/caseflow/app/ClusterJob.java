@@ -3,6 +3,7 @@ package io.caseflow.app;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
+import org.apache.pekko.Done;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.actor.typed.DispatcherSelector;
@@ -39,8 +40,12 @@ final class ClusterJob {
                   return Behaviors.receiveMessage(
                       signal -> {
                         if (signal == Signal.TICK) {
+                          // A run's end comes as Done, not runAsync's null: a run that ends after
+                          // the stop took its actor becomes a dead letter, and Pekko's dead-letter
+                          // logger fails (logging an ERROR) on a piped null.
                           context.pipeToSelf(
-                              CompletableFuture.runAsync(job, blocking),
+                              CompletableFuture.runAsync(job, blocking)
+                                  .thenApply(nothing -> Done.getInstance()),
                               (done, error) -> {
                                 if (error != null) {
                                   context.getLog().warn("{} failed", name, error);

@@ -125,9 +125,17 @@ public final class Storage implements AutoCloseable {
   /**
    * {@code WRITE_DELAY=0} makes every commit reach the file before the journal acknowledges it;
    * H2's default delay would lose acknowledged events when the process is killed.
+   *
+   * <p>{@code DB_CLOSE_ON_EXIT=FALSE}: H2's own JVM shutdown hook would close the database at once,
+   * beside Pekko's coordinated shutdown, which still needs it: projections, cluster jobs and the
+   * journal then failed on a closed database through every phase of a SIGTERM stop. The database
+   * closes instead with its last connection, when the pools close after the actor system has
+   * terminated.
    */
-  private static String embeddedUrl(Path dataDir) {
-    return "jdbc:h2:file:" + dataDir.toAbsolutePath().resolve("caseflow") + ";WRITE_DELAY=0";
+  public static String embeddedUrl(Path dataDir) {
+    return "jdbc:h2:file:"
+        + dataDir.toAbsolutePath().resolve("caseflow")
+        + ";WRITE_DELAY=0;DB_CLOSE_ON_EXIT=FALSE";
   }
 
   private static CaseflowSettings.Db withH2Credentials(CaseflowSettings.Db db) {

@@ -416,9 +416,12 @@ public final class BulkOperation
   private void send(Request request, List<String> caseIds) {
     List<CompletableFuture<CaseReply>> answers =
         caseIds.stream().map(caseId -> send(request, caseId)).toList();
+    // Piped as the page's answer, never allOf's null: an answer that arrives after a stop took the
+    // actor is a dead letter, and Pekko's dead-letter logger fails (an ERROR) on a piped null.
     context.pipeToSelf(
-        CompletableFuture.allOf(answers.toArray(CompletableFuture[]::new)),
-        (all, failure) -> answered(caseIds, answers));
+        CompletableFuture.allOf(answers.toArray(CompletableFuture[]::new))
+            .handle((all, failure) -> answered(caseIds, answers)),
+        (page, failure) -> page);
   }
 
   private static PageAnswered answered(

@@ -3,6 +3,7 @@ package io.caseflow.testing;
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
 import io.caseflow.app.Caseflow;
+import io.caseflow.app.Storage;
 import io.caseflow.audit.SigningKey;
 import io.opentelemetry.api.OpenTelemetry;
 import java.io.IOException;
@@ -119,7 +120,7 @@ public final class RunningCaseflow implements AutoCloseable {
 
   /** The JDBC URL of the embedded H2 database (same JVM, so it may be opened alongside). */
   public String h2Url() {
-    return "jdbc:h2:file:" + dataDir.toAbsolutePath().resolve("caseflow") + ";WRITE_DELAY=0";
+    return Storage.embeddedUrl(dataDir);
   }
 
   /**

@@ -126,6 +126,14 @@ public final class ServiceProcess implements AutoCloseable {
     process.destroyForcibly().waitFor(30, TimeUnit.SECONDS);
   }
 
+  /**
+   * SIGTERM, as a service manager or Kubernetes stops a process: the JVM runs its shutdown hooks
+   * (Pekko's coordinated shutdown), then exits. See {@link #awaitExit} for its end.
+   */
+  public void terminate() throws IOException, InterruptedException {
+    signal("TERM");
+  }
+
   /** SIGSTOP: the process freezes, as in a long GC pause or a suspended VM. */
   public void freeze() throws IOException, InterruptedException {
     signal("STOP");
