@@ -216,23 +216,66 @@ function workflowOf(view) {
   return workflows.find((w) => w.name === view.workflow && w.version === view.workflowVersion);
 }
 
+/**
+ * Whether the user can take the action from the page: it is allowed now, or allowed once the user
+ * gives the data or comment it asks for (the page has a field for each). Every other verdict is a
+ * refusal, listed with its code. One rule for both lists, so no action is in both or in neither.
+ */
+const takeable = (verdict) => verdict.allowed || verdict.code === "missing_field";
+
 async function showCase(id) {
   show("case-view", "cases");
   const path = "/cases/" + encodeURIComponent(id);
+  // The version the buttons were judged at: an action is sent with it as If-Match.
   let version = 0;
+  let left = false;
+  let stopFollowing = () => {};
+  leaving = () => {
+    left = true;
+    stopFollowing();
+  };
 
-  async function refresh() {
-    const answer = await api.call("GET", path);
-    const view = answer.json;
-    version = view.version;
+  /**
+   * Reads the case and renders all of it from answers asked for together. Loads run one at a time
+   * and a request arriving while one runs queues one more (later requests join it), so an older
+   * answer never lands over a newer one and each caller sees a load that began after it asked.
+   */
+  let running = Promise.resolve();
+  let queued = null;
+  function refresh() {
+    if (!queued) {
+      queued = running.then(() => {
+        queued = null;
+        return load();
+      });
+      running = queued.catch(() => {});
+    }
+    return queued;
+  }
+
+  async function load() {
+    for (let reads = 1; !left; reads++) {
+      const answers = await Promise.all([
+        api.get(path), api.get(path + "/history"), api.get(path + "/history/verify"), api.get(path + "/explain")]);
+      // The page moved on to another view or case while the answers were on their way.
+      if (left) return;
+      // An event landed between the answers (the case is busy): read again, a few times at most.
+      const [view, , , explanation] = answers;
+      if (view.version === explanation.version || reads === 3) {
+        render(...answers);
+        return;
+      }
+    }
+  }
+
+  function render(view, history, verification, explanation) {
+    version = explanation.version;
     $("#case-title").textContent = view.title + " (" + view.id + ")";
     $("#case-facts").replaceChildren(
       ...[["State", view.state], ["Version", String(view.version)], ["Workflow", view.workflow + " v" + view.workflowVersion],
         ["Subject", view.subject], ["Assignee", view.assignee || "—"], ["Data", JSON.stringify(view.data)],
         ["Merged into", view.mergedInto || "—"]]
         .flatMap(([term, value]) => [element("dt", { text: term }), element("dd", { "data-fact": term, text: value })]));
-    const [history, verification, explanation] = await Promise.all(
-      [api.get(path + "/history"), api.get(path + "/history/verify"), api.get(path + "/explain")]);
     renderActions(view, explanation);
     renderExplanation(explanation);
     $("#timeline").replaceChildren(...history.map(entry));
@@ -248,19 +291,20 @@ async function showCase(id) {
 
   /**
    * A button for each action the case itself allows the user now (GET /cases/{id}/explain), or
-   * allows once the user gives the data or comment it asks for.
+   * allows once the user gives the data or comment it asks for, which the button names.
    */
   function renderActions(view, explanation) {
     const workflow = workflowOf(view);
-    const open = new Set(explanation.actions
-      .filter((verdict) => verdict.allowed || verdict.code === "missing_field")
-      .map((verdict) => verdict.action));
-    const possible = (workflow ? workflow.actions : []).filter((action) => open.has(action.name));
+    const verdicts = new Map(explanation.actions.filter(takeable).map((verdict) => [verdict.action, verdict]));
+    const possible = (workflow ? workflow.actions : []).filter((action) => verdicts.has(action.name));
     const fields = new Set(possible.flatMap((action) => action.requires));
     $("#action-fields").replaceChildren(...[...fields].map((name) => field(workflow.fields[name], name)));
-    $("#action-buttons").replaceChildren(...possible.map((action) =>
-      element("button", { type: "button", class: "primary", "data-action": action.name,
-        onclick: () => attempt(() => perform(action)) }, action.name.replaceAll("_", " "))));
+    $("#action-buttons").replaceChildren(...possible.map((action) => {
+      const needs = verdicts.get(action.name).allowed ? null : verdicts.get(action.name).args.field;
+      return element("button", { type: "button", class: "primary", "data-action": action.name,
+        onclick: () => attempt(() => perform(action)) }, action.name.replaceAll("_", " "),
+        needs ? element("span", { class: "needs", text: " · needs " + needs }) : null);
+    }));
     if (possible.length === 0) {
       $("#action-buttons").append(element("p", { class: "muted", text: "None for you in state " + view.state + "." }));
     }
@@ -279,14 +323,15 @@ async function showCase(id) {
       ? explanation.deadlines.map((deadline) => element("li", { "data-deadline": deadline.deadline,
         text: "Deadline: " + deadline.action.replaceAll("_", " ") + " by the system on " + when(deadline.dueAt) }))
       : [element("li", { class: "muted", text: "No deadline runs here." })]));
-    const refused = explanation.actions.filter((verdict) => !verdict.allowed);
-    $("#refused-actions").replaceChildren(...refused.map((verdict) =>
+    const refused = explanation.actions.filter((verdict) => !takeable(verdict));
+    $("#refused-actions").replaceChildren(...(refused.length ? refused.map((verdict) =>
       element("li", { "data-refused": verdict.action },
         element("strong", { text: verdict.action.replaceAll("_", " ") }), " — ",
         element("code", { text: verdict.code }),
         // the case and the action are on screen already
         ...Object.entries(verdict.args || {}).filter(([name]) => name !== "caseId" && name !== "action")
-          .map(([name, value], index) => (index ? ", " : " ") + name + "=" + value))));
+          .map(([name, value], index) => (index ? ", " : " ") + name + "=" + value)))
+      : [element("li", { class: "muted", text: "Nothing: every action is yours to take." })]));
   }
 
   async function perform(action) {
@@ -305,7 +350,7 @@ async function showCase(id) {
   }
 
   await refresh();
-  leaving = follow(path + "/events", () => String(version), () => attempt(refresh));
+  if (!left) stopFollowing = follow(path + "/events", () => String(version), () => attempt(refresh));
 }
 
 function field(spec, name) {
