@@ -1,5 +1,6 @@
 package io.caseflow.app;
 
+import io.caseflow.jdbc.DaemonKeepAlive;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
@@ -28,6 +29,7 @@ final class ClusterJob {
     Executor blocking = system.dispatchers().lookup(DispatcherSelector.blocking());
     ShardedDaemonProcess.get(system)
         .init(Signal.class, name, 1, instance -> behavior(name, job, interval, blocking));
+    DaemonKeepAlive.stopBeforeHandOff(system, name);
   }
 
   private static Behavior<Signal> behavior(

@@ -64,5 +64,6 @@ public final class ProjectionDaemons {
             instance -> ProjectionBehavior.create(projection.apply(instance)),
             ShardedDaemonProcessSettings.create(system),
             Optional.of(ProjectionBehavior.stopMessage()));
+    DaemonKeepAlive.stopBeforeHandOff(system, name);
   }
 }
