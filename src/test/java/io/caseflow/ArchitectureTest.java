@@ -107,6 +107,8 @@ class ArchitectureTest {
               "io.caseflow.saga..",
               "io.caseflow.refusals..",
               "io.caseflow.audit..")
+          .and()
+          .doNotHaveFullyQualifiedName("io.caseflow.app.DeployedWorkflowVersions")
           .should()
           .callMethod(Sql.class, "update", Connection.class, String.class, Object[].class)
           .orShould()
@@ -115,5 +117,7 @@ class ArchitectureTest {
               "query tables are derived by the read side's projection (and its repairs); every"
                   + " other table belongs to the package that keeps it: webhooks to notify,"
                   + " saga_status to the saga status projection, the refusal log to its recorder,"
-                  + " checkpoints and subject keys to audit; queries, routes and cases only read");
+                  + " checkpoints and subject keys to audit, the record of deployed workflow"
+                  + " versions to the start-up check that keeps it; queries, routes and cases only"
+                  + " read");
 }

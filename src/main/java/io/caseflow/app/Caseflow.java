@@ -122,6 +122,7 @@ public final class Caseflow implements AutoCloseable {
     Storage storage = Storage.open(settings);
     ActorSystem<Void> system;
     try {
+      DeployedWorkflowVersions.check(storage.dataSource(), workflows.sources(), Clock.systemUTC());
       RetiredWorkflowVersions.check(workflows, new CaseQueries(storage.dataSource()));
       Config pekkoConfig =
           storage.pekkoConfig().withFallback(clusterConfig(settings.node())).withFallback(config);

@@ -55,9 +55,12 @@ public final class Storage implements AutoCloseable {
 
   private static final Logger log = LoggerFactory.getLogger(Storage.class);
 
-  /** The tables that hold history: rows are added, never changed or removed. */
+  /**
+   * The tables that hold history (the record of deployed workflow versions among it): rows are
+   * added, never changed or removed.
+   */
   private static final List<String> HISTORY_TABLES =
-      List.of("event_journal", "event_tag", "audit_log", "refusals");
+      List.of("event_journal", "event_tag", "audit_log", "refusals", "workflow_versions");
 
   /** Owning a table (and so its triggers), or a right that changes or removes its rows. */
   private static final List<String> REWRITING_RIGHTS =

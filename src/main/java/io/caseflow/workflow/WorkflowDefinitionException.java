@@ -14,7 +14,7 @@ public final class WorkflowDefinitionException extends RuntimeException {
   }
 
   /** The problems of several sources at once, so one run reports all of them. */
-  static WorkflowDefinitionException of(List<WorkflowDefinitionException> each) {
+  public static WorkflowDefinitionException of(List<WorkflowDefinitionException> each) {
     return each.size() == 1
         ? each.get(0)
         : new WorkflowDefinitionException(

@@ -52,15 +52,20 @@ final class WorkflowParser {
     this.source = source;
   }
 
-  static Workflow parse(String source, String hocon) {
+  /** A valid definition, and where it came from with the hash of what it means. */
+  record Parsed(Workflow workflow, WorkflowSource source) {}
+
+  static Parsed parse(String source, String hocon) {
     return new WorkflowParser(source).parse(hocon);
   }
 
-  private Workflow parse(String hocon) {
+  private Parsed parse(String hocon) {
     Workflow workflow;
+    String hash;
     try {
       Config config = ConfigFactory.parseString(hocon).resolve();
       workflow = read(config);
+      hash = DefinitionHash.of(config.root());
     } catch (ConfigException e) {
       problems.add(e.getMessage().replaceFirst("^String: ", "line "));
       throw new WorkflowDefinitionException(source, problems);
@@ -69,7 +74,8 @@ final class WorkflowParser {
     if (!problems.isEmpty()) {
       throw new WorkflowDefinitionException(source, problems);
     }
-    return workflow;
+    return new Parsed(
+        workflow, new WorkflowSource(workflow.name(), workflow.version(), source, hash));
   }
 
   private Workflow read(Config config) {

@@ -31,12 +31,26 @@ public final class WorkflowRegistry {
   private static final String CLASSPATH_FOLDER = "workflows";
 
   private final Map<String, NavigableMap<Integer, Workflow>> byName;
+  private final List<WorkflowSource> sources;
 
-  private WorkflowRegistry(Map<String, NavigableMap<Integer, Workflow>> byName) {
+  private WorkflowRegistry(
+      Map<String, NavigableMap<Integer, Workflow>> byName, List<WorkflowSource> sources) {
     this.byName = byName;
+    this.sources = sources;
   }
 
+  /** Definitions built in code: they have no source, so {@link #sources()} is empty. */
   public static WorkflowRegistry of(List<Workflow> workflows) {
+    return of(workflows, List.of());
+  }
+
+  private static WorkflowRegistry ofParsed(List<WorkflowParser.Parsed> parsed) {
+    return of(
+        parsed.stream().map(WorkflowParser.Parsed::workflow).toList(),
+        parsed.stream().map(WorkflowParser.Parsed::source).toList());
+  }
+
+  private static WorkflowRegistry of(List<Workflow> workflows, List<WorkflowSource> sources) {
     Map<String, NavigableMap<Integer, Workflow>> byName = new TreeMap<>();
     for (Workflow workflow : workflows) {
       Workflow previous =
@@ -50,7 +64,7 @@ public final class WorkflowRegistry {
       }
     }
     checkMigrations(byName);
-    return new WorkflowRegistry(Collections.unmodifiableMap(byName));
+    return new WorkflowRegistry(Collections.unmodifiableMap(byName), List.copyOf(sources));
   }
 
   /** A migration declared by {@code target}, from {@code source}, a version that is deployed. */
@@ -131,7 +145,7 @@ public final class WorkflowRegistry {
       throw new WorkflowDefinitionException(
           directory.toString(), List.of("is not a directory of workflow definitions"));
     }
-    return of(parseAll(directory));
+    return ofParsed(parseAll(directory));
   }
 
   /** Loads the definitions packaged with the service (the project's {@code conf/workflows}). */
@@ -147,9 +161,9 @@ public final class WorkflowRegistry {
         return fromDirectory(Path.of(uri));
       }
       try (FileSystem jar = FileSystems.newFileSystem(uri, Map.of())) {
-        return of(parseAll(jar.getPath(CLASSPATH_FOLDER)));
+        return ofParsed(parseAll(jar.getPath(CLASSPATH_FOLDER)));
       } catch (FileSystemAlreadyExistsException e) {
-        return of(parseAll(FileSystems.getFileSystem(uri).getPath(CLASSPATH_FOLDER)));
+        return ofParsed(parseAll(FileSystems.getFileSystem(uri).getPath(CLASSPATH_FOLDER)));
       }
     } catch (URISyntaxException | IOException e) {
       throw new IllegalStateException("Cannot read packaged workflows at " + folder, e);
@@ -158,24 +172,25 @@ public final class WorkflowRegistry {
 
   /** One definition from text; {@code source} names it in problems. */
   public static WorkflowRegistry fromString(String source, String definition) {
-    return of(List.of(WorkflowParser.parse(source, definition)));
+    return ofParsed(List.of(WorkflowParser.parse(source, definition)));
   }
 
   /** Every file is read, so that a broken directory is reported with all its problems at once. */
-  private static List<Workflow> parseAll(Path directory) {
-    List<Workflow> workflows = new ArrayList<>();
+  private static List<WorkflowParser.Parsed> parseAll(Path directory) {
+    List<WorkflowParser.Parsed> workflows = new ArrayList<>();
     List<WorkflowDefinitionException> problems = new ArrayList<>();
     Map<String, Path> sources = new HashMap<>();
     try (Stream<Path> files = Files.list(directory)) {
       for (Path file : files.filter(f -> f.toString().endsWith(".conf")).sorted().toList()) {
-        Workflow workflow;
+        WorkflowParser.Parsed parsed;
         try {
-          workflow =
+          parsed =
               WorkflowParser.parse(file.toString(), Files.readString(file, StandardCharsets.UTF_8));
         } catch (WorkflowDefinitionException invalid) {
           problems.add(invalid);
           continue;
         }
+        Workflow workflow = parsed.workflow();
         Path other = sources.putIfAbsent(workflow.name() + " v" + workflow.version(), file);
         if (other != null) {
           problems.add(
@@ -190,7 +205,7 @@ public final class WorkflowRegistry {
                           + other
                           + " declares already")));
         }
-        workflows.add(workflow);
+        workflows.add(parsed);
       }
     } catch (IOException e) {
       throw new UncheckedIOException("Cannot read workflow definitions in " + directory, e);
@@ -211,6 +226,18 @@ public final class WorkflowRegistry {
 
   public Optional<Workflow> version(String name, int version) {
     return Optional.ofNullable(byName.get(name)).map(versions -> versions.get(version));
+  }
+
+  /**
+   * Where each version was read from, with the hash of what its definition means, by name then
+   * version; none for definitions built in code ({@link #of}).
+   */
+  public List<WorkflowSource> sources() {
+    return sources.stream()
+        .sorted(
+            Comparator.comparing(WorkflowSource::workflow)
+                .thenComparingInt(WorkflowSource::version))
+        .toList();
   }
 
   /** Every version of every workflow, by name then version. */

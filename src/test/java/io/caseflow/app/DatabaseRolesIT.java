@@ -30,7 +30,7 @@ class DatabaseRolesIT {
       "SELECT count(*) FROM event_journal WHERE persistence_id LIKE 'Case|%'";
 
   private static final List<String> HISTORY =
-      List.of("event_journal", "event_tag", "audit_log", "refusals");
+      List.of("event_journal", "event_tag", "audit_log", "refusals", "workflow_versions");
 
   @Test
   void theServiceRoleCanNeitherRewriteHistoryNorDropItsGuards() throws Exception {
@@ -59,6 +59,10 @@ class DatabaseRolesIT {
       }
       assertEquals(1, count(database, CASE_EVENTS));
       assertEquals(1, count(database, "SELECT count(*) FROM audit_log"));
+      assertEquals(
+          3,
+          count(database, "SELECT count(*) FROM workflow_versions WHERE source <> 'mallory'"),
+          "the packaged workflow versions, as first deployed");
       assertEquals(
           200,
           api.post("/cases/held/actions/submit", "alice", "{\"data\":{\"riskLevel\":\"low\"}}")
@@ -150,6 +154,8 @@ class DatabaseRolesIT {
           assertAppendOnly(statement, aRewriteOf(table, "\""));
           assertAppendOnly(statement, "DELETE FROM \"" + table + "\"");
         }
+        assertAppendOnly(statement, aRewriteOf("workflow_versions", ""));
+        assertAppendOnly(statement, "DELETE FROM workflow_versions");
       }
     }
   }
@@ -169,6 +175,7 @@ class DatabaseRolesIT {
           case "event_journal" -> "writer";
           case "event_tag" -> "tag";
           case "audit_log", "refusals" -> "actor";
+          case "workflow_versions" -> "source";
           default -> throw new IllegalArgumentException(table);
         };
     return "UPDATE " + quote + table + quote + " SET " + quote + column + quote + " = 'mallory'";
