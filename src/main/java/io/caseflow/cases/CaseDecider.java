@@ -93,11 +93,13 @@ public final class CaseDecider {
     if (command instanceof GetCase) {
       return unchanged(state);
     }
+    Optional<Rejected> retired = retiredVersion(state);
     if (command instanceof Explain explain) {
-      return new Decision.Answer(explain(state, explain.principal(), now));
+      return new Decision.Answer(
+          retired.isPresent() ? retired.get() : explain(state, explain.principal(), now));
     }
     if (command instanceof ApplyMergeStep step) {
-      return mergeStep(state, step, now);
+      return mergeStep(state, step, retired, now);
     }
     Change change = (Change) command;
     Optional<CaseReply> repeated = repeated(state, change);
@@ -107,11 +109,15 @@ public final class CaseDecider {
     if (change instanceof OpenCase) {
       return refuse(Rejected.of(ErrorCode.CASE_ALREADY_EXISTS, "caseId", caseId.id()));
     }
-    if (change instanceof FireDeadline fire) {
-      return fire(state, fire, now);
-    }
+    // The way off a retired version: the newer version's migration, which needs nothing of it.
     if (change instanceof MigrateWorkflow migrate) {
       return migrate(state, migrate, now);
+    }
+    if (retired.isPresent()) {
+      return refuse(retired.get());
+    }
+    if (change instanceof FireDeadline fire) {
+      return fire(state, fire, now);
     }
     Long expected = change.expectedVersion();
     if (expected != null && expected != state.version()) {
@@ -304,10 +310,14 @@ public final class CaseDecider {
 
   /**
    * Each action of the case's workflow judged for {@code principal} now, by the rules a command
-   * would meet: a refusal carries the code and arguments the command would get.
+   * would meet: a refusal carries the code and arguments the command would get. None when the
+   * case's version is not deployed: nothing says what its actions are.
    */
   public List<Verdict> verdicts(Active state, Principal principal, Instant now) {
     List<Verdict> verdicts = new ArrayList<>();
+    if (retiredVersion(state).isPresent()) {
+      return verdicts;
+    }
     for (WorkflowAction action : workflowOf(state).actions().values()) {
       Decision decision =
           perform(
@@ -440,10 +450,14 @@ public final class CaseDecider {
    * A merge saga's step. A step this saga already took, or a compensation with nothing left to
    * undo, answers the case as it is and writes nothing, so a repeated message changes nothing.
    */
-  private Decision mergeStep(Active state, ApplyMergeStep command, Instant now) {
+  private Decision mergeStep(
+      Active state, ApplyMergeStep command, Optional<Rejected> retired, Instant now) {
     MergeStep step = command.step();
     if (step.alreadyTaken(state, command.sagaId())) {
       return unchanged(state);
+    }
+    if (retired.isPresent()) {
+      return refuse(retired.get());
     }
     if (step.refused(state, command.sagaId(), workflowOf(state).isClosed(state.state()))) {
       return refuse(invalidTransition(state, step.actionName()));
@@ -490,19 +504,35 @@ public final class CaseDecider {
                         ErrorCode.IDEMPOTENCY_KEY_REUSED, "key", command.idempotencyKey()));
   }
 
+  /**
+   * The refusal of a case whose workflow version is no longer deployed, if it is: a case keeps the
+   * version it was opened with, and without that definition no rule of it can be judged. Start-up
+   * refuses to run without a version open cases follow, so this is a closed case (which would take
+   * comments), or one whose events the start-up check could not see.
+   */
+  private Optional<Rejected> retiredVersion(Active state) {
+    if (workflows.version(state.workflow(), state.workflowVersion()).isPresent()) {
+      return Optional.empty();
+    }
+    return Optional.of(
+        Rejected.of(
+            ErrorCode.WORKFLOW_VERSION_RETIRED,
+            "caseId",
+            caseId.id(),
+            "workflow",
+            state.workflow(),
+            "workflowVersion",
+            Integer.toString(state.workflowVersion())));
+  }
+
+  /** The case's workflow version; every caller has refused a retired one first. */
   private Workflow workflowOf(Active state) {
     return workflows
         .version(state.workflow(), state.workflowVersion())
         .orElseThrow(
             () ->
                 new IllegalStateException(
-                    "Case "
-                        + caseId
-                        + " follows workflow "
-                        + state.workflow()
-                        + " v"
-                        + state.workflowVersion()
-                        + ", which is no longer deployed"));
+                    "Case " + caseId + " follows a version that is no longer deployed"));
   }
 
   private static Decision persist(CaseEvent event) {

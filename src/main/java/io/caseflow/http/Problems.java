@@ -61,7 +61,8 @@ final class Problems {
           DEADLINE_PENDING,
           CASE_ALREADY_EXISTS,
           SUBJECT_ALREADY_OPEN,
-          MERGE_REFUSED ->
+          MERGE_REFUSED,
+          WORKFLOW_VERSION_RETIRED ->
           StatusCodes.CONFLICT;
       case VERSION_CONFLICT -> StatusCodes.PRECONDITION_FAILED;
       case MISSING_FIELD, INVALID_FIELD, IDEMPOTENCY_KEY_REUSED ->

@@ -11,19 +11,26 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.caseflow.cases.CaseCommand.Explain;
+import io.caseflow.cases.CaseCommand.FireDeadline;
+import io.caseflow.cases.CaseCommand.MigrateWorkflow;
 import io.caseflow.cases.CaseEvent.ActionPerformed;
 import io.caseflow.cases.CaseEvent.AssigneeChanged;
 import io.caseflow.cases.CaseEvent.CaseOpened;
 import io.caseflow.cases.CaseEvent.CommentAdded;
 import io.caseflow.cases.CaseEvent.MergeStepRecorded;
+import io.caseflow.cases.CaseEvent.WorkflowMigrated;
 import io.caseflow.cases.CaseReply.Rejected;
 import io.caseflow.cases.CaseReply.Replayed;
 import io.caseflow.cases.CaseState.Active;
 import io.caseflow.testing.TestWorkflows;
 import io.caseflow.testkit.WorkflowFixture;
 import io.caseflow.testkit.WorkflowFixture.Scenario;
+import io.caseflow.workflow.WorkflowRegistry;
+import java.nio.file.Files;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
@@ -449,6 +456,75 @@ class CaseDeciderTest {
     Scenario approved = submitted().when(by(BOB).perform("approve")).then();
     assertTrue(HashChain.firstBrokenSeq(approved.history()).isEmpty());
     assertEquals(HashChain.GENESIS, approved.history().get(0).prevHash());
+  }
+
+  /**
+   * A case on a workflow version that is no longer deployed (a closed one, which takes comments, or
+   * one whose events start-up could not see): every command is refused with a code of its own and
+   * writes nothing, instead of the decider failing; reading it still answers.
+   */
+  @Test
+  void refusesEveryCommandOnACaseWhoseWorkflowVersionIsRetired() {
+    Scenario retired = withoutOnboarding().given(submittedEvents());
+    Map<String, String> args =
+        Map.of("caseId", "c-1", "workflow", ONBOARDING, "workflowVersion", "1");
+
+    for (CaseCommand command :
+        List.of(
+            by(BOB).perform("approve"),
+            by(BOB).perform("no_such_action"),
+            by(ALICE).comment("still there?"),
+            by(ALICE).assign("bob"),
+            by(ALICE).ifMatch(9).comment("a stale version"),
+            new FireDeadline(
+                FireDeadline.system("acme"), "state:in_review:escalate", 2, START, null, null),
+            by(BOB).mergeStep("saga-1", MergeStep.START, "c-2"),
+            new Explain(BOB, null, null))) {
+      assertEquals(
+          args,
+          retired.when(command).expectRejected(ErrorCode.WORKFLOW_VERSION_RETIRED).args(),
+          command::toString);
+    }
+    assertEquals("in_review", retired.when(by(ALICE).get()).expectUnchanged().state());
+    assertEquals(
+        List.of(),
+        new CaseDecider(new CaseId("acme", "c-1"), withoutOnboardingRegistry())
+            .verdicts((Active) retired.state(), BOB, START),
+        "the inbox finds nothing to do on it");
+  }
+
+  /** A migration needs nothing of the version it leaves: it is the way off a retired one. */
+  @Test
+  void aCaseOnARetiredVersionStillMigratesToADeployedOne() throws Exception {
+    String v2 =
+        Files.readString(TestWorkflows.DIRECTORY.resolve("onboarding.conf"))
+                .replace("version = 1", "version = 2")
+            + "migrations = [ { from-version = 1, states { in_review = in_review } } ]\n";
+    Scenario retired =
+        WorkflowFixture.of(WorkflowRegistry.fromString("onboarding-v2.conf", v2))
+            .at(START)
+            .given(submittedEvents());
+
+    var migrated = retired.when(new MigrateWorkflow(CAROL, 2, "op-1", null, null));
+
+    assertEquals(2, migrated.expectEvent(WorkflowMigrated.class).toVersion());
+    assertEquals("in_review", migrated.view().state());
+    migrated.then().when(by(BOB).perform("approve")).expectEvent(ActionPerformed.class);
+  }
+
+  private CaseEvent[] submittedEvents() {
+    return submitted().history().toArray(CaseEvent[]::new);
+  }
+
+  private static WorkflowFixture withoutOnboarding() {
+    return WorkflowFixture.of(withoutOnboardingRegistry()).at(START);
+  }
+
+  private static WorkflowRegistry withoutOnboardingRegistry() {
+    return WorkflowRegistry.of(
+        TestWorkflows.REGISTRY.all().stream()
+            .filter(workflow -> !workflow.name().equals(ONBOARDING))
+            .toList());
   }
 
   private static CaseCommand mergeStep(String sagaId, MergeStep step) {

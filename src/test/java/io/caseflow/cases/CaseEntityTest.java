@@ -20,6 +20,8 @@ import io.caseflow.observe.Tracing;
 import io.caseflow.testing.RecordedSpans;
 import io.caseflow.testing.TestWorkflows;
 import io.caseflow.testkit.CaseCommands;
+import io.caseflow.testkit.WorkflowFixture;
+import io.caseflow.workflow.WorkflowRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.opentelemetry.sdk.trace.data.SpanData;
@@ -245,6 +247,49 @@ class CaseEntityTest {
         .stream()
         .mapToLong(Timer::count)
         .sum();
+  }
+
+  /**
+   * A case whose workflow version is no longer deployed answers a command with a code, not by
+   * crashing into a timeout (which callers saw as {@code 503 unavailable}), and persists nothing.
+   */
+  @Test
+  void aCommandOnARetiredWorkflowVersionIsRefusedAndPersistsNothing() {
+    List<CaseEvent> history =
+        WorkflowFixture.of(TestWorkflows.REGISTRY)
+            .forCase(CASE)
+            .at(START)
+            .givenOpened("alice", ONBOARDING, Map.of("riskLevel", "low"))
+            .andPerformed("alice", "submit")
+            .history();
+    WorkflowRegistry withoutOnboarding =
+        WorkflowRegistry.of(
+            TestWorkflows.REGISTRY.all().stream()
+                .filter(workflow -> !workflow.name().equals(ONBOARDING))
+                .toList());
+    EventSourcedBehaviorTestKit<CaseCommand, CaseEvent, CaseState> retired =
+        EventSourcedBehaviorTestKit.create(
+            testKit.system(),
+            CaseEntity.create(
+                CASE,
+                withoutOnboarding,
+                clock,
+                new CaseTags(4),
+                new CommandMetrics(metrics, withoutOnboarding),
+                spans.tracer()));
+    retired.initialize(history.toArray());
+
+    for (Function<CaseCommands, CaseCommand> command :
+        List.<Function<CaseCommands, CaseCommand>>of(
+            c -> c.perform("approve"), c -> c.comment("anyone?"), c -> c.assign("bob"))) {
+      var result =
+          retired.<CaseReply>runCommand(replyTo -> command.apply(by(BOB).replyingTo(replyTo)));
+      assertTrue(result.hasNoEvents());
+      assertEquals(ErrorCode.WORKFLOW_VERSION_RETIRED, result.replyOfType(Rejected.class).code());
+    }
+    var read = retired.<CaseReply>runCommand(replyTo -> by(BOB).replyingTo(replyTo).get());
+    assertEquals("in_review", read.replyOfType(Accepted.class).view().state());
+    assertEquals(history, journal());
   }
 
   private void opened() {
