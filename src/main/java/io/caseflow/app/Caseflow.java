@@ -123,7 +123,8 @@ public final class Caseflow implements AutoCloseable {
     ActorSystem<Void> system;
     try {
       DeployedWorkflowVersions.check(storage.dataSource(), workflows.sources(), Clock.systemUTC());
-      RetiredWorkflowVersions.check(workflows, new CaseQueries(storage.dataSource()));
+      RetiredWorkflowVersions.check(
+          workflows, storage.dataSource(), new CaseTags(settings.readSide().slices()), config);
       Config pekkoConfig =
           storage.pekkoConfig().withFallback(clusterConfig(settings.node())).withFallback(config);
       system =

@@ -1,6 +1,5 @@
 package io.caseflow.app;
 
-import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
 import io.caseflow.audit.AuditVerifier;
 import io.caseflow.audit.AuditVerifier.Report;
@@ -76,7 +75,8 @@ public final class VerifyAuditCommand {
           exported.size(),
           directory,
           keys.stream().map(SigningKey::keyIdOf).collect(Collectors.joining(", ")));
-      ActorSystem serialization = ActorSystem.create("verify-audit", serializationOnly());
+      ActorSystem serialization =
+          SerializationOnly.start("verify-audit", ConfigFactory.parseResources("application.conf"));
       try (Connection connection =
           DriverManager.getConnection(
               options.get("--db"),
@@ -152,17 +152,6 @@ public final class VerifyAuditCommand {
                   .map(coverage -> Long.toString(coverage.number()))
                   .orElse("?");
     };
-  }
-
-  /** Pekko with nothing but the service's serialization settings: to read the journal's events. */
-  private static Config serializationOnly() {
-    Config service = ConfigFactory.parseResources("application.conf");
-    return ConfigFactory.parseString(
-            "pekko.actor.provider = local\npekko.loglevel = WARNING\npekko.stdout-loglevel = OFF")
-        .withFallback(service.withOnlyPath("pekko.actor.serialization-bindings"))
-        .withFallback(service.withOnlyPath("pekko.actor.allow-java-serialization"))
-        .withFallback(service.withOnlyPath("pekko.serialization.jackson.migrations"))
-        .withFallback(ConfigFactory.defaultReference());
   }
 
   /** {@code --name value} pairs; null when the arguments do not pair up. */

@@ -1,6 +1,7 @@
 package io.caseflow.query;
 
 import io.caseflow.cases.CanonicalJson;
+import io.caseflow.cases.CaseId;
 import io.caseflow.jdbc.Page;
 import io.caseflow.jdbc.Sql;
 import java.nio.charset.StandardCharsets;
@@ -13,6 +14,7 @@ import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import javax.sql.DataSource;
 
 /**
@@ -184,6 +186,20 @@ public final class CaseQueries {
           "SELECT workflow, workflow_version, state, COUNT(*) FROM cases"
               + " GROUP BY workflow, workflow_version, state",
           row -> new VersionUse(row.getString(1), row.getInt(2), row.getString(3), row.getLong(4)));
+    }
+  }
+
+  /** The workflow version and state the read side holds for one case, if it holds the case. */
+  public Optional<VersionUse> workflowVersionOf(CaseId caseId) throws SQLException {
+    try (Connection connection = dataSource.getConnection()) {
+      return Sql.query(
+              connection,
+              "SELECT workflow, workflow_version, state FROM cases WHERE tenant = ? AND id = ?",
+              row -> new VersionUse(row.getString(1), row.getInt(2), row.getString(3), 1),
+              caseId.tenant(),
+              caseId.id())
+          .stream()
+          .findFirst();
     }
   }
 

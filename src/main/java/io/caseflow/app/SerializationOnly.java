@@ -1,0 +1,28 @@
+package io.caseflow.app;
+
+import com.typesafe.config.Config;
+import com.typesafe.config.ConfigFactory;
+import org.apache.pekko.actor.ActorSystem;
+
+/**
+ * A local Pekko with nothing but the service's serialization settings (bindings and Jackson
+ * migrations): what reading the journal's events takes where no node runs, in the offline verifier
+ * and before a node's own actor system exists. Terminate it when done.
+ */
+final class SerializationOnly {
+
+  private SerializationOnly() {}
+
+  /** {@code service}: a configuration holding the service's {@code pekko.*} settings. */
+  static ActorSystem start(String name, Config service) {
+    return ActorSystem.create(
+        name,
+        ConfigFactory.parseString(
+                "pekko.actor.provider = local\npekko.loglevel = WARNING\n"
+                    + "pekko.stdout-loglevel = OFF")
+            .withFallback(service.withOnlyPath("pekko.actor.serialization-bindings"))
+            .withFallback(service.withOnlyPath("pekko.actor.allow-java-serialization"))
+            .withFallback(service.withOnlyPath("pekko.serialization.jackson.migrations"))
+            .withFallback(ConfigFactory.defaultReference()));
+  }
+}
