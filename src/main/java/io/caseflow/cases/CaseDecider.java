@@ -52,7 +52,8 @@ import java.util.function.Supplier;
  * before any workflow rule is looked at. Actions follow the case's workflow version; assigning and
  * commenting need one of the workflow's roles. A closed case (terminal state, or merged) takes
  * comments, and compensations of merges that touched it; a case a merge saga holds takes comments
- * and that saga's steps.
+ * and that saga's steps. A case whose workflow version is no longer deployed can still be read and
+ * migrated to a deployed version; everything else is refused with {@code workflow_version_retired}.
  */
 public final class CaseDecider {
 
