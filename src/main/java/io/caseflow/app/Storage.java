@@ -7,6 +7,7 @@ import com.zaxxer.hikari.HikariDataSource;
 import com.zaxxer.hikari.metrics.micrometer.MicrometerMetricsTrackerFactory;
 import com.zaxxer.hikari.pool.HikariPool;
 import io.caseflow.jdbc.Sql;
+import io.caseflow.journal.FinalHoles;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -72,6 +73,9 @@ public final class Storage implements AutoCloseable {
   private final HikariDataSource dataSource;
   private final HikariDataSource readSideDataSource;
 
+  /** Which holes in the journal's ordering the read journal may read past at once. */
+  private FinalHoles finalHoles = new FinalHoles.WaitedOut();
+
   private Storage(Vendor vendor, String url, CaseflowSettings.Db settings, int readSidePoolSize) {
     this.vendor = vendor;
     this.url = url;
@@ -118,6 +122,10 @@ public final class Storage implements AutoCloseable {
             : new Storage(Vendor.POSTGRESQL, db.url(), db, settings.readSide().poolSize());
     try {
       storage.migrate();
+      storage.finalHoles =
+          storage.vendor == Vendor.H2
+              ? storage.embeddedJournalAtStart()
+              : new FinalHoles.AfterTransactions();
     } catch (RuntimeException e) {
       storage.close();
       throw e;
@@ -184,6 +192,38 @@ public final class Storage implements AutoCloseable {
     }
   }
 
+  /**
+   * The embedded journal before this node wrote anything: the H2 file belongs to this one process,
+   * so an ordering below the next one its identity column will hand out either holds an event now
+   * or never will (its writer is gone). That covers the values H2 had reserved and lost in a crash
+   * (its identity hands out values from a cache of 32 and persists only the cache's end), which lie
+   * above the highest ordering written.
+   */
+  private FinalHoles embeddedJournalAtStart() {
+    try (Connection connection = dataSource.getConnection()) {
+      Long next =
+          Sql.query(
+                  connection,
+                  "SELECT IDENTITY_BASE FROM INFORMATION_SCHEMA.COLUMNS WHERE TABLE_SCHEMA ="
+                      + " CURRENT_SCHEMA AND TABLE_NAME = 'event_journal' AND COLUMN_NAME ="
+                      + " 'ordering'",
+                  row -> row.getObject(1, Long.class))
+              .stream()
+              .findFirst()
+              .orElse(null);
+      long[] journal =
+          Sql.query(
+                  connection,
+                  "SELECT COALESCE(MAX(\"ordering\"), 0), COUNT(*) FROM \"event_journal\"",
+                  row -> new long[] {row.getLong(1), row.getLong(2)})
+              .get(0);
+      long through = next == null ? journal[0] : Math.max(journal[0], next - 1);
+      return new FinalHoles.Through(through, through - journal[1]);
+    } catch (SQLException e) {
+      throw new IllegalStateException("Cannot read the journal's highest ordering", e);
+    }
+  }
+
   /** The role the migrations grant the service's rights to: a name, quoted by the migration. */
   private String serviceRole() {
     if (settings.user().contains("'")) {
@@ -226,8 +266,10 @@ public final class Storage implements AutoCloseable {
   }
 
   /**
-   * Points Pekko's JDBC journal, snapshot store and read journal at this database, and tells the
-   * projections its SQL dialect.
+   * Points Pekko's JDBC journal, snapshot store and read journal at this database, tells the
+   * projections its SQL dialect, and tells the read journal which holes in the journal's ordering
+   * it may read past at once ({@link FinalHoles}: on H2 those found when the database was opened,
+   * on PostgreSQL those whose possible writers have all ended).
    *
    * <p>On PostgreSQL the read journal plans its event query afresh on every run. Its cached generic
    * plan, made while the journal was still small, joins every journal row in range with a scan of
@@ -246,6 +288,7 @@ public final class Storage implements AutoCloseable {
   public Config pekkoConfig() {
     Map<String, Object> config = new HashMap<>();
     config.put("pekko.projection.jdbc.dialect", vendor.projectionDialect);
+    config.putAll(finalHoles.settings("jdbc-read-journal"));
     for (String database : List.of("slick", "read-journal")) {
       String prefix = "pekko-persistence-jdbc.shared-databases." + database + ".";
       config.put(prefix + "profile", vendor.slickProfile);
