@@ -59,6 +59,7 @@ final class OrderingTracker extends AbstractActorWithTimers {
   private long startThrough = -1;
 
   private long startedAt;
+  private boolean warnedRunningUnknown;
 
   static Props props(
       ReadJournalDao dao,
@@ -200,10 +201,19 @@ final class OrderingTracker extends AbstractActorWithTimers {
 
   /**
    * Asking failed (the database is down, most likely): this round waits, as the plugin would; the
-   * next asks again.
+   * next asks again. Said once at WARN, since a failure that lasts (a role refused {@code
+   * pg_locks}) makes every hole wait out the bound again.
    */
   private void onRunningUnknown(RunningUnknown unknown) {
-    log.debug("Could not read the transactions in progress: {}", unknown.cause().toString());
+    if (warnedRunningUnknown) {
+      log.debug("Could not read the transactions in progress: {}", unknown.cause().toString());
+    } else {
+      warnedRunningUnknown = true;
+      log.warn(
+          "Could not read the transactions in progress ({}): until that works, holes in the"
+              + " journal's ordering wait max-tries x query-delay",
+          unknown.cause().toString());
+    }
     endRound();
   }
 

@@ -64,6 +64,7 @@ class OrderingHolesIT {
         System.out.printf(
             "OrderingHolesIT embedded: listed %d ms after ready; %d holes below its event%n",
             millis, holes);
+        printTrackerReport(service);
         assertTrue(holes > 0, "the crash and the rollback left holes below the new case");
       }
     }
@@ -93,6 +94,7 @@ class OrderingHolesIT {
         System.out.printf(
             "OrderingHolesIT postgres: listed %d ms after ready; %d holes below its event%n",
             millis, holes);
+        printTrackerReport(service);
         assertTrue(holes > 0, "the rollback left a hole below the new case");
       }
     }
@@ -177,6 +179,15 @@ class OrderingHolesIT {
         Thread.sleep(200);
       }
     }
+  }
+
+  /** What the ordering tracker said at each start, for the reader of the test's output. */
+  private static void printTrackerReport(ServiceProcess service) {
+    service
+        .output()
+        .lines()
+        .filter(line -> line.contains("OrderingTracker"))
+        .forEach(line -> System.out.println("OrderingHolesIT   " + line));
   }
 
   private static CaseWorkload.Result run(CaseWorkload workload, int cases) {
