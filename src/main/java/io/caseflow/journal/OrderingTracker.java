@@ -151,17 +151,30 @@ final class OrderingTracker extends AbstractActorWithTimers {
   private void onStartUnknown(StartUnknown unknown) {
     log.warn(
         "Could not read the journal's highest ordering and the transactions in progress at"
-            + " start-up ({}); holes are waited for max-tries x query-delay until asked again",
+            + " start-up ({}); the holes left before it are settled one page at a time as they are"
+            + " found",
         unknown.cause().toString());
     assumeHighestAfterMaxTries();
     self().tell(Round.NEXT, self());
   }
 
-  /** The plugin's own start-up rule: the journal's highest ordering is final after the bound. */
+  /**
+   * The plugin's own start-up rule: the journal's highest ordering is final after the bound. If it
+   * cannot be read, holes are found and given up one by one, as the plugin then does (a failure
+   * must not reach {@link #onQueryFailure}, which would start a second series of rounds).
+   */
   private void assumeHighestAfterMaxTries() {
     pipe(
         FutureConverters.asJava(dao.maxJournalSequence())
-            .thenApply(m -> new HighestAtStart((Long) m)));
+            .handle(
+                (highest, failure) -> {
+                  if (failure != null) {
+                    log.info(
+                        "Could not read the journal's highest ordering: {}", failure.toString());
+                    return new HighestAtStart(0);
+                  }
+                  return new HighestAtStart((Long) highest);
+                }));
   }
 
   private void queryPage() {

@@ -52,21 +52,19 @@ class OrderingHolesIT {
       service.kill();
       assertTrue(interrupted.get().failures() > 0, "the kill came too late to interrupt anything");
       String h2 = "jdbc:h2:file:" + dataDir.toAbsolutePath().resolve("caseflow");
+      long holes;
       try (Connection connection = DriverManager.getConnection(h2, "sa", "")) {
-        rollBackAJournalRow(connection, "\"event_journal\"", "\"");
+        long rolledBack = rollBackAJournalRow(connection, "\"event_journal\"", "\"");
+        holes = holesThrough(connection, "\"event_journal\"", "\"", rolledBack);
       }
+      assertTrue(holes > 0, "the journal has holes below every ordering written from now on");
 
       ApiClient restarted = service.start().awaitReady();
       long millis = millisUntilListed(restarted, "after-kill-h2");
-      service.kill();
-      try (Connection connection = DriverManager.getConnection(h2, "sa", "")) {
-        long holes = holesBelowFirstEventOf(connection, "\"event_journal\"", "\"", "after-kill-h2");
-        System.out.printf(
-            "OrderingHolesIT embedded: listed %d ms after ready; %d holes below its event%n",
-            millis, holes);
-        printTrackerReport(service);
-        assertTrue(holes > 0, "the crash and the rollback left holes below the new case");
-      }
+      System.out.printf(
+          "OrderingHolesIT embedded: listed %d ms after ready; %d holes below its event%n",
+          millis, holes);
+      printTrackerReport(service);
     }
   }
 
@@ -83,20 +81,19 @@ class OrderingHolesIT {
       awaitLoadUnderWay(api);
       service.kill();
       assertTrue(interrupted.get().failures() > 0, "the kill came too late to interrupt anything");
+      long holes;
       try (Connection connection = database.connect()) {
-        takeAnOrderingAndRollBack(connection);
+        long rolledBack = takeAnOrderingAndRollBack(connection);
+        holes = holesThrough(connection, "event_journal", "", rolledBack);
       }
+      assertTrue(holes > 0, "the journal has holes below every ordering written from now on");
 
       ApiClient restarted = service.start().awaitReady();
       long millis = millisUntilListed(restarted, "after-kill-pg");
-      try (Connection connection = database.connect()) {
-        long holes = holesBelowFirstEventOf(connection, "event_journal", "", "after-kill-pg");
-        System.out.printf(
-            "OrderingHolesIT postgres: listed %d ms after ready; %d holes below its event%n",
-            millis, holes);
-        printTrackerReport(service);
-        assertTrue(holes > 0, "the rollback left a hole below the new case");
-      }
+      System.out.printf(
+          "OrderingHolesIT postgres: listed %d ms after ready; %d holes below its event%n",
+          millis, holes);
+      printTrackerReport(service);
     }
   }
 
@@ -240,11 +237,12 @@ class OrderingHolesIT {
     }
   }
 
-  private static void takeAnOrderingAndRollBack(Connection connection) throws SQLException {
+  private static long takeAnOrderingAndRollBack(Connection connection) throws SQLException {
     connection.setAutoCommit(false);
-    takeAnOrdering(connection);
+    long taken = takeAnOrdering(connection);
     connection.rollback();
     connection.setAutoCommit(true);
+    return taken;
   }
 
   private static String sequenceOf(Connection connection) throws SQLException {
@@ -256,8 +254,8 @@ class OrderingHolesIT {
     }
   }
 
-  /** An event row written and rolled back: its ordering is taken and never committed. */
-  private static void rollBackAJournalRow(Connection connection, String journal, String quote)
+  /** An event row written and rolled back: its ordering, taken and never committed. */
+  private static long rollBackAJournalRow(Connection connection, String journal, String quote)
       throws SQLException {
     connection.setAutoCommit(false);
     String columns =
@@ -274,19 +272,36 @@ class OrderingHolesIT {
                     "event_ser_manifest")
                 .map(column -> quote + column + quote)
                 .toList());
+    long taken;
     try (PreparedStatement insert =
         connection.prepareStatement(
-            "INSERT INTO "
-                + journal
-                + " ("
-                + columns
-                + ") VALUES (?, 1, 'test', 0, '', ?, 1, '')")) {
+            "INSERT INTO " + journal + " (" + columns + ") VALUES (?, 1, 'test', 0, '', ?, 1, '')",
+            new String[] {"ordering"})) {
       insert.setString(1, "Test|rolled-back");
       insert.setBytes(2, new byte[] {1});
       insert.executeUpdate();
+      try (ResultSet key = insert.getGeneratedKeys()) {
+        key.next();
+        taken = key.getLong(1);
+      }
     }
     connection.rollback();
     connection.setAutoCommit(true);
+    return taken;
+  }
+
+  /** Orderings at or below {@code ordering} that hold no event. */
+  private static long holesThrough(
+      Connection connection, String journal, String quote, long ordering) throws SQLException {
+    try (PreparedStatement count =
+        connection.prepareStatement(
+            "SELECT COUNT(*) FROM " + journal + " WHERE " + quote + "ordering" + quote + " <= ?")) {
+      count.setLong(1, ordering);
+      try (ResultSet events = count.executeQuery()) {
+        events.next();
+        return ordering - events.getLong(1);
+      }
+    }
   }
 
   /** Orderings below the case's first event that hold no event. */
