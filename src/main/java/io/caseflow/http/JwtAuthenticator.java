@@ -4,13 +4,17 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.nimbusds.jose.JOSEObjectType;
 import com.nimbusds.jose.JWSAlgorithm;
-import com.nimbusds.jose.jwk.source.JWKSource;
+import com.nimbusds.jose.JWSHeader;
+import com.nimbusds.jose.jwk.JWKSet;
+import com.nimbusds.jose.jwk.source.JWKSetCacheRefreshEvaluator;
 import com.nimbusds.jose.jwk.source.JWKSourceBuilder;
+import com.nimbusds.jose.jwk.source.URLBasedJWKSetSource;
 import com.nimbusds.jose.proc.DefaultJOSEObjectTypeVerifier;
-import com.nimbusds.jose.proc.JWSVerificationKeySelector;
-import com.nimbusds.jose.proc.SecurityContext;
+import com.nimbusds.jose.proc.JWKSecurityContext;
+import com.nimbusds.jose.util.DefaultResourceRetriever;
 import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.JWTParser;
+import com.nimbusds.jwt.SignedJWT;
 import com.nimbusds.jwt.proc.DefaultJWTClaimsVerifier;
 import com.nimbusds.jwt.proc.DefaultJWTProcessor;
 import io.caseflow.cases.Principal;
@@ -32,6 +36,7 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Executor;
+import java.util.function.Function;
 import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -39,15 +44,16 @@ import org.slf4j.LoggerFactory;
 /**
  * Principals from signed JWTs of the customer's OpenID issuer (Keycloak, Auth0, Entra ID, Okta).
  * nimbus-jose-jwt does the JOSE work: the signature with an allowed asymmetric algorithm that fits
- * the key, the exact issuer, the audience, the time claims with the allowed skew, and {@code typ}
- * ({@code JWT} or {@code at+jwt}, if present). Why a token was refused goes to the log, never to
- * the client.
+ * the key (EdDSA through {@link IssuerKeySelector} and {@link IssuerVerifierFactory}), the exact
+ * issuer, the audience, the time claims with the allowed skew, and {@code typ} ({@code JWT} or
+ * {@code at+jwt}, if present). Why a token was refused goes to the log, never to the client.
  *
- * <p>Keys are fetched on first use and cached; a token that names an unknown {@code kid} makes the
- * key set be fetched again (at most once per few seconds), so the issuer can rotate its keys
- * without a restart, and while the issuer is unreachable, keys already cached keep working. The
- * issuer's address is read from its discovery document on first use too, so an issuer that is down
- * never stops start-up.
+ * <p>The issuer's keys are held by {@link IssuerKeys}: fetched on first use and kept; a token that
+ * names a key not held waits, without holding a thread, for a fetch that starts after it came (at
+ * most one a second), so the issuer can rotate its keys without a restart and junk key ids cannot
+ * keep a rotation out; while the issuer is unreachable, keys already held keep working. The key
+ * set's address is read from the issuer's discovery document on the first fetch too, so an issuer
+ * that is down never stops start-up.
  */
 final class JwtAuthenticator implements Authenticator {
 
@@ -56,47 +62,99 @@ final class JwtAuthenticator implements Authenticator {
 
   private static final Logger log = LoggerFactory.getLogger(JwtAuthenticator.class);
   private static final Duration FETCH_TIMEOUT = Duration.ofSeconds(5);
-  private static final long RETRY_DISCOVERY_MILLIS = 5_000;
   private static final ObjectMapper JSON = new ObjectMapper();
 
   private final JwtSettings settings;
   private final HttpClient http;
+  // the same threads: tasks of the first run in the context (trace) of whoever submits them
   private final Executor verifying;
-  private volatile DefaultJWTProcessor<SecurityContext> processor;
-  private volatile long lastDiscoveryFailure;
+  private final Executor verifyingThreads;
+  private final Set<JWSAlgorithm> algorithms;
+  private final DefaultJWTProcessor<JWKSecurityContext> processor;
+  private final IssuerKeys issuerKeys;
+  // set by the first fetch that finds it; read and written by the fetches, one at a time
+  private volatile URLBasedJWKSetSource<JWKSecurityContext> keySetSource;
 
   JwtAuthenticator(JwtSettings settings, Executor verifying) {
     this.settings = settings;
+    this.verifyingThreads = verifying;
     this.verifying = Context.taskWrapping(verifying);
     this.http =
         HttpClient.newBuilder()
             .connectTimeout(FETCH_TIMEOUT)
             .followRedirects(HttpClient.Redirect.NEVER)
             .build();
+    this.algorithms =
+        settings.algorithms().stream().map(JWSAlgorithm::parse).collect(Collectors.toSet());
+    this.processor = newProcessor();
+    // a fetch belongs to no request: it runs outside every request's trace
+    this.issuerKeys =
+        new IssuerKeys(
+            settings.issuer().toString(),
+            this::fetchKeySet,
+            Context.root().wrap(verifying),
+            IssuerKeys.REFRESH_AFTER);
   }
 
-  /** Discovery and key set fetches happen inside {@link #authenticate}, up to a timeout each. */
+  /**
+   * Verified on the verifying executor; a token whose key is not held yet waits for the next fetch
+   * of the key set without holding a thread, and is verified on that executor when it arrives.
+   */
   @Override
   public CompletionStage<Optional<Principal>> authenticateAsync(String token) {
-    return CompletableFuture.supplyAsync(() -> authenticate(token), verifying);
+    return CompletableFuture.supplyAsync(() -> check(token), verifying)
+        .thenCompose(Function.identity());
   }
 
+  /** Waits for {@link #authenticateAsync}: never call it on a thread of the verifying executor. */
   @Override
   public Optional<Principal> authenticate(String token) {
+    return authenticateAsync(token).toCompletableFuture().join();
+  }
+
+  private CompletionStage<Optional<Principal>> check(String token) {
     if (token.length() > MAX_TOKEN_LENGTH) {
       log.info("Refused a bearer token of {} characters", token.length());
-      return Optional.empty();
+      return refused();
     }
-    Optional<DefaultJWTProcessor<SecurityContext>> ready = processor();
-    if (ready.isEmpty()) {
-      return Optional.empty();
-    }
+    SignedJWT jwt;
     try {
-      return principalOf(ready.get().process(token, null));
+      if (!(JWTParser.parse(token) instanceof SignedJWT signed)) {
+        log.info("Refused a bearer token that is not a signed JWT");
+        return refused();
+      }
+      jwt = signed;
+    } catch (ParseException e) {
+      log.info("Refused a bearer token: {}", e.toString());
+      return refused();
+    }
+    JWSHeader header = jwt.getHeader();
+    if (!algorithms.contains(header.getAlgorithm())) {
+      // before any key is looked for: such a token never makes the key set be fetched
+      log.info("Refused a bearer token signed {}, not an allowed algorithm", header.getAlgorithm());
+      return refused();
+    }
+    JWKSet held = issuerKeys.held();
+    if (IssuerKeySelector.holdsKeyFor(header, held)) {
+      return CompletableFuture.completedFuture(verify(jwt, held));
+    }
+    // verified in this request's trace, on whichever thread completes the fetch
+    Function<JWKSet, Optional<Principal>> verifyFetched =
+        Context.current().wrapFunction(fetched -> verify(jwt, fetched));
+    return issuerKeys.fetchedAfterNow().thenApplyAsync(verifyFetched, verifyingThreads);
+  }
+
+  private Optional<Principal> verify(SignedJWT jwt, JWKSet keys) {
+    try {
+      return principalOf(processor.process(jwt, new JWKSecurityContext(keys.getKeys())));
     } catch (Exception e) {
       log.info("Refused a bearer token: {}", e.toString());
       return Optional.empty();
     }
+  }
+
+  private static CompletionStage<Optional<Principal>> refused() {
+    return CompletableFuture.completedFuture(Optional.empty());
   }
 
   /** The user and tenant claims of a token that is a JWT, read without verifying anything. */
@@ -169,27 +227,24 @@ final class JwtAuthenticator implements Authenticator {
     return Optional.ofNullable(current);
   }
 
-  /** The processor, set up on first use once the key set's address is known. */
-  private Optional<DefaultJWTProcessor<SecurityContext>> processor() {
-    DefaultJWTProcessor<SecurityContext> current = processor;
-    if (current != null) {
-      return Optional.of(current);
+  /**
+   * The issuer's key set, fetched and parsed by nimbus (its default timeouts and size limit); its
+   * address is read from the issuer's discovery document on the first fetch, unless it is set.
+   */
+  private JWKSet fetchKeySet() throws Exception {
+    URLBasedJWKSetSource<JWKSecurityContext> source = keySetSource;
+    if (source == null) {
+      source =
+          new URLBasedJWKSetSource<>(
+              jwksUrl(),
+              new DefaultResourceRetriever(
+                  JWKSourceBuilder.DEFAULT_HTTP_CONNECT_TIMEOUT,
+                  JWKSourceBuilder.DEFAULT_HTTP_READ_TIMEOUT,
+                  JWKSourceBuilder.DEFAULT_HTTP_SIZE_LIMIT));
+      keySetSource = source;
     }
-    synchronized (this) {
-      if (processor == null
-          && System.currentTimeMillis() - lastDiscoveryFailure > RETRY_DISCOVERY_MILLIS) {
-        try {
-          processor = newProcessor(jwksUrl());
-        } catch (IOException | RuntimeException e) {
-          lastDiscoveryFailure = System.currentTimeMillis();
-          log.warn(
-              "Cannot reach the JWT issuer {} for its keys: {}", settings.issuer(), e.toString());
-        } catch (InterruptedException e) {
-          Thread.currentThread().interrupt();
-        }
-      }
-      return Optional.ofNullable(processor);
-    }
+    return source.getJWKSet(
+        JWKSetCacheRefreshEvaluator.forceRefresh(), System.currentTimeMillis(), null);
   }
 
   private URL jwksUrl() throws IOException, InterruptedException {
@@ -223,22 +278,14 @@ final class JwtAuthenticator implements Authenticator {
     }
   }
 
-  private DefaultJWTProcessor<SecurityContext> newProcessor(URL jwksUrl) {
-    JWKSource<SecurityContext> keys =
-        JWKSourceBuilder.create(jwksUrl)
-            .cache(true)
-            .rateLimited(true)
-            .outageTolerantForever()
-            .build();
-    DefaultJWTProcessor<SecurityContext> processor = new DefaultJWTProcessor<>();
+  private DefaultJWTProcessor<JWKSecurityContext> newProcessor() {
+    DefaultJWTProcessor<JWKSecurityContext> processor = new DefaultJWTProcessor<>();
     processor.setJWSTypeVerifier(
         new DefaultJOSEObjectTypeVerifier<>(
             JOSEObjectType.JWT, new JOSEObjectType("at+jwt"), null));
-    processor.setJWSKeySelector(
-        new JWSVerificationKeySelector<>(
-            settings.algorithms().stream().map(JWSAlgorithm::parse).collect(Collectors.toSet()),
-            keys));
-    DefaultJWTClaimsVerifier<SecurityContext> claims =
+    processor.setJWSKeySelector(new IssuerKeySelector(algorithms));
+    processor.setJWSVerifierFactory(new IssuerVerifierFactory());
+    DefaultJWTClaimsVerifier<JWKSecurityContext> claims =
         new DefaultJWTClaimsVerifier<>(
             settings.audience(),
             new JWTClaimsSet.Builder().issuer(settings.issuer().toString()).build(),

@@ -25,12 +25,13 @@ public record JwtSettings(
     Map<String, String> roleMapping) {
 
   /**
-   * The asymmetric JWS algorithms a deployment may allow; {@code none} and HMAC never. EdDSA is not
-   * offered: nimbus-jose-jwt 10.10's key selection hands only RSA and EC keys to its verifiers, so
-   * an Ed25519 key set would refuse every token.
+   * The asymmetric JWS algorithms a deployment may allow; {@code none} and HMAC never. EdDSA is
+   * verified with Ed25519 keys only (nimbus-jose-jwt has no Ed448 verifier), through Caseflow's own
+   * key selector, since nimbus 10.10's hands only RSA and EC keys to its verifiers.
    */
   public static final Set<String> ALLOWED_ALGORITHMS =
-      Set.of("RS256", "RS384", "RS512", "PS256", "PS384", "PS512", "ES256", "ES384", "ES512");
+      Set.of(
+          "RS256", "RS384", "RS512", "PS256", "PS384", "PS512", "ES256", "ES384", "ES512", "EdDSA");
 
   public JwtSettings {
     algorithms = List.copyOf(algorithms);

@@ -238,7 +238,8 @@ class CaseflowSettingsTest {
                 + "caseflow.auth.jwt.roles-claim = realm_access.roles\n"
                 + "caseflow.auth.jwt.role-mapping { \"caseflow-reviewers\" = reviewer }");
     assertEquals("caseflow", on.auth().jwt().orElseThrow().audience());
-    assertEquals(List.of("RS256", "PS256", "ES256"), on.auth().jwt().orElseThrow().algorithms());
+    assertEquals(
+        List.of("RS256", "PS256", "ES256", "EdDSA"), on.auth().jwt().orElseThrow().algorithms());
     assertEquals(
         java.util.Map.of("caseflow-reviewers", "reviewer"),
         on.auth().jwt().orElseThrow().roleMapping());

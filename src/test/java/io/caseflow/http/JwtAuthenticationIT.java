@@ -24,7 +24,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.apache.pekko.actor.testkit.typed.javadsl.LogCapturingExtension;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -69,6 +71,14 @@ class JwtAuthenticationIT {
                 .json()
                 .get("state")
                 .asText());
+
+        String erinEdDSA =
+            issuer.sign(
+                issuer.validClaims("erin", "acme", List.of("analyst")).build(), JWSAlgorithm.EdDSA);
+        assertEquals(
+            200,
+            withToken(api.request("GET", "/cases/jwt-1", null), erinEdDSA).send().status(),
+            "an EdDSA token, signed with the issuer's Ed25519 key (a default algorithm)");
 
         assertEquals(
             404,
@@ -179,6 +189,83 @@ class JwtAuthenticationIT {
         for (CompletableFuture<HttpResponse<String>> response : waiting) {
           assertEquals(401, response.get(30, TimeUnit.SECONDS).statusCode());
         }
+      }
+    }
+  }
+
+  /**
+   * The attack of the issue, end to end: tokens with made-up key ids, as from many addresses (the
+   * budget per address is lifted), while the issuer rotates its key. The first request with the
+   * rotated key is served, tokens of a key already cached are served throughout, and the flood
+   * costs the issuer at most a key set fetch a second.
+   */
+  @Test
+  void aKeyRotatedDuringAFloodOfUnknownKeyIdsIsTakenByItsFirstRequest() throws Exception {
+    try (TestIssuer issuer = new TestIssuer()) {
+      Map<String, Object> settings = new HashMap<>(issuer.settings());
+      settings.put("caseflow.auth.demo-tokens", "false");
+      settings.put("caseflow.rate-limits.unauthenticated", 1_000_000);
+      try (RunningCaseflow node =
+          RunningCaseflow.onPostgres(TestPostgres.newDatabase(), settings)) {
+        ApiClient api = new ApiClient(node.baseUrl());
+        String known =
+            issuer.sign(
+                issuer.validClaims("bob", "acme", List.of("reviewer")).build(), JWSAlgorithm.ES256);
+        assertEquals(200, withToken(api.request("GET", "/cases", null), known).send().status());
+        int fetchesBefore = issuer.keySetFetches();
+        long start = System.nanoTime();
+
+        HttpClient client = HttpClient.newHttpClient();
+        ConcurrentLinkedQueue<CompletableFuture<HttpResponse<String>>> flood =
+            new ConcurrentLinkedQueue<>();
+        AtomicBoolean flooding = new AtomicBoolean(true);
+        Thread attacker =
+            new Thread(
+                () -> {
+                  while (flooding.get()) {
+                    flood.add(
+                        client.sendAsync(
+                            HttpRequest.newBuilder(URI.create(node.baseUrl() + "/cases"))
+                                .header("Authorization", "Bearer " + issuer.tokenWithUnknownKeyId())
+                                .build(),
+                            HttpResponse.BodyHandlers.ofString()));
+                    try {
+                      Thread.sleep(5);
+                    } catch (InterruptedException e) {
+                      return;
+                    }
+                  }
+                });
+        attacker.start();
+        try {
+          for (int round = 0; round < 40; round++) {
+            if (round == 20) {
+              issuer.rotate();
+              Response rotated =
+                  withToken(
+                          api.request("GET", "/cases", null),
+                          issuer.token("alice", "acme", "analyst"))
+                      .send();
+              assertEquals(200, rotated.status(), "the first request with the rotated key");
+            }
+            assertEquals(
+                200,
+                withToken(api.request("GET", "/cases", null), known).send().status(),
+                "a token of a cached key, during the flood");
+            Thread.sleep(50);
+          }
+        } finally {
+          flooding.set(false);
+          attacker.join();
+        }
+        for (CompletableFuture<HttpResponse<String>> junk : flood) {
+          assertEquals(401, junk.get(60, TimeUnit.SECONDS).statusCode());
+        }
+        double seconds = (System.nanoTime() - start) / 1e9;
+        int fetches = issuer.keySetFetches() - fetchesBefore;
+        assertTrue(
+            fetches <= seconds + 1,
+            fetches + " key set fetches in " + seconds + " s of " + flood.size() + " junk tokens");
       }
     }
   }

@@ -7,7 +7,10 @@ import com.nimbusds.jose.JOSEObjectType;
 import com.nimbusds.jose.JWSAlgorithm;
 import com.nimbusds.jose.JWSHeader;
 import com.nimbusds.jose.crypto.MACSigner;
+import com.nimbusds.jose.jwk.Curve;
+import com.nimbusds.jose.jwk.OctetKeyPair;
 import com.nimbusds.jose.jwk.RSAKey;
+import com.nimbusds.jose.jwk.gen.OctetKeyPairGenerator;
 import com.nimbusds.jose.jwk.gen.RSAKeyGenerator;
 import com.nimbusds.jose.util.Base64URL;
 import com.nimbusds.jwt.JWTClaimsSet;
@@ -18,11 +21,16 @@ import io.caseflow.testing.TestIssuer;
 import java.net.URI;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Date;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -48,7 +56,7 @@ class JwtAuthenticatorTest {
   @Test
   void acceptsTokensSignedWithEachDefaultAlgorithm() {
     for (JWSAlgorithm algorithm :
-        List.of(JWSAlgorithm.RS256, JWSAlgorithm.PS256, JWSAlgorithm.ES256)) {
+        List.of(JWSAlgorithm.RS256, JWSAlgorithm.PS256, JWSAlgorithm.ES256, JWSAlgorithm.EdDSA)) {
       String token =
           issuer.sign(issuer.validClaims("alice", "acme", List.of("analyst")).build(), algorithm);
       assertEquals(
@@ -65,6 +73,7 @@ class JwtAuthenticatorTest {
     String good = issuer.sign(valid, JWSAlgorithm.RS256);
     String[] parts = good.split("\\.");
     RSAKey stranger = new RSAKeyGenerator(2048).keyID("not-published").generate();
+    RSAKey impostor = new RSAKeyGenerator(2048).keyID(issuer.rsa().getKeyID()).generate();
     JWSHeader es256 = new JWSHeader.Builder(JWSAlgorithm.ES256).keyID("ec-1").build();
 
     Map<String, String> attacks =
@@ -77,6 +86,12 @@ class JwtAuthenticatorTest {
                     valid,
                     new JWSHeader.Builder(JWSAlgorithm.RS256).keyID("not-published").build(),
                     stranger)),
+            Map.entry(
+                "another key under a key id of the issuer",
+                issuer.sign(
+                    valid,
+                    new JWSHeader.Builder(JWSAlgorithm.RS256).keyID(impostor.getKeyID()).build(),
+                    impostor)),
             Map.entry(
                 "expired",
                 issuer.sign(
@@ -247,6 +262,170 @@ class JwtAuthenticatorTest {
 
     issuer.keySetAvailable(false);
     assertTrue(jwt.authenticate(after).isPresent(), "cached keys keep working during an outage");
+    int duringOutage = issuer.keySetFetches();
+    assertEquals(
+        Optional.empty(),
+        jwt.authenticate(issuer.tokenWithUnknownKeyId()),
+        "an unknown kid is refused once the refetch failed, not held");
+    assertTrue(issuer.keySetFetches() > duringOutage, "the refetch was tried");
+    assertTrue(
+        jwt.authenticate(after).isPresent(), "a failed refetch keeps the cached keys, not none");
+    assertTrue(
+        jwt.authenticate(
+                issuer.sign(
+                    issuer.validClaims("bob", "acme", List.of()).build(), JWSAlgorithm.ES256))
+            .isPresent(),
+        "every cached key keeps working");
+  }
+
+  /**
+   * The attack of the issue: junk key ids spend the refetch a rotation needs. A token of the
+   * rotated key that comes right after such a flood must still be taken at its first try: it waits
+   * for the next fetch the rate limit allows instead of being refused.
+   */
+  @Test
+  void aRotationRightAfterAFloodOfUnknownKeyIdsIsTakenOnItsFirstToken() throws Exception {
+    assertTrue(jwt.authenticate(issuer.token("alice", "acme", "analyst")).isPresent());
+    List<CompletableFuture<Optional<Principal>>> flood = new ArrayList<>();
+    for (int i = 0; i < 200; i++) {
+      flood.add(jwt.authenticateAsync(issuer.tokenWithUnknownKeyId()).toCompletableFuture());
+    }
+    for (CompletableFuture<Optional<Principal>> junk : flood) {
+      assertEquals(Optional.empty(), junk.get(30, TimeUnit.SECONDS));
+    }
+
+    issuer.rotate();
+    assertEquals(
+        Optional.of(new Principal("alice", "acme", Set.of("analyst"))),
+        jwt.authenticate(issuer.token("alice", "acme", "analyst")),
+        "the first token of the rotated key");
+  }
+
+  /**
+   * While junk key ids keep coming, from several threads: the key set is fetched at most once a
+   * second (counted by the issuer), tokens of cached keys never wait for a fetch, and a rotation in
+   * the middle of the flood is taken by its first token.
+   */
+  @Test
+  void aFloodOfUnknownKeyIdsCostsAtMostOneFetchASecondAndHoldsNoKnownKey() throws Exception {
+    String known =
+        issuer.sign(issuer.validClaims("bob", "acme", List.of()).build(), JWSAlgorithm.ES256);
+    assertTrue(jwt.authenticate(known).isPresent());
+    int fetchesBefore = issuer.keySetFetches();
+    long start = System.nanoTime();
+
+    AtomicBoolean flooding = new AtomicBoolean(true);
+    ConcurrentLinkedQueue<CompletableFuture<Optional<Principal>>> flood =
+        new ConcurrentLinkedQueue<>();
+    List<Thread> attackers = new ArrayList<>();
+    for (int i = 0; i < 3; i++) {
+      Thread attacker =
+          new Thread(
+              () -> {
+                while (flooding.get()) {
+                  flood.add(
+                      jwt.authenticateAsync(issuer.tokenWithUnknownKeyId()).toCompletableFuture());
+                  sleepMillis(1);
+                }
+              });
+      attacker.start();
+      attackers.add(attacker);
+    }
+    try {
+      for (int round = 0; round < 200; round++) {
+        if (round == 100) {
+          issuer.rotate();
+          assertEquals(
+              Optional.of("alice"),
+              jwt.authenticate(issuer.token("alice", "acme", "analyst")).map(Principal::userId),
+              "the first token of a key rotated during the flood");
+        }
+        // verified on the calling thread: done on return means it waited for no fetch
+        CompletableFuture<Optional<Principal>> check =
+            jwt.authenticateAsync(known).toCompletableFuture();
+        assertTrue(check.isDone(), "a token of a cached key waits for no fetch");
+        assertEquals(Optional.of("bob"), check.join().map(Principal::userId));
+        sleepMillis(10);
+      }
+    } finally {
+      flooding.set(false);
+      for (Thread attacker : attackers) {
+        attacker.join();
+      }
+    }
+    for (CompletableFuture<Optional<Principal>> junk : flood) {
+      assertEquals(Optional.empty(), junk.get(30, TimeUnit.SECONDS));
+    }
+    double seconds = (System.nanoTime() - start) / 1e9;
+    int fetches = issuer.keySetFetches() - fetchesBefore;
+    assertTrue(
+        fetches <= seconds + 1,
+        fetches + " key set fetches in " + seconds + " s of " + flood.size() + " junk tokens");
+    assertTrue(fetches >= 2, "unknown key ids did make the key set be fetched: " + fetches);
+  }
+
+  @Test
+  void anIssuerWhoseKeySetIsDownAtFirstIsTakenOnceItAnswers() {
+    issuer.keySetAvailable(false);
+    assertEquals(Optional.empty(), jwt.authenticate(issuer.token("alice", "acme")));
+    issuer.keySetAvailable(true);
+    assertTrue(jwt.authenticate(issuer.token("alice", "acme")).isPresent());
+  }
+
+  @Test
+  void refusesEdDSAOfAnotherKeyAndWhereItIsNotAllowed() throws Exception {
+    JWTClaimsSet valid = issuer.validClaims("alice", "acme", List.of("analyst")).build();
+    String good = issuer.sign(valid, JWSAlgorithm.EdDSA);
+    assertEquals(Optional.of("alice"), jwt.authenticate(good).map(Principal::userId));
+
+    OctetKeyPair impostor =
+        new OctetKeyPairGenerator(Curve.Ed25519).keyID(issuer.ed25519().getKeyID()).generate();
+    assertEquals(
+        Optional.empty(),
+        jwt.authenticate(
+            issuer.sign(
+                valid,
+                new JWSHeader.Builder(JWSAlgorithm.EdDSA)
+                    .keyID(impostor.getKeyID())
+                    .type(JOSEObjectType.JWT)
+                    .build(),
+                impostor)),
+        "another Ed25519 key under the issuer's key id");
+    assertEquals(
+        Optional.empty(),
+        jwt.authenticate(
+            issuer.sign(
+                valid,
+                new JWSHeader.Builder(JWSAlgorithm.EdDSA)
+                    .keyID(issuer.rsa().getKeyID())
+                    .type(JOSEObjectType.JWT)
+                    .build(),
+                issuer.ed25519())),
+        "EdDSA under the key id of the issuer's RSA key");
+
+    Authenticator withoutEdDSA =
+        verifiedHere(
+            new JwtSettings(
+                URI.create(issuer.issuer()),
+                Optional.empty(),
+                TestIssuer.AUDIENCE,
+                List.of("RS256", "PS256", "ES256"),
+                Duration.ofSeconds(60),
+                "sub",
+                "tenant",
+                "roles",
+                Map.of()));
+    assertTrue(withoutEdDSA.authenticate(issuer.token("alice", "acme")).isPresent());
+    assertEquals(Optional.empty(), withoutEdDSA.authenticate(good), "EdDSA is not allowed there");
+  }
+
+  private static void sleepMillis(long millis) {
+    try {
+      Thread.sleep(millis);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
   }
 
   @Test
@@ -261,7 +440,7 @@ class JwtAuthenticatorTest {
         URI.create(issuer.issuer()),
         Optional.empty(),
         TestIssuer.AUDIENCE,
-        List.of("RS256", "PS256", "ES256"),
+        List.of("RS256", "PS256", "ES256", "EdDSA"),
         Duration.ofSeconds(60),
         userClaim,
         tenantClaim,

@@ -6,14 +6,18 @@ import com.nimbusds.jose.JWSAlgorithm;
 import com.nimbusds.jose.JWSHeader;
 import com.nimbusds.jose.JWSSigner;
 import com.nimbusds.jose.crypto.ECDSASigner;
+import com.nimbusds.jose.crypto.Ed25519Signer;
 import com.nimbusds.jose.crypto.RSASSASigner;
 import com.nimbusds.jose.jwk.Curve;
 import com.nimbusds.jose.jwk.ECKey;
 import com.nimbusds.jose.jwk.JWK;
 import com.nimbusds.jose.jwk.JWKSet;
+import com.nimbusds.jose.jwk.OctetKeyPair;
 import com.nimbusds.jose.jwk.RSAKey;
 import com.nimbusds.jose.jwk.gen.ECKeyGenerator;
+import com.nimbusds.jose.jwk.gen.OctetKeyPairGenerator;
 import com.nimbusds.jose.jwk.gen.RSAKeyGenerator;
+import com.nimbusds.jose.util.Base64URL;
 import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.SignedJWT;
 import com.sun.net.httpserver.HttpExchange;
@@ -28,12 +32,14 @@ import java.util.ArrayList;
 import java.util.Date;
 import java.util.List;
 import java.util.Map;
+import java.util.UUID;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * An OpenID issuer for tests, on a loopback port: its discovery document and a key set with an RSA
- * and an EC key generated here, which it signs tokens with. Its RSA key can be rotated, and its key
- * set can be made unavailable, to test what a client of a real issuer lives through.
+ * An OpenID issuer for tests, on a loopback port: its discovery document and a key set with an RSA,
+ * an EC and an Ed25519 key generated here, which it signs tokens with. It counts the fetches of its
+ * key set; its RSA key can be rotated, and its key set can be made unavailable, to test what a
+ * client of a real issuer lives through.
  */
 public final class TestIssuer implements AutoCloseable {
 
@@ -41,7 +47,9 @@ public final class TestIssuer implements AutoCloseable {
 
   private final HttpServer server;
   private final AtomicInteger keySetFetches = new AtomicInteger();
+  private final AtomicInteger rotations = new AtomicInteger();
   private final ECKey ec;
+  private final OctetKeyPair ed25519;
   private volatile RSAKey rsa;
   private volatile boolean keySetAvailable = true;
 
@@ -49,6 +57,7 @@ public final class TestIssuer implements AutoCloseable {
     try {
       rsa = new RSAKeyGenerator(2048).keyID("rsa-1").generate();
       ec = new ECKeyGenerator(Curve.P_256).keyID("ec-1").generate();
+      ed25519 = new OctetKeyPairGenerator(Curve.Ed25519).keyID("ed-1").generate();
       server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
     } catch (JOSEException e) {
       throw new IllegalStateException(e);
@@ -77,9 +86,13 @@ public final class TestIssuer implements AutoCloseable {
     return ec;
   }
 
+  public OctetKeyPair ed25519() {
+    return ed25519;
+  }
+
   /** Replaces the RSA key by a new one with a new key id; the old one is no longer published. */
   public RSAKey rotate() throws JOSEException {
-    rsa = new RSAKeyGenerator(2048).keyID("rsa-" + (keySetFetches.get() + 2)).generate();
+    rsa = new RSAKeyGenerator(2048).keyID("rsa-" + (rotations.incrementAndGet() + 1)).generate();
     return rsa;
   }
 
@@ -111,6 +124,24 @@ public final class TestIssuer implements AutoCloseable {
     return sign(validClaims(user, tenant, List.of(roles)).build(), JWSAlgorithm.RS256);
   }
 
+  /**
+   * A token as an attacker floods with: valid claims under a key id this issuer never published (a
+   * new one each time), and a signature of random bytes. Cheap to make, so a test can send
+   * thousands.
+   */
+  public String tokenWithUnknownKeyId() {
+    JWSHeader header =
+        new JWSHeader.Builder(JWSAlgorithm.RS256)
+            .keyID("junk-" + UUID.randomUUID())
+            .type(JOSEObjectType.JWT)
+            .build();
+    return header.toBase64URL()
+        + "."
+        + Base64URL.encode(validClaims("mallory", "acme", List.of("admin")).build().toString())
+        + "."
+        + Base64URL.encode(UUID.randomUUID().toString().repeat(8));
+  }
+
   /** The claims signed with the key that fits {@code algorithm}, with {@code typ} JWT. */
   public String sign(JWTClaimsSet claims, JWSAlgorithm algorithm) {
     JWK key = keyFor(algorithm);
@@ -134,12 +165,18 @@ public final class TestIssuer implements AutoCloseable {
     if (JWSAlgorithm.Family.EC.contains(algorithm)) {
       return ec;
     }
+    if (JWSAlgorithm.Family.ED.contains(algorithm)) {
+      return ed25519;
+    }
     return rsa;
   }
 
   private static JWSSigner signerFor(JWK key) throws JOSEException {
     if (key instanceof ECKey ecKey) {
       return new ECDSASigner(ecKey);
+    }
+    if (key instanceof OctetKeyPair okp) {
+      return new Ed25519Signer(okp);
     }
     return new RSASSASigner((RSAKey) key);
   }
@@ -160,7 +197,7 @@ public final class TestIssuer implements AutoCloseable {
       answer(exchange, 503, "{}");
       return;
     }
-    List<JWK> published = new ArrayList<>(List.of(rsa, ec));
+    List<JWK> published = new ArrayList<>(List.of(rsa, ec, ed25519));
     answer(exchange, 200, new JWKSet(published).toPublicJWKSet().toString());
   }
 
