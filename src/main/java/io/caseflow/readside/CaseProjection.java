@@ -3,9 +3,12 @@ package io.caseflow.readside;
 import io.caseflow.cases.CaseEvent;
 import io.caseflow.cases.CaseTags;
 import io.caseflow.jdbc.ProjectionDaemons;
+import io.caseflow.jdbc.Sql;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.opentelemetry.api.trace.Tracer;
+import java.sql.Connection;
+import java.sql.SQLException;
 import java.util.List;
 import javax.sql.DataSource;
 import org.apache.pekko.actor.typed.ActorSystem;
@@ -24,6 +27,23 @@ public final class CaseProjection {
 
   public static ProjectionId id(int slice) {
     return ProjectionId.of(NAME, CaseTags.tag(slice));
+  }
+
+  /**
+   * The offset the projection of {@code tag} has stored with its last applied events: the journal
+   * ordering it has read through (0 before its first).
+   */
+  static long storedOffset(Connection connection, String tag) throws SQLException {
+    return Sql.query(
+            connection,
+            "SELECT \"current_offset\" FROM \"pekko_projection_offset_store\""
+                + " WHERE \"projection_name\" = ? AND \"projection_key\" = ?",
+            row -> Long.parseLong(row.getString(1)),
+            NAME,
+            tag)
+        .stream()
+        .findFirst()
+        .orElse(0L);
   }
 
   public static List<ProjectionId> ids(CaseTags tags) {

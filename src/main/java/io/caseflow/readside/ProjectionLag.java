@@ -32,17 +32,7 @@ public final class ProjectionLag {
     List<Lag> lags = new ArrayList<>();
     try (Connection connection = dataSource.getConnection()) {
       for (String tag : tags.allTags()) {
-        long offset =
-            Sql.query(
-                    connection,
-                    "SELECT \"current_offset\" FROM \"pekko_projection_offset_store\""
-                        + " WHERE \"projection_name\" = ? AND \"projection_key\" = ?",
-                    row -> Long.parseLong(row.getString(1)),
-                    CaseProjection.NAME,
-                    tag)
-                .stream()
-                .findFirst()
-                .orElse(0L);
+        long offset = CaseProjection.storedOffset(connection, tag);
         long now = clock.millis();
         lags.add(
             Sql.query(

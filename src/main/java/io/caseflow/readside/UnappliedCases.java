@@ -30,17 +30,7 @@ public final class UnappliedCases {
     Set<CaseId> behind = new LinkedHashSet<>();
     for (int slice = 0; slice < tags.slices(); slice++) {
       String tag = CaseTags.tag(slice);
-      long offset =
-          Sql.query(
-                  connection,
-                  "SELECT \"current_offset\" FROM \"pekko_projection_offset_store\""
-                      + " WHERE \"projection_name\" = ? AND \"projection_key\" = ?",
-                  row -> Long.parseLong(row.getString(1)),
-                  CaseProjection.NAME,
-                  tag)
-              .stream()
-              .findFirst()
-              .orElse(0L);
+      long offset = CaseProjection.storedOffset(connection, tag);
       Sql.query(
           connection,
           "SELECT DISTINCT j.\"persistence_id\" FROM \"event_tag\" t"
