@@ -120,6 +120,7 @@ public final class Caseflow implements AutoCloseable {
             .orElseGet(WorkflowRegistry::fromClasspath);
     workflows.migrationGaps().forEach(gap -> log.warn("Workflow migration: {}", gap));
     Storage storage = Storage.open(settings);
+    CompletableFuture<ServerBinding> apiBound = new CompletableFuture<>();
     ActorSystem<Void> system;
     try {
       DeployedWorkflowVersions.check(storage.dataSource(), workflows.sources(), Clock.systemUTC());
@@ -132,7 +133,8 @@ public final class Caseflow implements AutoCloseable {
               Behaviors.empty(),
               SYSTEM_NAME,
               ActorSystemSetup.create(
-                  BootstrapSetup.create(pekkoConfig), NodeReadiness.managementSetup(storage)));
+                  BootstrapSetup.create(pekkoConfig),
+                  NodeReadiness.managementSetup(storage, apiBound)));
     } catch (RuntimeException e) {
       storage.close();
       throw e;
@@ -143,7 +145,9 @@ public final class Caseflow implements AutoCloseable {
     try {
       Uri management = startManagement(system, settings.node());
       return new Caseflow(
-          system, serve(system, settings, workflows, storage, tracing.tracer()), management);
+          system,
+          serve(system, settings, workflows, storage, apiBound, tracing.tracer()),
+          management);
     } catch (RuntimeException e) {
       system.terminate();
       throw e;
@@ -193,6 +197,7 @@ public final class Caseflow implements AutoCloseable {
       CaseflowSettings settings,
       WorkflowRegistry workflows,
       Storage storage,
+      CompletableFuture<ServerBinding> apiBound,
       Tracer tracer) {
     Cluster cluster = Cluster.get(system);
     if (!settings.node().joinsOthers()) {
@@ -265,7 +270,7 @@ public final class Caseflow implements AutoCloseable {
                 new Inbox(storage.dataSource(), workflows, clock),
                 readSide,
                 readiness(
-                    NodeReadiness.of(system.classicSystem(), storage),
+                    NodeReadiness.of(system.classicSystem(), storage, apiBound),
                     readSide,
                     refusalRecorder,
                     blocking),
@@ -296,6 +301,7 @@ public final class Caseflow implements AutoCloseable {
             .orTimeout(BIND_TIMEOUT.toSeconds(), TimeUnit.SECONDS)
             .join();
     binding.addToCoordinatedShutdown(Duration.ofSeconds(10), system);
+    apiBound.complete(binding);
     return binding;
   }
 

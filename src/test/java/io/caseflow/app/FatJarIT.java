@@ -8,9 +8,11 @@ import io.caseflow.testing.ApiClient;
 import io.caseflow.testing.ApiClient.Response;
 import io.caseflow.testing.Jcmd;
 import io.caseflow.testing.ServiceProcess;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -64,6 +66,46 @@ class FatJarIT {
       assertTrue(verify.get("valid").asBoolean(), verify::toString);
       assertEquals(5, verify.get("events").asInt());
       assertEquals(200, api.post("/cases/" + id + "/actions/approve", "bob", null).status());
+    }
+  }
+
+  /**
+   * The management port serves from the start, before the API is bound: a readiness probe there
+   * must not call the node ready while the API port is still closed.
+   */
+  @Test
+  void managementReadyOnlyOnceTheApiServes() throws Exception {
+    try (ServiceProcess service = new ServiceProcess(dataDir, Map.of())) {
+      service.start();
+      ApiClient management = new ApiClient(service.managementUrl());
+      Instant deadline = Instant.now().plus(Duration.ofMinutes(2));
+      boolean answered = false;
+      while (!isReady(management)) {
+        answered |= answers(management);
+        assertTrue(Instant.now().isBefore(deadline), "/ready was not 200 within two minutes");
+        Thread.sleep(10);
+      }
+      Response api = new ApiClient(service.baseUrl()).get("/health/ready", null);
+      assertEquals(200, api.status(), api::toString);
+      assertTrue(api.json().get("checks").get("apiServing").asBoolean(), api::toString);
+      assertTrue(answered, "the management port answered only once the node was ready");
+    }
+  }
+
+  private static boolean isReady(ApiClient management) {
+    try {
+      return management.get("/ready", null).status() == 200;
+    } catch (UncheckedIOException notYetListening) {
+      return false;
+    }
+  }
+
+  private static boolean answers(ApiClient management) {
+    try {
+      management.get("/ready", null);
+      return true;
+    } catch (UncheckedIOException notYetListening) {
+      return false;
     }
   }
 

@@ -966,7 +966,8 @@ abstract class CaseApiContract {
       Response ready = api.get("/health/ready", null);
       assertEquals(200, ready.status(), ready::toString);
       var checks = ready.json().get("checks");
-      for (String check : List.of("clusterMember", "shardingRegistered", "database")) {
+      for (String check :
+          List.of("clusterMember", "shardingRegistered", "database", "apiServing")) {
         assertTrue(checks.get(check).asBoolean(), () -> check + ": " + ready);
       }
     }
