@@ -6,6 +6,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -22,9 +23,12 @@ final class LoadGenerator implements Load {
   private String baseUrl;
   private List<String> caseIds;
 
-  /** Each case's next step. */
-  private final java.util.concurrent.ConcurrentHashMap<String, Integer> steps =
-      new java.util.concurrent.ConcurrentHashMap<>();
+  /**
+   * Each case's next step in this run. The two services are driven over the same case ids, each in
+   * its own database, so every run starts at step 0: steps kept from Caseflow's run sent the
+   * baseline's fresh cases an action their state refuses, and every baseline request failed.
+   */
+  private ConcurrentHashMap<String, Integer> steps = new ConcurrentHashMap<>();
 
   @Override
   public String name() {
@@ -36,6 +40,7 @@ final class LoadGenerator implements Load {
       throws Exception {
     this.baseUrl = baseUrl;
     this.caseIds = caseIds;
+    this.steps = new ConcurrentHashMap<>();
     ExecutorService pool = Executors.newFixedThreadPool(clients);
     AtomicBoolean running = new AtomicBoolean(true);
     List<Future<long[]>> results = new ArrayList<>();
