@@ -113,9 +113,9 @@ class WebhooksIT {
 
       JsonNode dead = awaitDeadLetter(api, "acme:silent-1:2");
       assertEquals(4, dead.get("attempts").asInt(), dead::toString);
+      awaitAttempts(node, "dead_lettered", 1);
       PrometheusText metrics = scrape(node);
       assertEquals(3, metrics.sum("caseflow_webhook_deliveries_total", "outcome", "failed"));
-      assertEquals(1, metrics.sum("caseflow_webhook_deliveries_total", "outcome", "dead_lettered"));
       assertEquals(1, metrics.sum("caseflow_webhook_undelivered", "delivery_status", "dead"));
       assertEquals("comment_added", dead.get("eventType").asText());
       assertTrue(dead.get("lastError").asText().contains("Timeout"), dead::toString);
@@ -138,9 +138,24 @@ class WebhooksIT {
       receiver.awaitUntil(r -> r.acceptedOnce().size() == 1, PATIENCE);
       assertEquals("acme:silent-1:2", receiver.acceptedOnce().get(0).eventId());
       assertEquals(0, api.get("/webhooks/dead-letters", "carol").json().size());
-      assertEquals(
-          1, scrape(node).sum("caseflow_webhook_deliveries_total", "outcome", "delivered"));
+      awaitAttempts(node, "delivered", 1);
     }
+  }
+
+  /**
+   * A delivery's outcome is counted once it is recorded, a moment after the receiver has it and the
+   * delivery has left the API's lists.
+   */
+  private static void awaitAttempts(RunningCaseflow node, String outcome, double expected)
+      throws Exception {
+    Eventually.until(
+        expected + " webhook delivery attempts counted " + outcome,
+        PATIENCE,
+        () ->
+            scrape(node).find("caseflow_webhook_deliveries_total", "outcome", outcome).stream()
+                .mapToDouble(PrometheusText.Sample::value)
+                .sum(),
+        counted -> counted == expected);
   }
 
   private static PrometheusText scrape(RunningCaseflow node) {
