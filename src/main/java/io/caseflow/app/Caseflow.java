@@ -168,6 +168,7 @@ public final class Caseflow implements AutoCloseable {
         node.seedNodes().stream().map(seed -> "pekko://" + SYSTEM_NAME + "@" + seed).toList());
     paths.put("pekko.management.http.hostname", node.host());
     paths.put("pekko.management.http.port", node.managementPort());
+    paths.put("pekko.cluster.app-version", BuildVersion.current());
     node.discoveryMethod()
         .ifPresent(
             method ->

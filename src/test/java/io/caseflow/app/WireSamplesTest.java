@@ -218,11 +218,7 @@ class WireSamplesTest {
 
   /** The release the version being built will be: 0.2.0 while it is 0.2.0-SNAPSHOT. */
   static String thisRelease() {
-    String version = System.getProperty("wire.samples.version");
-    assertTrue(
-        version != null && !version.isBlank(),
-        "wire.samples.version is not set: run the test through Maven (surefire sets it)");
-    return version.replaceFirst("-SNAPSHOT$", "");
+    return BuildVersion.current().replaceFirst("-SNAPSHOT$", "");
   }
 
   private static List<String> releases() throws IOException {

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.caseflow.app.BuildVersion;
 import io.caseflow.cases.CanonicalJson;
 import io.caseflow.cases.CaseEvent.ActionPerformed;
 import io.caseflow.cases.CaseId;
@@ -27,6 +28,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
+import org.apache.pekko.cluster.typed.Cluster;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Nested;
@@ -977,6 +979,10 @@ abstract class CaseApiContract {
       ApiClient management = new ApiClient(node.managementUrl());
       assertEquals(200, management.get("/alive", null).status());
       assertEquals(200, management.get("/ready", null).status());
+      assertEquals(
+          BuildVersion.current(),
+          Cluster.get(node.system()).selfMember().appVersion().version(),
+          "the node joins with the build's version, so that shards move to newer nodes");
       Response members = management.get("/cluster/members", null);
       assertEquals(200, members.status(), members::toString);
       assertEquals(1, members.json().get("members").size(), members::toString);
