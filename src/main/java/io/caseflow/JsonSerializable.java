@@ -1,7 +1,8 @@
 package io.caseflow;
 
 /**
- * Marker for every message that is persisted or may cross nodes. Bound to Pekko's {@code
- * jackson-json} serializer in {@code application.conf}, so the journal stays human-readable.
+ * Marker for every message that is persisted or may cross nodes. Bound to {@code
+ * io.caseflow.app.WireSerializer} in {@code application.conf}: JSON, so the journal stays
+ * human-readable, under the wire name {@code io.caseflow.app.WireTypes} gives each type.
  */
 public interface JsonSerializable {}

@@ -5,9 +5,9 @@ import com.typesafe.config.ConfigFactory;
 import org.apache.pekko.actor.ActorSystem;
 
 /**
- * A local Pekko with nothing but the service's serialization settings (bindings and Jackson
- * migrations): what reading the journal's events takes where no node runs, in the offline verifier
- * and before a node's own actor system exists. Terminate it when done.
+ * A local Pekko with nothing but the service's serialization settings (serializers, bindings and
+ * Jackson migrations): what reading the journal's events takes where no node runs, in the offline
+ * verifier and before a node's own actor system exists. Terminate it when done.
  */
 final class SerializationOnly {
 
@@ -20,6 +20,7 @@ final class SerializationOnly {
         ConfigFactory.parseString(
                 "pekko.actor.provider = local\npekko.loglevel = WARNING\n"
                     + "pekko.stdout-loglevel = OFF")
+            .withFallback(service.withOnlyPath("pekko.actor.serializers"))
             .withFallback(service.withOnlyPath("pekko.actor.serialization-bindings"))
             .withFallback(service.withOnlyPath("pekko.actor.allow-java-serialization"))
             .withFallback(service.withOnlyPath("pekko.serialization.jackson.migrations"))

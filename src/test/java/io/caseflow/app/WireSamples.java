@@ -254,10 +254,13 @@ final class WireSamples {
         sample(bulkView()));
   }
 
-  /** Named after its class, as the binary name has it inside its package: CaseEvent$CaseOpened. */
+  /** Named after its type's wire name (case.event.opened), or its class if it has none. */
   private static Sample sample(Object message) {
-    String name = message.getClass().getName();
-    return new Sample(name.substring(name.lastIndexOf('.') + 1), message);
+    return new Sample(
+        WireTypes.of(message.getClass())
+            .map(WireTypes.WireType::name)
+            .orElse(message.getClass().getName()),
+        message);
   }
 
   @SuppressWarnings("unchecked")

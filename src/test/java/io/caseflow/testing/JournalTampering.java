@@ -2,6 +2,7 @@ package io.caseflow.testing;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.caseflow.app.WireTypes;
 import io.caseflow.cases.CanonicalJson;
 import io.caseflow.cases.CaseEntity;
 import io.caseflow.cases.CaseEvent;
@@ -145,10 +146,8 @@ public final class JournalTampering {
       select.setLong(2, seq);
       try (ResultSet row = select.executeQuery()) {
         row.next();
-        String manifest = row.getString(1).split("#")[0];
-        return (CaseEvent)
-            CanonicalJson.parse(
-                event.toString(), Class.forName(manifest).asSubclass(CaseEvent.class));
+        Class<?> type = WireTypes.named(row.getString(1)).orElseThrow().type();
+        return (CaseEvent) CanonicalJson.parse(event.toString(), type.asSubclass(CaseEvent.class));
       }
     }
   }
