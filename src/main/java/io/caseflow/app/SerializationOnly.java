@@ -9,7 +9,7 @@ import org.apache.pekko.actor.ActorSystem;
  * Jackson migrations): what reading the journal's events takes where no node runs, in the offline
  * verifier and before a node's own actor system exists. Terminate it when done.
  */
-final class SerializationOnly {
+public final class SerializationOnly {
 
   private SerializationOnly() {}
 
@@ -20,10 +20,20 @@ final class SerializationOnly {
         ConfigFactory.parseString(
                 "pekko.actor.provider = local\npekko.loglevel = WARNING\n"
                     + "pekko.stdout-loglevel = OFF")
-            .withFallback(service.withOnlyPath("pekko.actor.serializers"))
-            .withFallback(service.withOnlyPath("pekko.actor.serialization-bindings"))
-            .withFallback(service.withOnlyPath("pekko.actor.allow-java-serialization"))
-            .withFallback(service.withOnlyPath("pekko.serialization.jackson.migrations"))
+            .withFallback(settings(service))
             .withFallback(ConfigFactory.defaultReference()));
+  }
+
+  /**
+   * The serialization settings of {@code service}: what any actor system that reads or writes
+   * Caseflow's messages needs (a test kit's too).
+   */
+  public static Config settings(Config service) {
+    return service
+        .withOnlyPath("pekko.actor.serializers")
+        .withFallback(service.withOnlyPath("pekko.actor.serialization-bindings"))
+        .withFallback(service.withOnlyPath("pekko.actor.allow-java-serialization"))
+        .withFallback(service.withOnlyPath("pekko.serialization.jackson.allowed-class-prefix"))
+        .withFallback(service.withOnlyPath("pekko.serialization.jackson.migrations"));
   }
 }

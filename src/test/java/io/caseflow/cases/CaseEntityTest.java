@@ -10,6 +10,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
+import io.caseflow.app.SerializationOnly;
 import io.caseflow.cases.CaseEvent.ActionPerformed;
 import io.caseflow.cases.CaseEvent.CaseOpened;
 import io.caseflow.cases.CaseReply.Accepted;
@@ -48,8 +49,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
 class CaseEntityTest {
 
   static final Config CONFIG =
-      ConfigFactory.parseString(
-              "pekko.actor.serialization-bindings { \"io.caseflow.JsonSerializable\" = jackson-json }")
+      SerializationOnly.settings(ConfigFactory.parseResources("application.conf"))
           .withFallback(EventSourcedBehaviorTestKit.config());
   static final Instant START = Instant.parse("2026-11-22T09:00:00Z");
   static final CaseId CASE = new CaseId("acme", "c-1");

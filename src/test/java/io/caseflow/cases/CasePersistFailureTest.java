@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
+import io.caseflow.app.SerializationOnly;
 import io.caseflow.cases.CaseEvent.ActionPerformed;
 import io.caseflow.cases.CaseEvent.CaseOpened;
 import io.caseflow.cases.CaseReply.Accepted;
@@ -43,8 +44,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
 class CasePersistFailureTest {
 
   static final Config CONFIG =
-      ConfigFactory.parseString(
-              "pekko.actor.serialization-bindings { \"io.caseflow.JsonSerializable\" = jackson-json }")
+      SerializationOnly.settings(ConfigFactory.parseResources("application.conf"))
           .withFallback(PersistenceTestKitPlugin.getInstance().config())
           .withFallback(PersistenceTestKitSnapshotPlugin.config());
 

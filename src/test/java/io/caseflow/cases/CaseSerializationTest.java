@@ -3,6 +3,7 @@ package io.caseflow.cases;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import com.typesafe.config.ConfigFactory;
+import io.caseflow.app.SerializationOnly;
 import io.caseflow.cases.CaseEvent.ActionPerformed;
 import io.caseflow.cases.CaseEvent.AssigneeChanged;
 import io.caseflow.cases.CaseEvent.CaseOpened;
@@ -35,8 +36,7 @@ class CaseSerializationTest {
   ActorTestKit testKit =
       new JUnit5TestKitBuilder()
           .withCustomConfig(
-              ConfigFactory.parseString(
-                  "pekko.actor.serialization-bindings { \"io.caseflow.JsonSerializable\" = jackson-json }"))
+              SerializationOnly.settings(ConfigFactory.parseResources("application.conf")))
           .build();
 
   @Test
