@@ -22,6 +22,7 @@ import java.util.Set;
 import java.util.TreeSet;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -58,7 +59,7 @@ public final class ClusterLoad implements AutoCloseable {
    * One HTTP client per node for the whole load, as a real client keeps its connections (a client
    * per attempt made thousands of JDK HTTP clients, each with its own selector thread).
    */
-  private final Map<String, ApiClient> apis = new HashMap<>();
+  private final Map<String, ApiClient> apis = new ConcurrentHashMap<>();
 
   private final List<Ack> acks = Collections.synchronizedList(new ArrayList<>());
   private final AtomicBoolean stop = new AtomicBoolean();
@@ -67,6 +68,7 @@ public final class ClusterLoad implements AutoCloseable {
   private final ExecutorService clients;
   private final List<Future<?>> running = new ArrayList<>();
   private volatile long startedNanos;
+  private volatile long stoppedNanos;
 
   /** Longer than the service's ask timeout (5 s): the wait was not the service's own. */
   private static final Duration SLOW_ATTEMPT = Duration.ofSeconds(6);
@@ -75,7 +77,7 @@ public final class ClusterLoad implements AutoCloseable {
 
   /** Opens {@code caseCount} cases named {@code prefix-i}, spread over the nodes. */
   public ClusterLoad(List<String> urls, String prefix, int caseCount, Duration giveUp) {
-    this.urls = List.copyOf(urls);
+    this.urls = new CopyOnWriteArrayList<>(urls);
     this.cases = IntStream.range(0, caseCount).mapToObj(i -> prefix + "-" + i).toList();
     this.giveUp = giveUp;
     this.inUse.addAll(urls);
@@ -114,8 +116,18 @@ public final class ClusterLoad implements AutoCloseable {
     inUse.remove(url);
   }
 
+  /** Clients send to this node too from now on (it joined the cluster). */
+  public void use(String url) {
+    apis.computeIfAbsent(url, ApiClient::new);
+    if (!urls.contains(url)) {
+      urls.add(url);
+    }
+    inUse.add(url);
+  }
+
   /** Stops the load and waits for the clients; a client that failed fails this. */
   public void stop() throws Exception {
+    stoppedNanos = System.nanoTime();
     stop.set(true);
     for (Future<?> client : running) {
       client.get();
@@ -239,6 +251,32 @@ public final class ClusterLoad implements AutoCloseable {
       Long after = firstAfter.get(caseId);
       assertTrue(after != null, caseId + " was never acknowledged after the fault");
       longest = Math.max(longest, after - lastBefore.getOrDefault(caseId, startedNanos));
+    }
+    return Duration.ofNanos(longest);
+  }
+
+  /**
+   * The longest any one case went without an acknowledged action over the whole load: from the
+   * start or an acknowledgement to its next one, and from its last to the load's end (or now). What
+   * a user of that case waited at worst, whatever the cause.
+   */
+  public Duration longestGap() {
+    Map<String, List<Long>> times = new HashMap<>();
+    synchronized (acks) {
+      for (Ack ack : acks) {
+        times.computeIfAbsent(ack.caseId(), id -> new ArrayList<>()).add(ack.atNanos());
+      }
+    }
+    long end = stoppedNanos != 0 ? stoppedNanos : System.nanoTime();
+    long longest = 0;
+    for (String caseId : cases) {
+      long previous = startedNanos;
+      List<Long> acknowledged = times.getOrDefault(caseId, List.of());
+      for (long at : acknowledged.stream().sorted().toList()) {
+        longest = Math.max(longest, at - previous);
+        previous = at;
+      }
+      longest = Math.max(longest, end - previous);
     }
     return Duration.ofNanos(longest);
   }

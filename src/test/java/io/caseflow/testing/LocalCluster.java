@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -18,6 +19,7 @@ import java.util.stream.Collectors;
 public final class LocalCluster implements AutoCloseable {
 
   private final List<ServiceProcess> nodes = new ArrayList<>();
+  private final List<Map<String, String>> environments = new ArrayList<>();
   private final List<Path> dataDirs = new ArrayList<>();
 
   /** What every node shares: the audit signing key and the checkpoints' export. */
@@ -29,6 +31,12 @@ public final class LocalCluster implements AutoCloseable {
    * Starts {@code size} nodes and waits until each is ready (a member that reaches the database).
    */
   public static LocalCluster start(int size, TestPostgres.Database database) throws Exception {
+    return start(size, database, Path.of(System.getProperty("fatJar", "target/caseflow.jar")));
+  }
+
+  /** Starts {@code size} nodes of the build {@code jar} and waits until each is ready. */
+  public static LocalCluster start(int size, TestPostgres.Database database, Path jar)
+      throws Exception {
     LocalCluster cluster = new LocalCluster();
     try {
       List<Integer> remotingPorts = new ArrayList<>();
@@ -42,8 +50,6 @@ public final class LocalCluster implements AutoCloseable {
       Path shared = Files.createTempDirectory("caseflow-cluster-");
       cluster.shared = shared;
       for (int i = 0; i < size; i++) {
-        Path dataDir = Files.createTempDirectory("caseflow-node-" + i + "-");
-        cluster.dataDirs.add(dataDir);
         Map<String, String> environment = new HashMap<>();
         environment.putAll(database.environment());
         // one key signs every node's checkpoints, exported into one directory
@@ -54,7 +60,8 @@ public final class LocalCluster implements AutoCloseable {
         environment.put("CASEFLOW_NODE_HOST", "127.0.0.1");
         environment.put("CASEFLOW_NODE_PORT", Integer.toString(remotingPorts.get(i)));
         environment.put("CASEFLOW_SEED_NODES", seeds);
-        cluster.nodes.add(new ServiceProcess(dataDir, environment).start());
+        cluster.environments.add(environment);
+        cluster.nodes.add(cluster.startNode(environment, jar));
       }
       for (ServiceProcess node : cluster.nodes) {
         node.awaitReady();
@@ -64,6 +71,28 @@ public final class LocalCluster implements AutoCloseable {
       cluster.close();
       throw e;
     }
+  }
+
+  /**
+   * Replaces node {@code index} by a node of the build {@code jar} at the same cluster address, as
+   * a rolling upgrade does: SIGTERM (the node leaves the cluster and hands its shards over), its
+   * exit, then the new node, started on a fresh data directory. Answers the new node once it is
+   * ready.
+   */
+  public ServiceProcess replace(int index, Path jar, Duration patience) throws Exception {
+    ServiceProcess leaving = nodes.get(index);
+    leaving.terminate();
+    leaving.awaitExit(patience);
+    ServiceProcess joining = startNode(environments.get(index), jar);
+    nodes.set(index, joining);
+    joining.awaitReady();
+    return joining;
+  }
+
+  private ServiceProcess startNode(Map<String, String> environment, Path jar) throws IOException {
+    Path dataDir = Files.createTempDirectory("caseflow-node-" + dataDirs.size() + "-");
+    dataDirs.add(dataDir);
+    return new ServiceProcess(dataDir, environment).withJar(jar).start();
   }
 
   public ServiceProcess node(int index) {
@@ -79,7 +108,7 @@ public final class LocalCluster implements AutoCloseable {
   public void close() {
     nodes.forEach(ServiceProcess::close);
     Path logs = Path.of("target", "cluster-logs");
-    for (int i = 0; i < nodes.size(); i++) {
+    for (int i = 0; i < dataDirs.size(); i++) {
       try {
         Files.createDirectories(logs);
         Files.copy(

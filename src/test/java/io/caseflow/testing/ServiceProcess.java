@@ -30,6 +30,7 @@ public final class ServiceProcess implements AutoCloseable {
   private final int port;
   private final int managementPort;
   private final List<String> jvmArgs = new ArrayList<>();
+  private Path jar = Path.of(System.getProperty("fatJar", "target/caseflow.jar"));
   private Process process;
 
   /**
@@ -56,6 +57,12 @@ public final class ServiceProcess implements AutoCloseable {
     return this;
   }
 
+  /** Runs another build of Caseflow (an earlier release's jar) from the next start on. */
+  public ServiceProcess withJar(Path jar) {
+    this.jar = jar;
+    return this;
+  }
+
   /** Drops the JVM arguments given with {@link #withJvmArg}, for the next start. */
   public ServiceProcess withoutJvmArgs() {
     jvmArgs.clear();
@@ -63,7 +70,6 @@ public final class ServiceProcess implements AutoCloseable {
   }
 
   public ServiceProcess start() throws IOException {
-    Path jar = Path.of(System.getProperty("fatJar", "target/caseflow.jar"));
     assertTrue(Files.isRegularFile(jar), "Build the jar first (mvn package): " + jar);
     String java = ProcessHandle.current().info().command().orElse("java");
     List<String> command =
