@@ -35,12 +35,16 @@ import org.apache.pekko.cluster.sharding.typed.HashCodeMessageExtractor;
  * A steady stream of actions over HTTP spread across a cluster's nodes, one client per case, that
  * records every acknowledged action. Each action keeps its Idempotency-Key across retries (on any
  * node still in use) until it is acknowledged, so it is recorded exactly once however often it was
- * sent; {@code 503} is retried, any other refusal fails the load.
+ * sent; {@code 503} is retried, any other refusal fails the load, and so does a {@code 503} without
+ * {@code Retry-After}.
  */
 public final class ClusterLoad implements AutoCloseable {
 
-  /** One acknowledged action: the case version it produced, when, and which node answered. */
-  public record Ack(String caseId, long version, long atNanos, String url) {}
+  /**
+   * One acknowledged action: the case version it produced, when the attempt that was acknowledged
+   * was sent and when its answer came, and which node answered.
+   */
+  public record Ack(String caseId, long version, long sentNanos, long atNanos, String url) {}
 
   /** The demo principal every case of the load is opened and driven by belongs to this tenant. */
   private static final String TENANT = "acme";
@@ -68,6 +72,7 @@ public final class ClusterLoad implements AutoCloseable {
   private final ExecutorService clients;
   private final List<Future<?>> running = new ArrayList<>();
   private volatile long startedNanos;
+  private volatile Duration pause = Duration.ZERO;
   private volatile long stoppedNanos;
 
   /** Longer than the service's ask timeout (5 s): the wait was not the service's own. */
@@ -100,6 +105,16 @@ public final class ClusterLoad implements AutoCloseable {
 
   public List<String> cases() {
     return cases;
+  }
+
+  /**
+   * Each client waits this long after an acknowledgement before its next action (none by default):
+   * a steady load that leaves the machine room to start nodes, rather than the most the nodes can
+   * take.
+   */
+  public ClusterLoad pausing(Duration pause) {
+    this.pause = pause;
+    return this;
   }
 
   public void start() {
@@ -137,6 +152,13 @@ public final class ClusterLoad implements AutoCloseable {
 
   public int acknowledged() {
     return acks.size();
+  }
+
+  /** Every acknowledged action so far. */
+  public List<Ack> acks() {
+    synchronized (acks) {
+      return List.copyOf(acks);
+    }
   }
 
   public int failedAttempts() {
@@ -191,12 +213,15 @@ public final class ClusterLoad implements AutoCloseable {
     }
   }
 
-  /** The cases that got an acknowledgement after {@code sinceNanos} from one of {@code urls}. */
+  /**
+   * The cases that got an acknowledgement from one of {@code urls} of a command sent after {@code
+   * sinceNanos}.
+   */
   public Set<String> acknowledgedAfterBy(long sinceNanos, Collection<String> urls) {
     Set<String> acknowledged = new TreeSet<>();
     synchronized (acks) {
       for (Ack ack : acks) {
-        if (ack.atNanos() > sinceNanos && urls.contains(ack.url())) {
+        if (ack.sentNanos() > sinceNanos && urls.contains(ack.url())) {
           acknowledged.add(ack.caseId());
         }
       }
@@ -205,8 +230,9 @@ public final class ClusterLoad implements AutoCloseable {
   }
 
   /**
-   * How long after {@code sinceNanos} the last case got its first acknowledgement, waiting up to
-   * the give-up time; empty if some case got none.
+   * How long after {@code sinceNanos} the last case got its first acknowledgement of a command sent
+   * after it, waiting up to the give-up time; empty if some case got none. (An answer to a command
+   * sent before, still in flight, says nothing of the case after the fault.)
    */
   public java.util.Optional<Duration> awaitEveryCaseAcknowledgedAfter(long sinceNanos)
       throws InterruptedException {
@@ -215,7 +241,7 @@ public final class ClusterLoad implements AutoCloseable {
       Map<String, Long> first = new HashMap<>();
       synchronized (acks) {
         for (Ack ack : acks) {
-          if (ack.atNanos() > sinceNanos) {
+          if (ack.sentNanos() > sinceNanos) {
             first.merge(ack.caseId(), ack.atNanos(), Math::min);
           }
         }
@@ -342,7 +368,11 @@ public final class ClusterLoad implements AutoCloseable {
         }
         if (response != null && response.status() == 200) {
           acks.add(
-              new Ack(caseId, response.json().get("version").asLong(), System.nanoTime(), url));
+              new Ack(
+                  caseId, response.json().get("version").asLong(), sent, System.nanoTime(), url));
+          if (!pause.isZero()) {
+            sleep(pause.toMillis());
+          }
           break;
         }
         failedAttempts.incrementAndGet();
@@ -351,6 +381,9 @@ public final class ClusterLoad implements AutoCloseable {
         }
         if (response != null && response.status() != 503) {
           throw new AssertionError(caseId + ": " + response);
+        }
+        if (response != null && response.header("Retry-After").isEmpty()) {
+          throw new AssertionError(caseId + ": a 503 that does not say when to retry: " + response);
         }
         if (System.nanoTime() > deadline) {
           throw new AssertionError(caseId + " took no command for " + giveUp);
