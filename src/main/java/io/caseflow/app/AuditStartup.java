@@ -58,6 +58,9 @@ final class AuditStartup {
                     POSITIONS_PER_CHECKPOINT));
     builder.ifPresent(
         checkpoints -> {
+          checkpoints
+              .behindExport()
+              .ifPresent(behind -> log.error("Audit checkpoints stopped: {}", behind.getMessage()));
           ClusterJob.init(
               system, "audit-checkpoints", checkpoints::run, audit.checkpointInterval());
           log.info(

@@ -146,6 +146,13 @@ public final class VerifyAuditCommand {
     return switch (broken.reason()) {
       case "chain" -> "the chain does not hold there: an event changed, removed or out of order";
       case "audit_log" -> "the journal does not hold the event the audit log recorded there";
+      case "missing_tail" ->
+          "the journal ends before the head signed in checkpoint "
+              + Optional.ofNullable(broken.checkpoint())
+                  .map(coverage -> coverage.number() + " (seq " + coverage.seq() + ")")
+                  .orElse("?")
+              + ": its last events are missing, as after a restore from a backup older than that"
+              + " checkpoint, or they were removed";
       default ->
           "the journal does not hold the head signed in checkpoint "
               + Optional.ofNullable(broken.checkpoint())

@@ -19,7 +19,9 @@ import java.util.Set;
  * audit log, by the checkpoints alone.
  *
  * @param firstBrokenSeq the lowest sequence number a check found broken, or null when all hold
- * @param reason which check found it: {@code chain}, {@code audit_log} or {@code checkpoint}
+ * @param reason which check found it: {@code chain}, {@code audit_log}, {@code checkpoint}, or
+ *     {@code missing_tail} when the journal is whole but ends before a head a checkpoint signed (as
+ *     after a restore from a backup older than that checkpoint, or a removal of its last events)
  * @param checkpoint the latest signed checkpoint holding a head of the case, or null when none does
  *     yet
  */
@@ -67,7 +69,14 @@ public record CaseVerification(
       }
       long seq = covered.head().seq();
       boolean matches = covered.head().hash().equals(journal.get(seq));
-      if (!matches && (broken == null || seq < broken)) {
+      if (!matches && seq > events.size() && chain.isEmpty() && journal.size() == events.size()) {
+        // The journal is whole up to its end, and ends before the signed head: its tail is gone.
+        long firstMissing = events.size() + 1L;
+        if (broken == null || firstMissing < broken) {
+          broken = firstMissing;
+          reason = "missing_tail";
+        }
+      } else if (!matches && (broken == null || seq < broken)) {
         broken = seq;
         reason = "checkpoint";
       }

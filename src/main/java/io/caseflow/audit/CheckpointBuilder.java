@@ -17,6 +17,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalLong;
 import javax.sql.DataSource;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -65,6 +66,10 @@ public final class CheckpointBuilder {
    */
   public synchronized Optional<Checkpoint> run() {
     try (Connection connection = dataSource.getConnection()) {
+      Optional<DatabaseBehindExport> behind = behindExport(connection);
+      if (behind.isPresent()) {
+        throw behind.get();
+      }
       while (next(connection)) {
         // each round covers at most maxPositions journal rows
       }
@@ -73,6 +78,40 @@ public final class CheckpointBuilder {
     } catch (SQLException e) {
       throw new IllegalStateException("Cannot make an audit checkpoint", e);
     }
+  }
+
+  /**
+   * Whether the database cannot continue the exported chain, as at start-up after a restore: the
+   * export's latest checkpoint is missing from the database, or differs from the database's of the
+   * same number.
+   */
+  public Optional<DatabaseBehindExport> behindExport() {
+    try (Connection connection = dataSource.getConnection()) {
+      return behindExport(connection);
+    } catch (SQLException e) {
+      throw new IllegalStateException("Cannot read the audit checkpoints", e);
+    }
+  }
+
+  private Optional<DatabaseBehindExport> behindExport(Connection connection) throws SQLException {
+    OptionalLong exported = export.latest();
+    if (exported.isEmpty()) {
+      return Optional.empty();
+    }
+    long number = exported.getAsLong();
+    long stored = Checkpoints.latest(connection).map(Checkpoint::number).orElse(0L);
+    Optional<Checkpoint> same = Checkpoints.numbered(connection, number);
+    if (same.isEmpty()) {
+      return Optional.of(
+          new DatabaseBehindExport(number, stored, "the database only up to " + stored));
+    }
+    String exportedHash = export.numbered(number).map(Checkpoint::hash).orElse("");
+    if (!exportedHash.equals(same.get().hash())) {
+      return Optional.of(
+          new DatabaseBehindExport(
+              number, stored, "the database's checkpoint " + number + " is another"));
+    }
+    return Optional.empty();
   }
 
   /** Makes the next checkpoint; false when there is nothing new to cover (or it lost a race). */

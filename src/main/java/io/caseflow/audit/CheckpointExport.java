@@ -19,6 +19,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -76,6 +77,20 @@ public final class CheckpointExport {
       writeOnce(fileOf(signed.checkpoint().number()), CanonicalJson.toJson(content(signed)));
     } catch (IOException e) {
       throw new UncheckedIOException("Cannot export to " + directory, e);
+    }
+  }
+
+  /** The exported checkpoint of this number, if the export holds it. */
+  public Optional<Checkpoint> numbered(long number) {
+    Path file = fileOf(number);
+    if (!Files.isRegularFile(file)) {
+      return Optional.empty();
+    }
+    try {
+      return Optional.of(
+          JSON.treeToValue(JSON.readTree(file.toFile()).get("checkpoint"), Checkpoint.class));
+    } catch (IOException e) {
+      throw new UncheckedIOException("Cannot read " + file, e);
     }
   }
 

@@ -40,6 +40,7 @@ public enum ErrorCode {
   UNAVAILABLE,
   SECRET_KEY_MISSING,
   AUDIT_KEY_MISSING,
+  AUDIT_EXPORT_AHEAD,
   INTERNAL_ERROR;
 
   public String code() {

@@ -2,6 +2,7 @@ package io.caseflow.http;
 
 import io.caseflow.audit.Audit;
 import io.caseflow.audit.CaseVerification;
+import io.caseflow.audit.DatabaseBehindExport;
 import io.caseflow.audit.JournalVerification;
 import io.caseflow.audit.SubjectKeys;
 import io.caseflow.cases.CaseId;
@@ -184,8 +185,9 @@ final class AuditRoutes extends RouteSupport {
 
   private Route checkpointNow() {
     return blocking(
-        () ->
-            audit
+        () -> {
+          try {
+            return audit
                 .checkpointNow()
                 .map(
                     latest ->
@@ -193,7 +195,15 @@ final class AuditRoutes extends RouteSupport {
                             .map(json::response)
                             .orElseGet(
                                 () -> HttpResponse.create().withStatus(StatusCodes.NO_CONTENT)))
-                .orElseGet(() -> problems.of(ErrorCode.AUDIT_KEY_MISSING, Map.of())));
+                .orElseGet(() -> problems.of(ErrorCode.AUDIT_KEY_MISSING, Map.of()));
+          } catch (DatabaseBehindExport behind) {
+            return problems.of(
+                ErrorCode.AUDIT_EXPORT_AHEAD,
+                Map.of(
+                    "exported", Long.toString(behind.exported()),
+                    "stored", Long.toString(behind.stored())));
+          }
+        });
   }
 
   /** A case's verification as {@code GET /cases/{id}/history/verify} answers it. */

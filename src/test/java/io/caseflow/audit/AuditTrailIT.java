@@ -18,10 +18,12 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -116,6 +118,128 @@ class AuditTrailIT {
     assertTrue(broken.output().contains("BROKEN acme/audited-1 at seq 3"), broken.output());
     assertFalse(broken.output().contains("acme/audited-2"), broken.output());
     assertTrue(broken.output().contains("result: BROKEN"), broken.output());
+  }
+
+  /**
+   * The database restored from a backup older than the last exported checkpoint: the node says so
+   * at start-up and makes no checkpoint (one would take a number the export holds: a fork), the
+   * exported chain stays as it was, the offline verifier names what the restore lost, and once the
+   * operator has moved the export aside the checkpoints go on into an empty export directory.
+   */
+  @Test
+  void aRestoreFromAnOlderBackupIsNoticedAndForksNoExportedChain() throws Exception {
+    Path export = auditor.resolve("export");
+    Path publicKey = auditor.resolve("caseflow-audit.pem");
+    Path backup = auditor.resolve("backup");
+    Map<String, String> environment = Map.of("CASEFLOW_AUDIT_EXPORT_DIR", export.toString());
+    try (ServiceProcess service = restartable(environment)) {
+      ApiClient api = service.start().awaitReady();
+      assertEquals(
+          201, api.openCase("alice", "restored-1", "S-1", "{\"riskLevel\":\"low\"}").status());
+      assertEquals(200, api.post("/cases/restored-1/actions/submit", "alice", null).status());
+      assertEquals(1, checkpointNow(api).json().get("number").asLong());
+      Files.writeString(publicKey, api.get("/audit/public-key", null).text());
+      stop(service);
+    }
+    copy(dataDir, backup);
+    try (ServiceProcess service = restartable(environment)) {
+      ApiClient api = service.start().awaitReady();
+      assertEquals(
+          201, api.post("/cases/restored-1/comments", "bob", "{\"text\":\"after\"}").status());
+      assertEquals(
+          201, api.openCase("alice", "restored-2", "S-2", "{\"riskLevel\":\"low\"}").status());
+      assertEquals(2, checkpointAfterGrace(api).json().get("number").asLong());
+      stop(service);
+    }
+    Path second = export.resolve("checkpoint-0000000002.json");
+    String exported = Files.readString(second);
+
+    RunningCaseflow.deleteRecursively(dataDir);
+    copy(backup, dataDir);
+    try (ServiceProcess service = restartable(environment)) {
+      ApiClient api = service.start().awaitReady();
+      assertTrue(service.output().contains("Audit checkpoints stopped"), service::output);
+      Response refused = api.post("/admin/audit/checkpoints", "oscar", null);
+      assertEquals(503, refused.status(), refused::toString);
+      assertEquals("audit_export_ahead", refused.code());
+      assertEquals("2", refused.json().get("exported").asText());
+      assertEquals("1", refused.json().get("stored").asText());
+      assertTrue(refused.header("Retry-After").isPresent());
+      assertEquals(
+          201, api.post("/cases/restored-1/comments", "bob", "{\"text\":\"again\"}").status());
+      assertEquals(503, api.post("/admin/audit/checkpoints", "oscar", null).status());
+      stop(service);
+    }
+    assertEquals(exported, Files.readString(second), "the exported chain is not overwritten");
+    assertFalse(
+        Files.exists(export.resolve("checkpoint-0000000003.json")), "nor continued from a fork");
+
+    Run behind = verifyAudit(export, publicKey);
+    assertEquals(1, behind.exit(), behind.output());
+    assertTrue(
+        behind
+            .output()
+            .contains(
+                "BROKEN acme/restored-2 at seq 1 (the journal ends before the"
+                    + " head signed in checkpoint 2 (seq 1): its last events are missing, as after a"
+                    + " restore from a backup older than that checkpoint"),
+        behind.output());
+    assertTrue(
+        behind.output().contains("BROKEN acme/restored-1 at seq 3 (the journal does not hold"),
+        "written on after the restore, its history differs from the signed one: "
+            + behind.output());
+
+    Path archived = auditor.resolve("export-before-restore");
+    Files.move(export, archived);
+    try (ServiceProcess service = restartable(environment)) {
+      ApiClient api = service.start().awaitReady();
+      assertEquals(2, checkpointAfterGrace(api).json().get("number").asLong());
+      stop(service);
+    }
+    assertTrue(Files.isRegularFile(export.resolve("checkpoint-0000000002.json")));
+    assertEquals(exported, Files.readString(archived.resolve("checkpoint-0000000002.json")));
+  }
+
+  /**
+   * A node on the test's data directory whose checkpoints wait 2 s, not a minute, for a gap in the
+   * journal's positions to be final: each restart leaves one (H2 hands out the identity's values
+   * from a cache, and a restart skips the rest of it).
+   */
+  private ServiceProcess restartable(Map<String, String> environment) {
+    return new ServiceProcess(dataDir, environment)
+        .withJvmArg("-Dcaseflow.audit.commit-grace=" + GRACE.toSeconds() + "s");
+  }
+
+  private static final Duration GRACE = Duration.ofSeconds(2);
+
+  /** A checkpoint of what was written until now, once the grace for its gaps has passed. */
+  private static Response checkpointAfterGrace(ApiClient api) throws InterruptedException {
+    Thread.sleep(GRACE.toMillis() + 500);
+    return checkpointNow(api);
+  }
+
+  private static Response checkpointNow(ApiClient api) {
+    Response made = api.post("/admin/audit/checkpoints", "oscar", null);
+    assertEquals(200, made.status(), made::toString);
+    return made;
+  }
+
+  private static void stop(ServiceProcess service) throws Exception {
+    service.terminate();
+    service.awaitExit(Duration.ofSeconds(60));
+  }
+
+  private static void copy(Path from, Path to) throws IOException {
+    try (Stream<Path> files = Files.walk(from)) {
+      for (Path file : files.toList()) {
+        Path target = to.resolve(from.relativize(file).toString());
+        if (Files.isDirectory(file)) {
+          Files.createDirectories(target);
+        } else {
+          Files.copy(file, target);
+        }
+      }
+    }
   }
 
   @Test

@@ -68,13 +68,26 @@ class CaseVerificationTest {
   void aSignedHeadCatchesWhatTheChainAndAuditLogDoNot() {
     List<CaseEvent> events = history();
     // the journal lost its last two events, and the audit log was cut to match: a consistent chain
+    // that ends before the signed head, as after a restore from a backup older than the checkpoint
     List<CaseEvent> cut = events.subList(0, 3);
     CaseVerification result =
         CaseVerification.of(
             CASE, cut, auditLogOf(cut), List.of(covered(2, events.get(4))), Set.of(2L));
-    assertEquals(5L, result.firstBrokenSeq());
-    assertEquals("checkpoint", result.reason());
+    assertEquals(4L, result.firstBrokenSeq(), "the first event missing");
+    assertEquals("missing_tail", result.reason());
     assertEquals(false, result.checkpoint().matches());
+  }
+
+  @Test
+  void aSignedHeadTheJournalHoldsOtherwiseIsABreakNotAMissingTail() {
+    List<CaseEvent> events = history();
+    List<CaseEvent> cut = events.subList(0, 3);
+    CoveredHead rewritten =
+        new CoveredHead(2, new Head(CASE.tenant(), CASE.id(), 2, events.get(4).hash()));
+    CaseVerification result =
+        CaseVerification.of(CASE, cut, auditLogOf(cut), List.of(rewritten), Set.of(2L));
+    assertEquals(2L, result.firstBrokenSeq());
+    assertEquals("checkpoint", result.reason());
   }
 
   @Test

@@ -79,6 +79,28 @@ public final class TestPostgres {
   }
 
   /**
+   * A new, empty database on the same server as {@code original}, owned by the same role and used
+   * by the same service role: where a backup of {@code original} is restored.
+   */
+  public static synchronized Database emptyLike(Database original) {
+    Server admin = server();
+    String name = "caseflow_" + UUID.randomUUID().toString().replace("-", "").substring(0, 12);
+    try (Connection connection =
+            DriverManager.getConnection(admin.adminUrl(), admin.user(), admin.password());
+        Statement statement = connection.createStatement()) {
+      statement.execute("CREATE DATABASE " + name + " OWNER " + original.owner());
+    } catch (SQLException e) {
+      throw new IllegalStateException("Cannot create a test database on " + admin.adminUrl(), e);
+    }
+    return new Database(
+        original.url().replaceFirst("/[^/?]+(\\?|$)", "/" + name + "$1"),
+        original.user(),
+        original.password(),
+        original.owner(),
+        original.ownerPassword());
+  }
+
+  /**
    * Creates database {@code name} on the server {@code adminUrl} reaches (as a role allowed to
    * create roles and databases), owned by a new role {@code <name>_owner}, with a new role {@code
    * <name>_app} for the service.
