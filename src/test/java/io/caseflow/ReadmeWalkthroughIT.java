@@ -3,8 +3,8 @@ package io.caseflow;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.caseflow.testing.ServiceProcess;
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -71,14 +71,14 @@ class ReadmeWalkthroughIT {
         "the walkthrough uses curl and jq: apt-get install curl jq");
     List<Block> blocks = shellBlocks(Files.readAllLines(README, StandardCharsets.UTF_8));
     List<String> skipped = new ArrayList<>();
-    int port = freePort();
-    int managementPort = freePort();
+    int port = ServiceProcess.freePort();
+    int managementPort = ServiceProcess.freePort();
     Files.createDirectories(home.resolve("target"));
     Files.createSymbolicLink(
         home.resolve("target/caseflow.jar"), Path.of("target/caseflow.jar").toAbsolutePath());
     copy(Path.of("conf"), home.resolve("conf"));
 
-    Script script = new Script(port, managementPort, freePort());
+    Script script = new Script(port, managementPort, ServiceProcess.freePort());
     boolean started = false;
     for (Block block : blocks) {
       String directive = block.directive().orElse("");
@@ -366,12 +366,6 @@ class ReadmeWalkthroughIT {
           Files.copy(path, target);
         }
       }
-    }
-  }
-
-  private static int freePort() throws IOException {
-    try (ServerSocket socket = new ServerSocket(0)) {
-      return socket.getLocalPort();
     }
   }
 }

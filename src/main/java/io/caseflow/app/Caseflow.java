@@ -139,9 +139,8 @@ public final class Caseflow implements AutoCloseable {
       storage.close();
       throw e;
     }
-    system.getWhenTerminated().thenRun(storage::close);
     Tracing tracing = tracingFor.get();
-    system.getWhenTerminated().thenRun(tracing::close);
+    ClosedAfterTermination.register(system, List.of(storage, tracing));
     try {
       Uri management = startManagement(system, settings.node());
       return new Caseflow(

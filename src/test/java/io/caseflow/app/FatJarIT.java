@@ -70,6 +70,32 @@ class FatJarIT {
   }
 
   /**
+   * A SIGTERM closes the embedded database before the JVM exits: H2 marks its file closed cleanly
+   * in the store's header. (Closed only as a callback of the actor system's termination, the close
+   * was cut short by the JVM's halt, and the mark was missing.)
+   */
+  @Test
+  void sigtermClosesTheEmbeddedDatabaseBeforeTheJvmExits() throws Exception {
+    try (ServiceProcess service = new ServiceProcess(dataDir, Map.of())) {
+      ApiClient api = service.start().awaitReady();
+      assertEquals(
+          201, api.openCase("alice", "closed-1", "ACME", "{\"riskLevel\":\"low\"}").status());
+      service.terminate();
+      service.awaitExit(Duration.ofSeconds(60));
+      byte[] header = new byte[4096];
+      try (java.io.InputStream file = Files.newInputStream(dataDir.resolve("caseflow.mv.db"))) {
+        assertEquals(header.length, file.readNBytes(header, 0, header.length));
+      }
+      String storeHeader =
+          new String(header, java.nio.charset.StandardCharsets.ISO_8859_1).split("\n", 2)[0];
+      assertTrue(storeHeader.contains(",clean:1,"), "H2's store header: " + storeHeader);
+
+      api = service.start().awaitReady();
+      assertEquals(200, api.get("/cases/closed-1", "alice").status());
+    }
+  }
+
+  /**
    * The management port serves from the start, before the API is bound: a readiness probe there
    * must not call the node ready while the API port is still closed.
    */

@@ -6,7 +6,6 @@ import io.caseflow.testing.Jcmd;
 import io.caseflow.testing.ServiceProcess;
 import io.caseflow.testing.SseStream;
 import io.caseflow.testing.TestPostgres;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -535,9 +534,7 @@ public final class PerformanceHarness {
   private int baselinePort;
 
   private Process startBaseline(TestPostgres.Database database) throws Exception {
-    try (ServerSocket socket = new ServerSocket(0)) {
-      baselinePort = socket.getLocalPort();
-    }
+    baselinePort = ServiceProcess.freePort();
     String java = ProcessHandle.current().info().command().orElse("java");
     Process process =
         new ProcessBuilder(

@@ -66,7 +66,7 @@ class ClusterFailoverIT {
       load.avoid(victim.baseUrl());
       long killedAt = System.nanoTime();
       victim.kill();
-      Duration failover = load.awaitEveryCaseAcknowledgedAfter(killedAt).orElseThrow();
+      Duration failover = load.awaitEveryCaseAcknowledgedAfter(killedAt);
       Thread.sleep(3000);
       load.stop();
 
@@ -109,7 +109,7 @@ class ClusterFailoverIT {
       load.avoid(frozen.baseUrl());
       Thread.sleep(25_000);
       frozen.thaw();
-      Duration failover = load.awaitEveryCaseAcknowledgedAfter(frozenAt).orElseThrow();
+      Duration failover = load.awaitEveryCaseAcknowledgedAfter(frozenAt);
       Thread.sleep(10_000);
       load.stop();
 
@@ -159,7 +159,7 @@ class ClusterFailoverIT {
       int failedDuring = load.unavailableAnswers() - unavailableBefore;
       long restartedAt = System.nanoTime();
       postgres.start();
-      Duration recovery = load.awaitEveryCaseAcknowledgedAfter(restartedAt).orElseThrow();
+      Duration recovery = load.awaitEveryCaseAcknowledgedAfter(restartedAt);
       Thread.sleep(3000);
       load.stop();
 

@@ -45,7 +45,12 @@ class BulkOperationsIT {
     return Eventually.until(
         location + " finished",
         PATIENCE,
-        () -> api.get(location, ADMIN).json(),
+        () -> {
+          Response operation = api.get(location, ADMIN);
+          assertEquals(
+              200, operation.status(), "the operation, recorded before the 202: " + operation);
+          return operation.json();
+        },
         operation -> !operation.get("status").asText().equals("running"));
   }
 

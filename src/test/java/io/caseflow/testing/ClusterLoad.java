@@ -140,6 +140,23 @@ public final class ClusterLoad implements AutoCloseable {
     inUse.add(url);
   }
 
+  /**
+   * A client that stopped on an unexpected answer (a 500, a 503 without Retry-After, a case that
+   * took no command for the give-up time) fails the waiting test with its own message: its case
+   * would otherwise just never be acknowledged again.
+   */
+  private void failIfAClientFailed() throws InterruptedException {
+    for (Future<?> client : running) {
+      if (client.isDone() && !client.isCancelled()) {
+        try {
+          client.get();
+        } catch (java.util.concurrent.ExecutionException e) {
+          throw new AssertionError("a client of the load failed: " + e.getCause(), e.getCause());
+        }
+      }
+    }
+  }
+
   /** Stops the load and waits for the clients; a client that failed fails this. */
   public void stop() throws Exception {
     stoppedNanos = System.nanoTime();
@@ -231,14 +248,15 @@ public final class ClusterLoad implements AutoCloseable {
 
   /**
    * How long after {@code sinceNanos} the last case got its first acknowledgement of a command sent
-   * after it, waiting up to the give-up time; empty if some case got none. (An answer to a command
-   * sent before, still in flight, says nothing of the case after the fault.)
+   * after it, waiting up to the give-up time; fails naming the cases that got none. (An answer to a
+   * command sent before, still in flight, says nothing of the case after the fault.)
    */
-  public java.util.Optional<Duration> awaitEveryCaseAcknowledgedAfter(long sinceNanos)
-      throws InterruptedException {
+  public Duration awaitEveryCaseAcknowledgedAfter(long sinceNanos) throws InterruptedException {
     long deadline = sinceNanos + giveUp.toNanos();
+    Map<String, Long> first = new HashMap<>();
     while (System.nanoTime() < deadline) {
-      Map<String, Long> first = new HashMap<>();
+      failIfAClientFailed();
+      first.clear();
       synchronized (acks) {
         for (Ack ack : acks) {
           if (ack.sentNanos() > sinceNanos) {
@@ -248,11 +266,18 @@ public final class ClusterLoad implements AutoCloseable {
       }
       if (first.keySet().containsAll(cases)) {
         long last = first.values().stream().mapToLong(Long::longValue).max().orElseThrow();
-        return java.util.Optional.of(Duration.ofNanos(last - sinceNanos));
+        return Duration.ofNanos(last - sinceNanos);
       }
       Thread.sleep(200);
     }
-    return java.util.Optional.empty();
+    List<String> silent = cases.stream().filter(caseId -> !first.containsKey(caseId)).toList();
+    throw new AssertionError(
+        "no command sent after the fault was acknowledged within "
+            + giveUp
+            + " for "
+            + silent
+            + "; slow attempts: "
+            + slowAttempts());
   }
 
   /**

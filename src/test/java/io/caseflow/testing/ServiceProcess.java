@@ -191,17 +191,29 @@ public final class ServiceProcess implements AutoCloseable {
   private static final java.util.Set<Integer> HANDED_OUT =
       java.util.concurrent.ConcurrentHashMap.newKeySet();
 
+  private static final int LOWEST_PORT = 20_000;
+  private static final int PORTS_PER_FORK = 3_000;
+  private static final int FORKS = 4;
+
   /**
    * A port that is free now, for a process that binds it seconds later. It is taken below Linux's
    * ephemeral range (32768 and up): a port the kernel picks for {@code new ServerSocket(0)} is one
    * it also gives outgoing connections, and one of those took such a port before a node bound it
    * (BindException at cluster start).
+   *
+   * <p>Each test fork ({@code test.fork}, set by the build) has a range of its own: forks do not
+   * know each other's ports, and a service restarted on its port had found it taken by another
+   * fork's service, which then answered the test's requests in its place.
    */
   public static int freePort() {
+    int fork = Integer.getInteger("test.fork", 0);
+    int lowest = fork < 1 || fork > FORKS ? LOWEST_PORT : LOWEST_PORT + (fork - 1) * PORTS_PER_FORK;
+    int highest =
+        fork < 1 || fork > FORKS ? LOWEST_PORT + FORKS * PORTS_PER_FORK : lowest + PORTS_PER_FORK;
     java.util.concurrent.ThreadLocalRandom random =
         java.util.concurrent.ThreadLocalRandom.current();
     for (int attempt = 0; attempt < 1000; attempt++) {
-      int port = random.nextInt(20_000, 32_768);
+      int port = random.nextInt(lowest, highest);
       if (HANDED_OUT.contains(port)) {
         continue;
       }
@@ -214,6 +226,6 @@ public final class ServiceProcess implements AutoCloseable {
         return port;
       }
     }
-    throw new IllegalStateException("no free port between 20000 and 32767");
+    throw new IllegalStateException("no free port between " + lowest + " and " + (highest - 1));
   }
 }
