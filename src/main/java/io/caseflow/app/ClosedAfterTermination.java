@@ -2,7 +2,6 @@ package io.caseflow.app;
 
 import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.apache.pekko.actor.CoordinatedShutdown;
@@ -10,6 +9,8 @@ import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.javadsl.Adapter;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import scala.concurrent.Await;
+import scala.concurrent.duration.FiniteDuration;
 
 /**
  * What a node closes once its actor system has terminated (the database pools, the tracer), in
@@ -18,7 +19,9 @@ import org.slf4j.LoggerFactory;
  * <p>A SIGTERM ends the system from Pekko's JVM shutdown hook, and the JVM halts as soon as its
  * hooks have returned: a close run only as a callback of the termination was cut short, and the
  * embedded H2 file was left without its clean-shutdown mark. So a hook of our own waits for the
- * termination and for the close.
+ * termination and for the close. It waits on the classic system's own future: when a downed node
+ * exits, Pekko calls {@code System.exit} from the thread that completes that future, before the
+ * callbacks that would complete the typed system's future and its Java view, which then never run.
  */
 final class ClosedAfterTermination {
 
@@ -55,11 +58,10 @@ final class ClosedAfterTermination {
 
   private void afterTermination(ActorSystem<?> system, Duration patience) {
     try {
-      system
-          .getWhenTerminated()
-          .toCompletableFuture()
-          .get(patience.toMillis(), TimeUnit.MILLISECONDS);
-    } catch (TimeoutException | ExecutionException e) {
+      Await.ready(
+          Adapter.toClassic(system).whenTerminated(),
+          FiniteDuration.create(patience.toMillis(), TimeUnit.MILLISECONDS));
+    } catch (TimeoutException e) {
       log.warn(
           "The actor system did not terminate within {}; closing the database anyway", patience);
     } catch (InterruptedException e) {

@@ -69,6 +69,7 @@ public final class ClusterLoad implements AutoCloseable {
   private final AtomicBoolean stop = new AtomicBoolean();
   private final AtomicInteger failedAttempts = new AtomicInteger();
   private final AtomicInteger unavailable = new AtomicInteger();
+  private final Set<String> unavailableCodes = ConcurrentHashMap.newKeySet();
   private final ExecutorService clients;
   private final List<Future<?>> running = new ArrayList<>();
   private volatile long startedNanos;
@@ -192,6 +193,11 @@ public final class ClusterLoad implements AutoCloseable {
   /** Attempts a node answered 503: its case was out of reach (moving, or no database). */
   public int unavailableAnswers() {
     return unavailable.get();
+  }
+
+  /** The codes the 503 answers carried. */
+  public Set<String> unavailableCodes() {
+    return Set.copyOf(unavailableCodes);
   }
 
   /**
@@ -403,6 +409,7 @@ public final class ClusterLoad implements AutoCloseable {
         failedAttempts.incrementAndGet();
         if (response != null && response.status() == 503) {
           unavailable.incrementAndGet();
+          unavailableCodes.add(String.valueOf(response.code()));
         }
         if (response != null && response.status() != 503) {
           throw new AssertionError(caseId + ": " + response);

@@ -25,13 +25,22 @@ public final class RestartablePostgres implements AutoCloseable {
   private TestPostgres.Database database;
 
   public RestartablePostgres() {
+    this(temporaryDirectory());
+  }
+
+  /** A server whose data directory (deleted on close) is the one given, on a disk of the test's. */
+  public RestartablePostgres(Path dataDir) {
+    this.dataDir = dataDir;
+    this.port = ServiceProcess.freePort();
+    start();
+  }
+
+  private static Path temporaryDirectory() {
     try {
-      dataDir = Files.createTempDirectory("caseflow-pg");
-      port = ServiceProcess.freePort();
+      return Files.createTempDirectory("caseflow-pg");
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
-    start();
   }
 
   /** The test's database on this server, with its owner and service roles (made once). */
