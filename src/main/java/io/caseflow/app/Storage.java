@@ -142,11 +142,17 @@ public final class Storage implements AutoCloseable {
    * journal then failed on a closed database through every phase of a SIGTERM stop. The database
    * closes instead with its last connection, when the pools close after the actor system has
    * terminated.
+   *
+   * <p>{@code REUSE_SPACE=FALSE}: H2 appends every change to its file rather than writing into
+   * space freed earlier. With reuse on, after one crash and restart the writes of the next run were
+   * lost at the next crash, acknowledged journal events among them (BulkOperationsIT, killed twice,
+   * failed whenever another test ran beside it). The file grows meanwhile; H2 compacts it when it
+   * closes.
    */
   public static String embeddedUrl(Path dataDir) {
     return "jdbc:h2:file:"
         + dataDir.toAbsolutePath().resolve("caseflow")
-        + ";WRITE_DELAY=0;DB_CLOSE_ON_EXIT=FALSE";
+        + ";WRITE_DELAY=0;DB_CLOSE_ON_EXIT=FALSE;REUSE_SPACE=FALSE";
   }
 
   private static CaseflowSettings.Db withH2Credentials(CaseflowSettings.Db db) {
