@@ -146,10 +146,10 @@ public final class Storage implements AutoCloseable {
    * <p>{@code REUSE_SPACE=FALSE}: H2 appends every change to its file rather than writing into
    * space freed earlier. With reuse on, after one crash and restart the writes of the next run were
    * lost at the next crash, acknowledged journal events among them (BulkOperationsIT, killed twice,
-   * failed whenever another test ran beside it). The price: the file
-   * grows with every commit (about 20 KB each, measured) and never shrinks, where with reuse H2
-   * rewrote space freed a minute earlier. The embedded default is for trying Caseflow out; anything
-   * long-lived runs on PostgreSQL.
+   * failed whenever another test ran beside it). The price: the file grows with every commit (about
+   * 20 KB each, measured) and never shrinks, where with reuse H2 rewrote space freed a minute
+   * earlier. The embedded default is for trying Caseflow out; anything long-lived runs on
+   * PostgreSQL.
    */
   public static String embeddedUrl(Path dataDir) {
     return "jdbc:h2:file:"
