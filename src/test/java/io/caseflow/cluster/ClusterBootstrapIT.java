@@ -2,18 +2,18 @@ package io.caseflow.cluster;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import io.caseflow.testing.ApiClient;
 import io.caseflow.testing.ApiClient.Response;
+import io.caseflow.testing.ClusterMembers;
 import io.caseflow.testing.RunningCaseflow;
 import io.caseflow.testing.ServiceProcess;
 import io.caseflow.testing.TestPostgres;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.IntStream;
-import java.util.stream.StreamSupport;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
@@ -54,7 +54,7 @@ class ClusterBootstrapIT {
                     false)));
       }
       for (RunningCaseflow node : nodes) {
-        awaitMembers(new ApiClient(node.managementUrl()), 3);
+        ClusterMembers.awaitWhole(node.managementUrl(), 3, Duration.ofSeconds(90));
         // a member becomes ready once its case shard region has registered, shortly after Up
         awaitStatus(new ApiClient(node.baseUrl()), "/health/ready", 200);
         assertEquals(200, new ApiClient(node.managementUrl()).get("/ready", null).status());
@@ -83,24 +83,6 @@ class ClusterBootstrapIT {
     }
   }
 
-  /** Waits until the node's management port lists {@code count} members, all Up. */
-  private static void awaitMembers(ApiClient management, int count) throws InterruptedException {
-    Instant deadline = Instant.now().plusSeconds(90);
-    Response members = null;
-    while (Instant.now().isBefore(deadline)) {
-      try {
-        members = management.get("/cluster/members", null);
-        if (members.status() == 200 && upMembers(members.json()) == count) {
-          return;
-        }
-      } catch (java.io.UncheckedIOException notYetListening) {
-        // keep waiting
-      }
-      Thread.sleep(500);
-    }
-    throw new AssertionError("no cluster of " + count + " Up members within 90 s: " + members);
-  }
-
   private static void awaitStatus(ApiClient api, String path, int status)
       throws InterruptedException {
     Instant deadline = Instant.now().plusSeconds(30);
@@ -110,11 +92,5 @@ class ClusterBootstrapIT {
       response = api.get(path, null);
     }
     assertEquals(status, response.status(), response::toString);
-  }
-
-  private static long upMembers(JsonNode members) {
-    return StreamSupport.stream(members.get("members").spliterator(), false)
-        .filter(member -> "Up".equals(member.get("status").asText()))
-        .count();
   }
 }

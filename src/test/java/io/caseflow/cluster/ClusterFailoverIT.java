@@ -7,14 +7,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.caseflow.testing.ApiClient;
 import io.caseflow.testing.ClusterLoad;
 import io.caseflow.testing.LocalCluster;
-import io.caseflow.testing.ReadSideExpectation;
 import io.caseflow.testing.RestartablePostgres;
 import io.caseflow.testing.ServiceProcess;
 import io.caseflow.testing.TestPostgres;
 import java.time.Duration;
 import java.util.List;
 import java.util.Set;
-import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
@@ -54,12 +52,13 @@ class ClusterFailoverIT {
   void aNodeKilledMidLoadLosesNothingAndItsCasesMoveToTheSurvivors() throws Exception {
     TestPostgres.Database database = TestPostgres.newDatabase();
     try (LocalCluster cluster = LocalCluster.start(3, database);
-        ClusterLoad load = new ClusterLoad(urls(cluster), "killed", CASES, GIVE_UP)) {
+        ClusterLoad load = new ClusterLoad(cluster.urls(), "killed", CASES, GIVE_UP)) {
       load.start();
       Thread.sleep(LOAD_BEFORE_FAULT.toMillis());
       ServiceProcess victim = cluster.node(2);
       List<ServiceProcess> survivors = List.of(cluster.node(0), cluster.node(1));
-      Set<String> victimCases = load.casesHostedBy(managementUrls(cluster.nodes())).get(2);
+      Set<String> victimCases =
+          load.casesHostedBy(LocalCluster.managementUrls(cluster.nodes())).get(2);
       assertFalse(
           victimCases.isEmpty(),
           "the node about to be killed hosted none of the load's cases: nothing to fail over");
@@ -70,7 +69,7 @@ class ClusterFailoverIT {
       Thread.sleep(3000);
       load.stop();
 
-      int lost = verify(load, cluster.node(0), database);
+      int lost = load.verify(cluster.node(0).baseUrl(), database);
       System.out.printf(
           "[cluster] SIGKILL: %d acknowledged actions, %d failed attempts retried, lost %d;"
               + " every case took commands again %.1f s after the kill; the longest a case went"
@@ -82,7 +81,7 @@ class ClusterFailoverIT {
           seconds(load.longestGapAcross(killedAt)));
       System.out.println("[cluster] SIGKILL: attempts slower than 6 s: " + load.slowAttempts());
       System.out.println("[cluster] SIGKILL: the killed node hosted " + victimCases);
-      assertMovedToTheSurvivors(load, victimCases, killedAt, survivors);
+      load.assertTakenOverBy(victimCases, killedAt, survivors);
     }
   }
 
@@ -95,12 +94,13 @@ class ClusterFailoverIT {
   void aFrozenNodeThatWakesUpAfterBeingDownedWritesNothingAndStops() throws Exception {
     TestPostgres.Database database = TestPostgres.newDatabase();
     try (LocalCluster cluster = LocalCluster.start(3, database);
-        ClusterLoad load = new ClusterLoad(urls(cluster), "frozen", CASES, FROZEN_GIVE_UP)) {
+        ClusterLoad load = new ClusterLoad(cluster.urls(), "frozen", CASES, FROZEN_GIVE_UP)) {
       load.start();
       Thread.sleep(LOAD_BEFORE_FAULT.toMillis());
       ServiceProcess frozen = cluster.node(2);
       List<ServiceProcess> survivors = List.of(cluster.node(0), cluster.node(1));
-      Set<String> frozenCases = load.casesHostedBy(managementUrls(cluster.nodes())).get(2);
+      Set<String> frozenCases =
+          load.casesHostedBy(LocalCluster.managementUrls(cluster.nodes())).get(2);
       assertFalse(
           frozenCases.isEmpty(),
           "the node about to be frozen hosted none of the load's cases: nothing to fail over");
@@ -113,9 +113,9 @@ class ClusterFailoverIT {
       Thread.sleep(10_000);
       load.stop();
 
-      int lost = verify(load, cluster.node(0), database);
+      int lost = load.verify(cluster.node(0).baseUrl(), database);
       assertFalse(frozen.isAlive(), "the downed node stopped itself once it ran again");
-      int refused = count(DUPLICATE_KEY, frozen.output());
+      int refused = frozen.countInOutput(DUPLICATE_KEY);
       System.out.printf(
           "[cluster] SIGSTOP: %d acknowledged actions, lost %d; every case took commands again"
               + " %.1f s after the freeze (longest a case went without an acknowledged action:"
@@ -128,7 +128,7 @@ class ClusterFailoverIT {
       System.out.println("[cluster] SIGSTOP: attempts slower than 6 s: " + load.slowAttempts());
       System.out.println("[cluster] SIGSTOP: the frozen node hosted " + frozenCases);
       assertEquals(0, lost);
-      assertMovedToTheSurvivors(load, frozenCases, frozenAt, survivors);
+      load.assertTakenOverBy(frozenCases, frozenAt, survivors);
     }
   }
 
@@ -142,7 +142,7 @@ class ClusterFailoverIT {
   void aDatabaseOutageUnderLoadAnswers503AndLosesNothing() throws Exception {
     try (RestartablePostgres postgres = new RestartablePostgres();
         LocalCluster cluster = LocalCluster.start(3, postgres.database());
-        ClusterLoad load = new ClusterLoad(urls(cluster), "outage", CASES, GIVE_UP)) {
+        ClusterLoad load = new ClusterLoad(cluster.urls(), "outage", CASES, GIVE_UP)) {
       load.start();
       Thread.sleep(LOAD_BEFORE_FAULT.toMillis());
       int unavailableBefore = load.unavailableAnswers();
@@ -168,7 +168,7 @@ class ClusterFailoverIT {
         assertEquals(200, new ApiClient(node.baseUrl()).get("/health/ready", null).status());
         assertEquals(200, new ApiClient(node.managementUrl()).get("/ready", null).status());
       }
-      int lost = verify(load, cluster.node(0), postgres.database());
+      int lost = load.verify(cluster.node(0).baseUrl(), postgres.database());
       System.out.printf(
           "[cluster] database outage 20 s: %d acknowledged actions, %d attempts refused with 503"
               + " during it, lost %d; every case took commands again %.1f s after the database"
@@ -178,53 +178,7 @@ class ClusterFailoverIT {
     }
   }
 
-  /** The journal holds every acknowledged action once, intact; the read side matches it. */
-  private static int verify(ClusterLoad load, ServiceProcess node, TestPostgres.Database database)
-      throws Exception {
-    ApiClient api = new ApiClient(node.baseUrl());
-    int lost = load.verifyJournal(api);
-    new ReadSideExpectation(api, database, "alice", "acme")
-        .awaitExact(load.cases(), Duration.ofSeconds(90));
-    return lost;
-  }
-
-  /**
-   * The cases the failed node hosted took commands from the survivors after the fault (not from the
-   * failed node itself, answering when it woke), and the survivors host them now.
-   */
-  private static void assertMovedToTheSurvivors(
-      ClusterLoad load, Set<String> moved, long faultNanos, List<ServiceProcess> survivors)
-      throws InterruptedException {
-    Set<String> takenOver =
-        load.acknowledgedAfterBy(
-            faultNanos, survivors.stream().map(ServiceProcess::baseUrl).toList());
-    assertTrue(
-        takenOver.containsAll(moved),
-        () -> "the failed node's cases " + moved + " took commands on the survivors: " + takenOver);
-    List<Set<String>> hosted = load.casesHostedBy(managementUrls(survivors));
-    assertTrue(
-        hosted.stream().flatMap(Set::stream).toList().containsAll(moved),
-        () -> "the survivors host the failed node's cases " + moved + ": " + hosted);
-  }
-
-  private static List<String> managementUrls(List<ServiceProcess> nodes) {
-    return nodes.stream().map(ServiceProcess::managementUrl).toList();
-  }
-
-  private static List<String> urls(LocalCluster cluster) {
-    return cluster.nodes().stream().map(ServiceProcess::baseUrl).toList();
-  }
-
   private static double seconds(Duration duration) {
     return duration.toMillis() / 1000.0;
-  }
-
-  private static int count(Pattern pattern, String text) {
-    Matcher matcher = pattern.matcher(text);
-    int count = 0;
-    while (matcher.find()) {
-      count++;
-    }
-    return count;
   }
 }

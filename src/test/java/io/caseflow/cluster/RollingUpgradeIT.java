@@ -3,11 +3,9 @@ package io.caseflow.cluster;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.caseflow.testing.ApiClient;
 import io.caseflow.testing.ClusterLoad;
 import io.caseflow.testing.LocalCluster;
 import io.caseflow.testing.PreviousRelease;
-import io.caseflow.testing.ReadSideExpectation;
 import io.caseflow.testing.ServiceProcess;
 import io.caseflow.testing.TestPostgres;
 import java.nio.file.Path;
@@ -64,7 +62,7 @@ class RollingUpgradeIT {
     TestPostgres.Database database = TestPostgres.newDatabase();
     try (LocalCluster cluster = LocalCluster.start(3, database, previousJar);
         ClusterLoad load =
-            new ClusterLoad(urls(cluster), "rolling", CASES, GIVE_UP).pausing(PAUSE)) {
+            new ClusterLoad(cluster.urls(), "rolling", CASES, GIVE_UP).pausing(PAUSE)) {
       load.start();
       Thread.sleep(SETTLE.toMillis());
       List<String> steps = new ArrayList<>();
@@ -84,10 +82,7 @@ class RollingUpgradeIT {
       Thread.sleep(SETTLE.toMillis());
       load.stop();
 
-      ApiClient api = new ApiClient(cluster.node(0).baseUrl());
-      int lost = load.verifyJournal(api);
-      new ReadSideExpectation(api, database, "alice", "acme")
-          .awaitExact(load.cases(), Duration.ofSeconds(90));
+      int lost = load.verify(cluster.node(0).baseUrl(), database);
       Duration longestWait = load.longestGap();
       System.out.printf(
           "[cluster] rolling upgrade %s -> today's build: %d acknowledged actions, %d attempts"
@@ -112,10 +107,6 @@ class RollingUpgradeIT {
                   + " s); slow attempts: "
                   + load.slowAttempts());
     }
-  }
-
-  private static List<String> urls(LocalCluster cluster) {
-    return cluster.nodes().stream().map(ServiceProcess::baseUrl).toList();
   }
 
   private static double seconds(Duration duration) {

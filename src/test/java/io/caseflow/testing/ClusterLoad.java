@@ -253,6 +253,23 @@ public final class ClusterLoad implements AutoCloseable {
   }
 
   /**
+   * The cases {@code moved} (a failed node's) took commands from {@code survivors} after {@code
+   * faultNanos} (not from the failed node itself, answering when it woke), and the survivors host
+   * them now.
+   */
+  public void assertTakenOverBy(Set<String> moved, long faultNanos, List<ServiceProcess> survivors)
+      throws InterruptedException {
+    Set<String> takenOver = acknowledgedAfterBy(faultNanos, LocalCluster.urls(survivors));
+    assertTrue(
+        takenOver.containsAll(moved),
+        () -> "the failed node's cases " + moved + " took commands on the survivors: " + takenOver);
+    List<Set<String>> hosted = casesHostedBy(LocalCluster.managementUrls(survivors));
+    assertTrue(
+        hosted.stream().flatMap(Set::stream).toList().containsAll(moved),
+        () -> "the survivors host the failed node's cases " + moved + ": " + hosted);
+  }
+
+  /**
    * How long after {@code sinceNanos} the last case got its first acknowledgement of a command sent
    * after it, waiting up to the give-up time; fails naming the cases that got none. (An answer to a
    * command sent before, still in flight, says nothing of the case after the fault.)
@@ -350,12 +367,18 @@ public final class ClusterLoad implements AutoCloseable {
       Set<Long> seqs = new TreeSet<>();
       history.forEach(event -> seqs.add(event.get("seq").asLong()));
       assertEquals(range(1, history.size()), seqs, caseId + ": contiguous sequence numbers");
-      Set<Long> acknowledged = new TreeSet<>();
+      List<Long> acknowledgedVersions;
       synchronized (acks) {
-        acks.stream()
-            .filter(ack -> ack.caseId().equals(caseId))
-            .forEach(ack -> acknowledged.add(ack.version()));
+        acknowledgedVersions =
+            acks.stream().filter(ack -> ack.caseId().equals(caseId)).map(Ack::version).toList();
       }
+      Set<Long> acknowledged = new TreeSet<>(acknowledgedVersions);
+      // two answers naming one version: two writers took the case at once, or one action was
+      // acknowledged twice
+      assertEquals(
+          acknowledged.size(),
+          acknowledgedVersions.size(),
+          caseId + ": no version acknowledged twice: " + acknowledgedVersions);
       lost += (int) acknowledged.stream().filter(version -> !seqs.contains(version)).count();
       assertEquals(
           range(2, history.size()),
@@ -366,6 +389,18 @@ public final class ClusterLoad implements AutoCloseable {
           caseId + ": hash chain verifies");
     }
     assertEquals(0, lost, "acknowledged actions missing from the journal");
+    return lost;
+  }
+
+  /**
+   * {@link #verifyJournal} through {@code node}'s API, then waits until the read side on {@code
+   * database} matches the journals. Answers how many acknowledged actions were lost (none).
+   */
+  public int verify(String node, TestPostgres.Database database) throws Exception {
+    ApiClient api = new ApiClient(node);
+    int lost = verifyJournal(api);
+    new ReadSideExpectation(api, database, "alice", TENANT)
+        .awaitExact(cases, Duration.ofSeconds(90));
     return lost;
   }
 

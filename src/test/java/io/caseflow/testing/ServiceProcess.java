@@ -31,6 +31,7 @@ public final class ServiceProcess implements AutoCloseable {
   private final int managementPort;
   private final List<String> jvmArgs = new ArrayList<>();
   private Path jar = Path.of(System.getProperty("fatJar", "target/caseflow.jar"));
+  private NodeHost host = NodeHost.LOOPBACK;
   private Process process;
 
   /**
@@ -63,6 +64,12 @@ public final class ServiceProcess implements AutoCloseable {
     return this;
   }
 
+  /** Runs the service on {@code host} (a network namespace of its own) from the next start on. */
+  public ServiceProcess on(NodeHost host) {
+    this.host = host;
+    return this;
+  }
+
   /** Drops the JVM arguments given with {@link #withJvmArg}, for the next start. */
   public ServiceProcess withoutJvmArgs() {
     jvmArgs.clear();
@@ -72,8 +79,8 @@ public final class ServiceProcess implements AutoCloseable {
   public ServiceProcess start() throws IOException {
     assertTrue(Files.isRegularFile(jar), "Build the jar first (mvn package): " + jar);
     String java = ProcessHandle.current().info().command().orElse("java");
-    List<String> command =
-        new ArrayList<>(List.of(java, System.getProperty("service.heap", "-Xmx512m")));
+    List<String> command = new ArrayList<>(host.launcher());
+    command.addAll(List.of(java, System.getProperty("service.heap", "-Xmx512m")));
     String propertyJvmArgs = System.getProperty("service.jvmArgs", "").trim();
     if (!propertyJvmArgs.isEmpty()) {
       command.addAll(Arrays.asList(propertyJvmArgs.split("\\s+")));
@@ -86,8 +93,10 @@ public final class ServiceProcess implements AutoCloseable {
             .redirectOutput(
                 ProcessBuilder.Redirect.appendTo(dataDir.resolve("service.log").toFile()));
     builder.environment().put("CASEFLOW_HTTP_PORT", Integer.toString(port));
-    builder.environment().put("CASEFLOW_HTTP_INTERFACE", "127.0.0.1");
+    builder.environment().put("CASEFLOW_HTTP_INTERFACE", host.address());
     builder.environment().put("CASEFLOW_MANAGEMENT_PORT", Integer.toString(managementPort));
+    // the management port binds the node's host, as remoting does
+    builder.environment().put("CASEFLOW_NODE_HOST", host.address());
     builder.environment().put("CASEFLOW_DATA_DIR", dataDir.toString());
     // Loads and benchmarks drive few demo users far past a person's rate; RateLimitsIT tests them.
     builder.environment().put("CASEFLOW_RATE_LIMITS", "false");
@@ -98,7 +107,7 @@ public final class ServiceProcess implements AutoCloseable {
 
   /** Waits for {@code /health/ready}; fails with the service's output if it does not come. */
   public ApiClient awaitReady() throws InterruptedException {
-    ApiClient api = new ApiClient("http://127.0.0.1:" + port);
+    ApiClient api = new ApiClient(baseUrl());
     Instant deadline = Instant.now().plus(START_TIMEOUT);
     while (Instant.now().isBefore(deadline)) {
       assertTrue(process.isAlive(), this::output);
@@ -119,12 +128,12 @@ public final class ServiceProcess implements AutoCloseable {
   }
 
   public String baseUrl() {
-    return "http://127.0.0.1:" + port;
+    return "http://" + host.address() + ":" + port;
   }
 
   /** Pekko Management: {@code /alive}, {@code /ready}, {@code /cluster/members}. */
   public String managementUrl() {
-    return "http://127.0.0.1:" + managementPort;
+    return "http://" + host.address() + ":" + managementPort;
   }
 
   /** SIGKILL: no shutdown hook, no flush, no goodbye. */
@@ -173,6 +182,11 @@ public final class ServiceProcess implements AutoCloseable {
     } catch (IOException e) {
       return "(no output: " + e + ")";
     }
+  }
+
+  /** How often {@code pattern} occurs in the service's output. */
+  public int countInOutput(java.util.regex.Pattern pattern) {
+    return (int) pattern.matcher(output()).results().count();
   }
 
   @Override

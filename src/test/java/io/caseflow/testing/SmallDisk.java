@@ -5,7 +5,6 @@ import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.List;
 
 /**
  * A small disk of a test's own: a {@code tmpfs} of a few megabytes mounted on a temporary
@@ -25,14 +24,11 @@ public final class SmallDisk implements AutoCloseable {
   }
 
   public static SmallDisk mount(int megabytes) {
-    if (!"root".equals(System.getProperty("user.name"))) {
-      throw new IllegalStateException(
-          "This test fills a disk of its own, a tmpfs it mounts (mount -t tmpfs), which needs"
-              + " root: run it as root, as .ci/run does.");
-    }
+    RootCommands.requireRoot("fills a disk of its own, a tmpfs it mounts (mount -t tmpfs)");
     try {
       Path mountPoint = Files.createTempDirectory("caseflow-small-disk");
-      run("mount", "-t", "tmpfs", "-o", "size=" + megabytes + "m", "tmpfs", mountPoint.toString());
+      RootCommands.run(
+          "mount", "-t", "tmpfs", "-o", "size=" + megabytes + "m", "tmpfs", mountPoint.toString());
       return new SmallDisk(mountPoint);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
@@ -88,26 +84,11 @@ public final class SmallDisk implements AutoCloseable {
    */
   @Override
   public void close() {
-    run("umount", "-l", mountPoint.toString());
+    RootCommands.run("umount", "-l", mountPoint.toString());
     try {
       Files.deleteIfExists(mountPoint);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
-    }
-  }
-
-  private static void run(String... command) {
-    try {
-      Process process = new ProcessBuilder(List.of(command)).redirectErrorStream(true).start();
-      String output = new String(process.getInputStream().readAllBytes());
-      if (process.waitFor() != 0) {
-        throw new IllegalStateException(String.join(" ", command) + " failed: " + output);
-      }
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException(e);
     }
   }
 }

@@ -43,6 +43,12 @@ public final class TestPostgres {
       return DriverManager.getConnection(url, user, password);
     }
 
+    /** The same database reached at {@code host} (another address of its server). */
+    public Database at(String host) {
+      return new Database(
+          url.replaceFirst("//[^/:]+:", "//" + host + ":"), user, password, owner, ownerPassword);
+    }
+
     /** The {@code caseflow.db.*} settings of a node on this database (HOCON paths). */
     public Map<String, Object> settings() {
       return Map.of(
