@@ -96,26 +96,21 @@ public final class IsolatedNetwork implements AutoCloseable {
    * Node {@code index} and every other node stop hearing each other; both still reach the gateway.
    */
   public void cutOff(int index) {
-    forEachOther(
-        index,
-        other -> {
-          neighbour("replace", index, other);
-          neighbour("replace", other, index);
-        });
+    betweenItAndEveryOther(index, "replace");
   }
 
   /** Undoes {@link #cutOff}. */
   public void heal(int index) {
-    forEachOther(
-        index,
-        other -> {
-          neighbour("del", index, other);
-          neighbour("del", other, index);
-        });
+    betweenItAndEveryOther(index, "del");
   }
 
-  private void forEachOther(int index, java.util.function.IntConsumer action) {
-    IntStream.range(0, namespaces.size()).filter(other -> other != index).forEach(action);
+  private void betweenItAndEveryOther(int index, String verb) {
+    for (int other = 0; other < namespaces.size(); other++) {
+      if (other != index) {
+        neighbour(verb, index, other);
+        neighbour(verb, other, index);
+      }
+    }
   }
 
   /** In {@code from}'s namespace, points {@code to}'s address nowhere, or forgets that again. */
