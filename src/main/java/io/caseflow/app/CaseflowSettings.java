@@ -133,6 +133,7 @@ public record CaseflowSettings(
                 reader.positive("http.max-body-size", Config::getBytes),
                 reader.positive("http.max-json-depth", Config::getInt),
                 reader.positive("http.ask-timeout", Config::getDuration),
+                reader.positive("http.read-timeout", Config::getDuration),
                 reader.positive("http.consistency-timeout", Config::getDuration),
                 reader.positive("http.event-stream-poll-interval", Config::getDuration),
                 reader.positive("http.event-stream-heartbeat", Config::getDuration),

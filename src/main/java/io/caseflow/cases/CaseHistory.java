@@ -48,6 +48,11 @@ public final class CaseHistory {
     return event(caseId, 1L).thenApply(Optional::isPresent);
   }
 
+  /** The case as its journal holds it now; empty when it was never opened. */
+  public CompletionStage<Optional<CaseView>> current(CaseId caseId) {
+    return viewAfter(caseId, event -> true);
+  }
+
   /** The case as it was right after the last event at or before {@code instant}. */
   public CompletionStage<Optional<CaseView>> asOf(CaseId caseId, Instant instant) {
     return viewAfter(caseId, event -> !event.at().isAfter(instant));

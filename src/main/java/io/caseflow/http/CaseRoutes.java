@@ -63,6 +63,7 @@ final class CaseRoutes extends RouteSupport {
   private final PersonalSealing sealing;
   private final WorkflowRegistry workflows;
   private final Duration askTimeout;
+  private final Duration readTimeout;
   private final Supplier<String> newCaseId;
 
   CaseRoutes(
@@ -73,6 +74,7 @@ final class CaseRoutes extends RouteSupport {
       PersonalSealing sealing,
       WorkflowRegistry workflows,
       Duration askTimeout,
+      Duration readTimeout,
       Supplier<String> newCaseId,
       Context context) {
     super(context);
@@ -83,6 +85,7 @@ final class CaseRoutes extends RouteSupport {
     this.sealing = sealing;
     this.workflows = workflows;
     this.askTimeout = askTimeout;
+    this.readTimeout = readTimeout;
     this.newCaseId = newCaseId;
   }
 
@@ -121,10 +124,32 @@ final class CaseRoutes extends RouteSupport {
         asOf ->
             asOf.isPresent()
                 ? asOf(caseId, asOf.get())
-                : ask(
-                    caseId,
-                    (trace, replyTo) -> new GetCase(principal, trace, replyTo),
-                    StatusCodes.OK));
+                : traceparent(
+                    trace -> answer(caseId, current(principal, caseId, trace), StatusCodes.OK)));
+  }
+
+  /**
+   * The case from its entity or, when the entity does not answer within the read timeout, from its
+   * journal: both are what is durable, so the fallback is never behind an acknowledged command. An
+   * entity restarts after a failed write and replays through the journal's circuit breaker, which
+   * failing writes keep open (a full disk), and is away while its shard moves: its case is still
+   * read. The case's tenant is the caller's ({@link CaseId}), as the entity would check.
+   */
+  private CompletionStage<CaseReply> current(Principal principal, CaseId caseId, String trace) {
+    return sharding
+        .entityRefFor(CaseEntity.TYPE_KEY, caseId.entityId())
+        .<CaseReply>ask(replyTo -> new GetCase(principal, trace, replyTo), readTimeout)
+        .exceptionallyCompose(
+            entityAway ->
+                history
+                    .current(caseId)
+                    .thenApply(
+                        view ->
+                            view.<CaseReply>map(Accepted::new)
+                                .orElseGet(
+                                    () ->
+                                        Rejected.of(
+                                            ErrorCode.CASE_NOT_FOUND, "caseId", caseId.id()))));
   }
 
   private Route perform(Principal principal, CaseId caseId, String action) {

@@ -128,6 +128,7 @@ public final class HttpApi extends AllDirectives {
             new PersonalSealing(services.workflows(), services.personalData()),
             services.workflows(),
             settings.askTimeout(),
+            settings.readTimeout(),
             services.newCaseId(),
             context);
     this.queries =
