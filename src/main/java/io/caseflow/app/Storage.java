@@ -6,6 +6,7 @@ import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import com.zaxxer.hikari.metrics.micrometer.MicrometerMetricsTrackerFactory;
 import com.zaxxer.hikari.pool.HikariPool;
+import io.caseflow.jdbc.ClosedDatabaseEviction;
 import io.caseflow.jdbc.Sql;
 import io.caseflow.journal.FinalHoles;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -100,6 +101,8 @@ public final class Storage implements AutoCloseable {
     pool.setConnectionTimeout(settings.connectionTimeout().toMillis());
     if (vendor == Vendor.POSTGRESQL) {
       pool.addDataSourceProperty("options", SESSION_OPTIONS);
+    } else {
+      pool.setExceptionOverrideClassName(ClosedDatabaseEviction.class.getName());
     }
     try {
       return new HikariDataSource(pool);
@@ -309,6 +312,10 @@ public final class Storage implements AutoCloseable {
       config.put(prefix + "db.password", settings.password());
       config.put(prefix + "db.driver", vendor.driver);
       config.put(prefix + "db.connectionTimeout", settings.connectionTimeout().toMillis());
+      if (vendor == Vendor.H2) {
+        config.put(
+            prefix + "db.exceptionOverrideClassName", ClosedDatabaseEviction.class.getName());
+      }
     }
     if (vendor == Vendor.POSTGRESQL) {
       config.put(

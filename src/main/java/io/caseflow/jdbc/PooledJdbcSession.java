@@ -8,13 +8,16 @@ import org.apache.pekko.projection.jdbc.JdbcSession;
 
 /**
  * One read-side transaction on a pooled connection: the projection runs its handler and stores its
- * offset through it, then commits both together.
+ * offset through it, then commits both together. On the embedded H2 database nothing is written
+ * while its disk is all but full ({@link EmbeddedDiskHeadroom}): the projection tries again later.
  */
 public final class PooledJdbcSession implements JdbcSession {
 
   private final Connection connection;
+  private final EmbeddedDiskHeadroom headroom;
 
-  public PooledJdbcSession(DataSource dataSource) {
+  public PooledJdbcSession(DataSource dataSource, EmbeddedDiskHeadroom headroom) {
+    this.headroom = headroom;
     Connection opened = null;
     try {
       opened = dataSource.getConnection();
@@ -28,6 +31,7 @@ public final class PooledJdbcSession implements JdbcSession {
 
   @Override
   public <Result> Result withConnection(Function<Connection, Result> function) throws Exception {
+    headroom.check(connection);
     return function.apply(connection);
   }
 

@@ -42,10 +42,11 @@ public final class ProjectionDaemons {
       Supplier<JdbcHandler<List<EventEnvelope<E>>, PooledJdbcSession>> handler,
       int groupSize,
       Duration groupWindow) {
+    EmbeddedDiskHeadroom headroom = new EmbeddedDiskHeadroom(EmbeddedDiskHeadroom.MIN_FREE_BYTES);
     return JdbcProjection.groupedWithin(
             id,
             EventSourcedProvider.<E>eventsByTag(system, readJournalPluginId, id.key()),
-            () -> new PooledJdbcSession(dataSource),
+            () -> new PooledJdbcSession(dataSource, headroom),
             handler::get,
             system)
         .withGroup(groupSize, groupWindow)

@@ -1,5 +1,6 @@
 package io.caseflow.journal;
 
+import io.caseflow.jdbc.EmbeddedDiskHeadroom;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -42,7 +43,8 @@ import slick.jdbc.SimpleJdbcAction;
  * multi-row {@code INSERT}s that return {@code (ordering, persistence_id, sequence_number)}, are
  * matched back by persistence id and sequence number, and their tags follow in one JDBC batch. Same
  * tables, same transaction per batch (one failure fails the whole batch, writing nothing), so the
- * read journal and every guarantee stay as they are.
+ * read journal and every guarantee stay as they are. On the embedded H2 database a write is refused
+ * while its disk is all but full ({@link EmbeddedDiskHeadroom}).
  */
 public final class BatchedJournalDao extends DefaultJournalDao {
 
@@ -54,6 +56,8 @@ public final class BatchedJournalDao extends DefaultJournalDao {
   private final String insertPrefix;
   private final String[] returnedColumns;
   private final String tagInsert;
+  private final EmbeddedDiskHeadroom headroom =
+      new EmbeddedDiskHeadroom(EmbeddedDiskHeadroom.MIN_FREE_BYTES);
 
   /** The constructor the plugin instantiates reflectively, types in exactly this order. */
   public BatchedJournalDao(
@@ -127,6 +131,7 @@ public final class BatchedJournalDao extends DefaultJournalDao {
   private void write(
       Connection connection, List<Tuple2<JournalPekkoSerializationRow, Set<String>>> rows)
       throws SQLException {
+    headroom.check(connection);
     boolean tagged = rows.stream().anyMatch(row -> row._2().nonEmpty());
     Map<EventKey, Long> orderings = new HashMap<>();
     for (int from = 0; from < rows.size(); from += ROWS_PER_STATEMENT) {
