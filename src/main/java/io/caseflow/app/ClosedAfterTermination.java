@@ -2,15 +2,13 @@ package io.caseflow.app;
 
 import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
+import org.apache.pekko.Done;
 import org.apache.pekko.actor.CoordinatedShutdown;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.javadsl.Adapter;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import scala.concurrent.Await;
-import scala.concurrent.duration.FiniteDuration;
+import scala.concurrent.Future;
 
 /**
  * What a node closes once its actor system has terminated (the database pools, the tracer), in
@@ -19,13 +17,19 @@ import scala.concurrent.duration.FiniteDuration;
  * <p>A SIGTERM ends the system from Pekko's JVM shutdown hook, and the JVM halts as soon as its
  * hooks have returned: a close run only as a callback of the termination was cut short, and the
  * embedded H2 file was left without its clean-shutdown mark. So a hook of our own waits for the
- * termination and for the close. It waits on the classic system's own future: when a downed node
- * exits, Pekko calls {@code System.exit} from the thread that completes that future, before the
- * callbacks that would complete the typed system's future and its Java view, which then never run.
+ * termination, or for the coordinated shutdown to have run all its phases, and then closes.
+ *
+ * <p>The hook looks at both futures' state rather than waiting on callbacks: when a downed node
+ * exits, Pekko calls {@code System.exit} from the thread that completes the termination, before
+ * other callbacks of it run, which then never do. And a downed node cut off from the others may
+ * never terminate (remoting's transports wait on connections to nodes it cannot reach): Pekko then
+ * exits when the last phase times out, with its phases all run, and the hook closes at once.
  */
 final class ClosedAfterTermination {
 
   private static final Logger log = LoggerFactory.getLogger(ClosedAfterTermination.class);
+
+  private static final Duration POLL = Duration.ofMillis(20);
 
   private final List<AutoCloseable> resources;
   private boolean closed;
@@ -57,13 +61,20 @@ final class ClosedAfterTermination {
   }
 
   private void afterTermination(ActorSystem<?> system, Duration patience) {
+    org.apache.pekko.actor.ActorSystem classic = Adapter.toClassic(system);
+    Future<Done> phasesRun =
+        CoordinatedShutdown.get(classic).run(CoordinatedShutdown.jvmExitReason());
+    long deadline = System.nanoTime() + patience.toNanos();
     try {
-      Await.ready(
-          Adapter.toClassic(system).whenTerminated(),
-          FiniteDuration.create(patience.toMillis(), TimeUnit.MILLISECONDS));
-    } catch (TimeoutException e) {
-      log.warn(
-          "The actor system did not terminate within {}; closing the database anyway", patience);
+      while (!classic.whenTerminated().isCompleted() && !phasesRun.isCompleted()) {
+        if (System.nanoTime() > deadline) {
+          log.warn(
+              "The actor system did not terminate within {}; closing the database anyway",
+              patience);
+          break;
+        }
+        Thread.sleep(POLL.toMillis());
+      }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
