@@ -23,7 +23,8 @@ import org.junit.jupiter.api.Test;
  * run on it, and nodes of both releases exchange commands and replies meanwhile. No acknowledged
  * action is lost, every chain verifies, the read side matches the journal, nothing is answered 500
  * (the load fails on any answer but 200 and 503), and no case waits long for its next acknowledged
- * action.
+ * action. Then the same again the other way, as a rollback: each node of today's build replaced by
+ * one of the previous release, on the schema today's build migrated.
  */
 @Tag("cluster")
 class RollingUpgradeIT {
@@ -55,7 +56,8 @@ class RollingUpgradeIT {
   private static final Duration LONGEST_WAIT = Duration.ofSeconds(15);
 
   @Test
-  void threeNodesOfThePreviousReleaseAreReplacedOneByOneUnderLoad() throws Exception {
+  void threeNodesOfThePreviousReleaseAreReplacedOneByOneUnderLoadAndRolledBackTheSameWay()
+      throws Exception {
     PreviousRelease previous = PreviousRelease.recorded();
     Path previousJar = previous.jar();
     Path todaysJar = Path.of(System.getProperty("fatJar", "target/caseflow.jar"));
@@ -66,28 +68,17 @@ class RollingUpgradeIT {
       load.start();
       Thread.sleep(SETTLE.toMillis());
       List<String> steps = new ArrayList<>();
-      for (int i = 0; i < 3; i++) {
-        String leaving = cluster.node(i).baseUrl();
-        load.avoid(leaving);
-        long replacedAt = System.nanoTime();
-        ServiceProcess joined = cluster.replace(i, todaysJar, LEAVING);
-        load.use(joined.baseUrl());
-        Duration took = Duration.ofNanos(System.nanoTime() - replacedAt);
-        Thread.sleep(SETTLE.toMillis());
-        steps.add(
-            String.format(
-                "node %d replaced in %.1f s, longest wait so far %.1f s",
-                i, seconds(took), seconds(load.longestGap())));
-      }
+      rollOnto(todaysJar, "today's build", cluster, load, steps);
+      rollOnto(previousJar, previous.version(), cluster, load, steps);
       Thread.sleep(SETTLE.toMillis());
       load.stop();
 
       int lost = load.verify(cluster.node(0).baseUrl(), database);
       Duration longestWait = load.longestGap();
       System.out.printf(
-          "[cluster] rolling upgrade %s -> today's build: %d acknowledged actions, %d attempts"
-              + " answered 503 and retried, lost %d; the longest any case waited for its next"
-              + " acknowledged action: %.1f s; %s%n",
+          "[cluster] rolling upgrade %s -> today's build -> back: %d acknowledged actions, %d"
+              + " attempts answered 503 and retried, lost %d; the longest any case waited for its"
+              + " next acknowledged action: %.1f s; %s%n",
           previous.version(),
           load.acknowledged(),
           load.unavailableAnswers(),
@@ -102,10 +93,30 @@ class RollingUpgradeIT {
           () ->
               "a case waited "
                   + seconds(longestWait)
-                  + " s for its next acknowledged action during the upgrade (at most "
+                  + " s for its next acknowledged action during the upgrade or the rollback"
+                  + " (at most "
                   + LONGEST_WAIT.toSeconds()
                   + " s); slow attempts: "
                   + load.slowAttempts());
+    }
+  }
+
+  /** Replaces each node in turn by one of {@code jar}, as in an upgrade or a rollback. */
+  private static void rollOnto(
+      Path jar, String release, LocalCluster cluster, ClusterLoad load, List<String> steps)
+      throws Exception {
+    for (int i = 0; i < 3; i++) {
+      String leaving = cluster.node(i).baseUrl();
+      load.avoid(leaving);
+      long replacedAt = System.nanoTime();
+      ServiceProcess joined = cluster.replace(i, jar, LEAVING);
+      load.use(joined.baseUrl());
+      Duration took = Duration.ofNanos(System.nanoTime() - replacedAt);
+      Thread.sleep(SETTLE.toMillis());
+      steps.add(
+          String.format(
+              "node %d replaced by %s in %.1f s, longest wait so far %.1f s",
+              i, release, seconds(took), seconds(load.longestGap())));
     }
   }
 
