@@ -2,6 +2,7 @@ package io.caseflow.audit;
 
 import io.caseflow.audit.Checkpoint.Head;
 import io.caseflow.cases.CaseId;
+import io.caseflow.jdbc.EmbeddedDiskHeadroom;
 import io.caseflow.jdbc.Page;
 import io.caseflow.jdbc.Sql;
 import java.sql.Connection;
@@ -100,6 +101,7 @@ public final class Checkpoints {
   /** Stores a checkpoint with its heads, in the caller's transaction. */
   static void insert(Connection connection, Checkpoint checkpoint, List<Head> heads)
       throws SQLException {
+    EmbeddedDiskHeadroom.check(connection);
     Sql.update(
         connection,
         "INSERT INTO audit_checkpoints (" + COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",

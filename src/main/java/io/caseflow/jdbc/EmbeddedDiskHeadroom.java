@@ -6,15 +6,17 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * Refuses a write (the journal's, a projection's) while the embedded H2 database's disk is all but
- * full. H2 closes its whole database when a write fails for want of space, and every reader on it
- * then fails too until a new connection opens it again; refused here, the write touches nothing,
- * the command is answered {@code 503 unavailable} as for any failed write, and the cases and lists
- * go on being read. Space is looked at before each write (one {@code statvfs}); on PostgreSQL,
- * whose failed write fails alone, nothing is looked at.
+ * Refuses a write (the journal's, a projection's, an audit checkpoint's) while the embedded H2
+ * database's disk is all but full. H2 closes its whole database when a write fails for want of
+ * space, and every reader on it then fails too until a new connection opens it again; refused here,
+ * the write touches nothing, the command is answered {@code 503 unavailable} as for any failed
+ * write, and the cases and lists go on being read. Space is looked at before each write (one {@code
+ * statvfs}); on PostgreSQL, whose failed write fails alone, nothing is looked at.
  */
 public final class EmbeddedDiskHeadroom {
 
@@ -26,28 +28,33 @@ public final class EmbeddedDiskHeadroom {
   /** SQL's class 53 (insufficient resources), PostgreSQL's {@code disk_full}. */
   private static final String DISK_FULL = "53100";
 
-  private final long minFreeBytes;
-  private volatile Optional<FileStore> disk;
+  /**
+   * The disk of each database URL seen, found once: nodes in one JVM have databases of their own.
+   */
+  private static final Map<String, Optional<FileStore>> DISKS = new ConcurrentHashMap<>();
 
-  public EmbeddedDiskHeadroom(long minFreeBytes) {
-    this.minFreeBytes = minFreeBytes;
-  }
+  private EmbeddedDiskHeadroom() {}
 
   /** Throws, with SQL state {@code 53100}, while the disk has less than the headroom free. */
-  public void check(Connection connection) throws SQLException {
-    Optional<FileStore> store = disk;
-    if (store == null) {
-      store = diskOf(connection.getMetaData().getURL());
-      disk = store;
+  public static void check(Connection connection) throws SQLException {
+    check(connection, MIN_FREE_BYTES);
+  }
+
+  static void check(Connection connection, long minFreeBytes) throws SQLException {
+    String url = connection.getMetaData().getURL();
+    Optional<FileStore> disk = DISKS.get(url);
+    if (disk == null) {
+      disk = diskOf(url);
+      DISKS.put(url, disk);
     }
-    if (store.isEmpty()) {
+    if (disk.isEmpty()) {
       return;
     }
     long free;
     try {
-      free = store.get().getUsableSpace();
+      free = disk.get().getUsableSpace();
     } catch (IOException e) {
-      throw new SQLException("Cannot tell the free space of " + store.get(), DISK_FULL, e);
+      throw new SQLException("Cannot tell the free space of " + disk.get(), DISK_FULL, e);
     }
     if (free < minFreeBytes) {
       throw new SQLException(

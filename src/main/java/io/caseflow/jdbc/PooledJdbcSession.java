@@ -14,10 +14,8 @@ import org.apache.pekko.projection.jdbc.JdbcSession;
 public final class PooledJdbcSession implements JdbcSession {
 
   private final Connection connection;
-  private final EmbeddedDiskHeadroom headroom;
 
-  public PooledJdbcSession(DataSource dataSource, EmbeddedDiskHeadroom headroom) {
-    this.headroom = headroom;
+  public PooledJdbcSession(DataSource dataSource) {
     Connection opened = null;
     try {
       opened = dataSource.getConnection();
@@ -31,7 +29,7 @@ public final class PooledJdbcSession implements JdbcSession {
 
   @Override
   public <Result> Result withConnection(Function<Connection, Result> function) throws Exception {
-    headroom.check(connection);
+    EmbeddedDiskHeadroom.check(connection);
     return function.apply(connection);
   }
 

@@ -42,11 +42,10 @@ public final class ProjectionDaemons {
       Supplier<JdbcHandler<List<EventEnvelope<E>>, PooledJdbcSession>> handler,
       int groupSize,
       Duration groupWindow) {
-    EmbeddedDiskHeadroom headroom = new EmbeddedDiskHeadroom(EmbeddedDiskHeadroom.MIN_FREE_BYTES);
     return JdbcProjection.groupedWithin(
             id,
             EventSourcedProvider.<E>eventsByTag(system, readJournalPluginId, id.key()),
-            () -> new PooledJdbcSession(dataSource, headroom),
+            () -> new PooledJdbcSession(dataSource),
             handler::get,
             system)
         .withGroup(groupSize, groupWindow)

@@ -56,8 +56,6 @@ public final class BatchedJournalDao extends DefaultJournalDao {
   private final String insertPrefix;
   private final String[] returnedColumns;
   private final String tagInsert;
-  private final EmbeddedDiskHeadroom headroom =
-      new EmbeddedDiskHeadroom(EmbeddedDiskHeadroom.MIN_FREE_BYTES);
 
   /** The constructor the plugin instantiates reflectively, types in exactly this order. */
   public BatchedJournalDao(
@@ -131,7 +129,7 @@ public final class BatchedJournalDao extends DefaultJournalDao {
   private void write(
       Connection connection, List<Tuple2<JournalPekkoSerializationRow, Set<String>>> rows)
       throws SQLException {
-    headroom.check(connection);
+    EmbeddedDiskHeadroom.check(connection);
     boolean tagged = rows.stream().anyMatch(row -> row._2().nonEmpty());
     Map<EventKey, Long> orderings = new HashMap<>();
     for (int from = 0; from < rows.size(); from += ROWS_PER_STATEMENT) {

@@ -23,7 +23,7 @@ class EmbeddedDiskHeadroomTest {
     try (Connection connection = embedded()) {
       SQLException refused =
           assertThrows(
-              SQLException.class, () -> new EmbeddedDiskHeadroom(Long.MAX_VALUE).check(connection));
+              SQLException.class, () -> EmbeddedDiskHeadroom.check(connection, Long.MAX_VALUE));
       assertEquals("53100", refused.getSQLState());
       assertTrue(refused.getMessage().contains("refused before H2 closes its database"));
     }
@@ -32,7 +32,7 @@ class EmbeddedDiskHeadroomTest {
   @Test
   void aWriteGoesOnWhileTheDiskHasRoom() throws SQLException {
     try (Connection connection = embedded()) {
-      assertDoesNotThrow(() -> new EmbeddedDiskHeadroom(1).check(connection));
+      assertDoesNotThrow(() -> EmbeddedDiskHeadroom.check(connection, 1));
     }
   }
 
