@@ -17,8 +17,9 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Every reference a reader can follow leads somewhere in this repository: README anchors and quoted
- * section names, the README sections other files cite, and the repository paths the README names.
- * Nothing points outside the repository (such as {@code ../shared}).
+ * section names, the README sections other files cite, the repository paths the README and the
+ * documents under {@code docs/} name, and the documents' links to each other. Nothing points
+ * outside the repository (such as {@code ../shared}).
  */
 class DocumentationReferencesTest {
 
@@ -28,7 +29,11 @@ class DocumentationReferencesTest {
   private static final Pattern SECTION_IN_README = Pattern.compile("see \"([^\"]+)\"");
   private static final Pattern SECTION_ELSEWHERE = Pattern.compile("see README, \"([^\"]+)\"");
   private static final Pattern REPOSITORY_PATH =
-      Pattern.compile("`((?:src|conf|db|deploy|bin|\\.ci)/[^`*\\s]*)`");
+      Pattern.compile("`((?:src|conf|db|deploy|bin|docs|\\.ci)/[^`*\\s]*)`");
+
+  /** A Markdown link to a file beside the document: no scheme, no anchor of its own page. */
+  private static final Pattern RELATIVE_LINK = Pattern.compile("\\]\\(([^):#]+)(?:#[^)]*)?\\)");
+
   private static final Pattern OUTSIDE = Pattern.compile("\\.\\./[\\w./-]+");
 
   @Test
@@ -75,6 +80,34 @@ class DocumentationReferencesTest {
                   broken.add(file + " cites README section \"" + section + "\"");
                 }
               });
+    }
+    assertEquals(List.of(), broken);
+  }
+
+  @Test
+  void linksAndPathsInDocsLeadToFilesOfTheRepository() throws IOException {
+    List<String> broken = new ArrayList<>();
+    List<Path> docs;
+    try (Stream<Path> paths = Files.walk(Path.of("docs"))) {
+      docs = paths.filter(path -> path.toString().endsWith(".md")).toList();
+    }
+    for (Path doc : docs) {
+      String text = read(doc);
+      matches(RELATIVE_LINK, text)
+          .forEach(
+              link -> {
+                if (!Files.exists(doc.resolveSibling(link))) {
+                  broken.add(doc + " links to " + link);
+                }
+              });
+      matches(REPOSITORY_PATH, text)
+          .forEach(
+              path -> {
+                if (!Files.exists(Path.of(path))) {
+                  broken.add(doc + " names " + path);
+                }
+              });
+      matches(OUTSIDE, text).forEach(outside -> broken.add(doc + " points outside: " + outside));
     }
     assertEquals(List.of(), broken);
   }
