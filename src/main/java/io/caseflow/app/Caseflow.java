@@ -318,7 +318,7 @@ public final class Caseflow implements AutoCloseable {
       ClusterSharding sharding) {
     ReadSideSettings readSide = settings.readSide();
     ReadSideSlices.ensure(storage.dataSource(), readSide.slices());
-    DeadLetters deadLetters = new DeadLetters(storage.dataSource());
+    DeadLetters deadLetters = new DeadLetters(storage.dataSource(), clock);
     CaseReadModel readModel =
         new CaseReadModel(List.of(new WebhookOutbox(clock)), new DueTimers(workflows));
     CaseProjection.init(
@@ -368,7 +368,8 @@ public final class Caseflow implements AutoCloseable {
       Storage storage,
       Refusals refusals,
       Clock clock) {
-    RefusalRecorder recorder = RefusalRecorder.start(storage.dataSource(), settings.refusals());
+    RefusalRecorder recorder =
+        RefusalRecorder.start(storage.dataSource(), settings.refusals(), clock);
     CoordinatedShutdown.get(system)
         .addTask(
             CoordinatedShutdown.PhaseBeforeActorSystemTerminate(),

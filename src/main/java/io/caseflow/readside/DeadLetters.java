@@ -3,6 +3,7 @@ package io.caseflow.readside;
 import io.caseflow.jdbc.Sql;
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.time.Clock;
 import java.time.Instant;
 import java.util.List;
 import java.util.Set;
@@ -25,9 +26,11 @@ public final class DeadLetters {
       Instant recordedAt) {}
 
   private final DataSource dataSource;
+  private final Clock clock;
 
-  public DeadLetters(DataSource dataSource) {
+  public DeadLetters(DataSource dataSource, Clock clock) {
     this.dataSource = dataSource;
+    this.clock = clock;
   }
 
   /** Records (or updates) a dead letter in its own transaction. */
@@ -59,7 +62,7 @@ public final class DeadLetters {
             attempts,
             skipped,
             message,
-            Instant.now(),
+            clock.instant(),
             persistenceId,
             seq);
     if (updated == 0) {
@@ -74,7 +77,7 @@ public final class DeadLetters {
           attempts,
           skipped,
           message,
-          Instant.now());
+          clock.instant());
     }
   }
 
@@ -87,7 +90,7 @@ public final class DeadLetters {
             "UPDATE read_side_dead_letters SET skipped = TRUE, attempts = ?, recorded_at = ?"
                 + " WHERE persistence_id = ? AND seq = ?",
             attempts,
-            Instant.now(),
+            clock.instant(),
             persistenceId,
             seq);
     if (updated == 0) {

@@ -3,6 +3,7 @@ package io.caseflow.refusals;
 import io.caseflow.jdbc.Sql;
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -39,6 +40,7 @@ public final class RefusalRecorder implements AutoCloseable {
           + " case_id, action, code, repeats) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
 
   private final DataSource dataSource;
+  private final Clock clock;
   private final int batchSize;
   private final BlockingQueue<Refusal> queue;
   private final AtomicLong notRecorded = new AtomicLong();
@@ -47,16 +49,18 @@ public final class RefusalRecorder implements AutoCloseable {
   private long reportedNotRecorded;
   private Instant lastReport = Instant.EPOCH;
 
-  private RefusalRecorder(DataSource dataSource, RefusalSettings settings) {
+  private RefusalRecorder(DataSource dataSource, RefusalSettings settings, Clock clock) {
     this.dataSource = dataSource;
+    this.clock = clock;
     this.batchSize = settings.batchSize();
     this.queue = new ArrayBlockingQueue<>(settings.queueSize());
     this.writer = new Thread(this::writeWhileRunning, "caseflow-refusal-writer");
     writer.setDaemon(true);
   }
 
-  public static RefusalRecorder start(DataSource dataSource, RefusalSettings settings) {
-    RefusalRecorder recorder = new RefusalRecorder(dataSource, settings);
+  public static RefusalRecorder start(
+      DataSource dataSource, RefusalSettings settings, Clock clock) {
+    RefusalRecorder recorder = new RefusalRecorder(dataSource, settings, clock);
     recorder.writer.start();
     return recorder;
   }
@@ -160,7 +164,7 @@ public final class RefusalRecorder implements AutoCloseable {
 
   private void reportNotRecorded() {
     long total = notRecorded.get();
-    Instant now = Instant.now();
+    Instant now = clock.instant();
     if (total > reportedNotRecorded && now.isAfter(lastReport.plus(REPORT_EVERY))) {
       log.warn(
           "{} refusals were counted but not recorded since the last report ({} since start): more"

@@ -9,6 +9,7 @@ import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.UUID;
@@ -35,7 +36,9 @@ class RefusalRecorderTest {
   void refusalsAlikeAreCountedInOneRowAndNoneIsLost() throws Exception {
     RefusalRecorder recorder =
         RefusalRecorder.start(
-            database, new RefusalSettings(10_000, 500, Duration.ofDays(90), Duration.ofHours(1)));
+            database,
+            new RefusalSettings(10_000, 500, Duration.ofDays(90), Duration.ofHours(1)),
+            Clock.systemUTC());
     for (int i = 0; i < 1_000; i++) {
       recorder.record(refusal("c-1", "forbidden"));
     }
@@ -52,7 +55,9 @@ class RefusalRecorderTest {
   void pastTheQueueRefusalsAreCountedNotKept() throws Exception {
     RefusalRecorder recorder =
         RefusalRecorder.start(
-            database, new RefusalSettings(10, 5, Duration.ofDays(90), Duration.ofHours(1)));
+            database,
+            new RefusalSettings(10, 5, Duration.ofDays(90), Duration.ofHours(1)),
+            Clock.systemUTC());
     for (int i = 0; i < 10_000; i++) {
       recorder.record(refusal("c-" + i, "case_not_found"));
     }
