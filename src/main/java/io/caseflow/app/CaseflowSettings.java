@@ -7,6 +7,7 @@ import io.caseflow.http.AccessRoles;
 import io.caseflow.http.HttpSettings;
 import io.caseflow.http.JwtSettings;
 import io.caseflow.http.RateLimitSettings;
+import io.caseflow.notify.SecretBox;
 import io.caseflow.notify.WebhookSettings;
 import io.caseflow.observe.TraceSettings;
 import io.caseflow.readside.DeadlineSettings;
@@ -36,7 +37,8 @@ public record CaseflowSettings(
     RefusalSettings refusals,
     TraceSettings traces,
     AuditSettings audit,
-    DeadlineSettings deadlines) {
+    DeadlineSettings deadlines,
+    Optional<SecretBox> secretKey) {
 
   /**
    * The database. {@code migrationUser} owns the schema and applies the migrations; empty: the
@@ -180,8 +182,7 @@ public record CaseflowSettings(
                 reader.positive("webhooks.poll-interval", Config::getDuration),
                 reader.positive("webhooks.batch-size", Config::getInt),
                 plainHttpWebhooks.isOn(db),
-                reader.listOrCommaSeparated("webhooks.allowed-private-targets"),
-                reader.secretKey("webhooks.secret-key")),
+                reader.listOrCommaSeparated("webhooks.allowed-private-targets")),
             new SagaSettings(
                 reader.positive("sagas.step-timeout", Config::getDuration),
                 reader.positive("sagas.recovery-interval", Config::getDuration),
@@ -202,7 +203,9 @@ public record CaseflowSettings(
                 reader.positive("audit.commit-grace", Config::getDuration)),
             new DeadlineSettings(
                 reader.positive("deadlines.poll-interval", Config::getDuration),
-                reader.positive("deadlines.batch-size", Config::getInt)));
+                reader.positive("deadlines.batch-size", Config::getInt)),
+            reader.secretKey("secret-key"));
+    reader.formerName("webhooks.secret-key");
     reader.rejectUnknown();
     Node node = settings.node();
     String joinSetting =

@@ -326,6 +326,14 @@ final class SettingsReader {
     return byUser;
   }
 
+  /**
+   * An earlier name of a setting, still accepted: the packaged configuration reads its value into
+   * the setting's present name, so it is known and not itself read.
+   */
+  void formerName(String path) {
+    read.add(path);
+  }
+
   void rejectUnknown() {
     for (var entry : config.getConfig("caseflow").entrySet()) {
       String path = entry.getKey();

@@ -57,8 +57,8 @@ final class WebhookStartup {
    * keys of personal data. On the embedded default without one, the data directory's own.
    */
   static Optional<SecretBox> secretKey(CaseflowSettings settings) {
-    if (settings.webhooks().secretBox().isPresent() || !settings.db().isEmbedded()) {
-      return settings.webhooks().secretBox();
+    if (settings.secretKey().isPresent() || !settings.db().isEmbedded()) {
+      return settings.secretKey();
     }
     return Optional.of(EmbeddedSecretKey.loadOrCreate(settings.dataDir()));
   }

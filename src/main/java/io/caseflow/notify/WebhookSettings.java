@@ -2,16 +2,15 @@ package io.caseflow.notify;
 
 import java.time.Duration;
 import java.util.List;
-import java.util.Optional;
 import java.util.concurrent.ThreadLocalRandom;
 
 /**
  * How webhook deliveries are sent: attempts before a delivery is dead-lettered, the backoff between
  * attempts (doubling from {@code initialBackoff} up to {@code maxBackoff}, with jitter), how long a
  * receiver may take to answer, how often due deliveries are looked for, how many are sent at once,
- * whether plain {@code http} targets are allowed, the hosts and networks (CIDR) that may be targets
- * although they are not public (a receiver inside your own network), and the key that encrypts the
- * subscriptions' secrets when one is configured ({@code CASEFLOW_SECRET_KEY}).
+ * whether plain {@code http} targets are allowed, and the hosts and networks (CIDR) that may be
+ * targets although they are not public (a receiver inside your own network). The key that encrypts
+ * the subscriptions' secrets is the service's ({@code caseflow.secret-key}).
  */
 public record WebhookSettings(
     int maxAttempts,
@@ -21,8 +20,7 @@ public record WebhookSettings(
     Duration pollInterval,
     int batchSize,
     boolean allowHttp,
-    List<String> allowedPrivateTargets,
-    Optional<SecretBox> secretBox) {
+    List<String> allowedPrivateTargets) {
 
   public WebhookSettings {
     allowedPrivateTargets = List.copyOf(allowedPrivateTargets);

@@ -264,34 +264,66 @@ class CaseflowSettingsTest {
   }
 
   @Test
-  void theWebhookSecretKeyIsTheBase64Of32BytesAndNeverQuoted() {
-    assertTrue(settingsWith("").webhooks().secretBox().isEmpty(), "none by default");
+  void theSecretKeyIsTheBase64Of32BytesAndNeverQuoted() {
+    assertTrue(settingsWith("").secretKey().isEmpty(), "none by default");
     String key = java.util.Base64.getEncoder().encodeToString(new byte[32]);
-    assertTrue(
-        settingsWith("caseflow.webhooks.secret-key = \"" + key + "\"")
-            .webhooks()
-            .secretBox()
-            .isPresent());
+    assertTrue(settingsWith("caseflow.secret-key = \"" + key + "\"").secretKey().isPresent());
     String sixteen = java.util.Base64.getEncoder().encodeToString(new byte[16]);
     assertRejected(
-        "caseflow.webhooks.secret-key = \"" + sixteen + "\"",
-        "caseflow.webhooks.secret-key",
-        "CASEFLOW_SECRET_KEY");
+        "caseflow.secret-key = \"" + sixteen + "\"", "caseflow.secret-key", "CASEFLOW_SECRET_KEY");
     assertRejected(
-        "caseflow.webhooks.secret-key = \"" + sixteen + "\"",
-        "caseflow.webhooks.secret-key",
+        "caseflow.secret-key = \"" + sixteen + "\"",
+        "caseflow.secret-key",
         "decodes to 16 bytes instead of 32");
     String notBase64 = "correct-horse-battery-staple";
     assertRejected(
-        "caseflow.webhooks.secret-key = \"" + notBase64 + "\"",
-        "caseflow.webhooks.secret-key",
-        "is not base64");
+        "caseflow.secret-key = \"" + notBase64 + "\"", "caseflow.secret-key", "is not base64");
     String message =
         assertThrows(
                 InvalidSettingException.class,
-                () -> settingsWith("caseflow.webhooks.secret-key = \"" + notBase64 + "\""))
+                () -> settingsWith("caseflow.secret-key = \"" + notBase64 + "\""))
             .getMessage();
     assertTrue(!message.contains(notBase64), "the value is a secret: " + message);
+  }
+
+  /**
+   * A deployment's file written for 0.1.0 still sets the key under its former name, layered over
+   * the packaged configuration as the service does it (the packaged file reads the former name into
+   * the present one).
+   */
+  @Test
+  void theSecretKeysFormerNameInADeploymentsFileStillSetsIt() throws Exception {
+    String key = java.util.Base64.getEncoder().encodeToString(new byte[32]);
+    byte[] otherBytes = new byte[32];
+    java.util.Arrays.fill(otherBytes, (byte) 7);
+    String other = java.util.Base64.getEncoder().encodeToString(otherBytes);
+    assertTrue(
+        deployedWith("caseflow.webhooks.secret-key = \"" + key + "\"").secretKey().isPresent());
+    assertTrue(deployedWith("").secretKey().isEmpty(), "none by default");
+    String sealed =
+        deployedWith("caseflow.secret-key = \"" + other + "\"")
+            .secretKey()
+            .orElseThrow()
+            .seal("the present name wins", List.of());
+    assertEquals(
+        "the present name wins",
+        deployedWith(
+                "caseflow.webhooks.secret-key = \""
+                    + key
+                    + "\"\n"
+                    + "caseflow.secret-key = \""
+                    + other
+                    + "\"")
+            .secretKey()
+            .orElseThrow()
+            .open(sealed, List.of()));
+  }
+
+  private static CaseflowSettings deployedWith(String deploymentFile) {
+    return CaseflowSettings.from(
+        ConfigFactory.load(
+            ConfigFactory.parseString(deploymentFile)
+                .withFallback(ConfigFactory.parseResources("application.conf"))));
   }
 
   @Test

@@ -156,7 +156,7 @@ class DeployManifestsTest {
     assertTrue(
         key.at("/valueFrom/secretKeyRef/name").isTextual(),
         () -> "from a Secret, not a literal or a ConfigMap: " + key);
-    assertTrue(CaseflowSettings.from(nodeConfig()).webhooks().secretBox().isPresent());
+    assertTrue(CaseflowSettings.from(nodeConfig()).secretKey().isPresent());
   }
 
   @Test

@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.time.Duration;
 import java.util.List;
-import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
 class WebhookBackoffTest {
@@ -18,8 +17,7 @@ class WebhookBackoffTest {
           Duration.ofMillis(250),
           32,
           false,
-          List.of(),
-          Optional.empty());
+          List.of());
 
   @Test
   void waitsDoubleFromTheInitialBackoffJitteredToHalfOrMore() {

@@ -388,7 +388,7 @@ class WebhooksIT {
   void withoutTheKeyOnARealDatabaseSecretsAreRefusedAndDeliveriesWait() throws Exception {
     TestPostgres.Database database = TestPostgres.newDatabase();
     Map<String, Object> keyless = settings();
-    keyless.put("caseflow.webhooks.secret-key", "");
+    keyless.put("caseflow.secret-key", "");
     try (WebhookReceiver receiver = new WebhookReceiver()) {
       String id;
       try (RunningCaseflow node = RunningCaseflow.onPostgres(database, settings())) {

@@ -24,7 +24,7 @@ public final class RunningCaseflow implements AutoCloseable {
 
   /**
    * TEST ONLY, public: the key that encrypts webhook secrets on PostgreSQL unless a test sets
-   * another ({@code caseflow.webhooks.secret-key}, empty for none).
+   * another ({@code caseflow.secret-key}, empty for none).
    */
   public static final String TEST_SECRET_KEY = "dGVzdC1vbmx5LWtleS1ub3QtYS1zZWNyZXQtMzJieXQ=";
 
@@ -63,7 +63,7 @@ public final class RunningCaseflow implements AutoCloseable {
     Map<String, Object> overrides = new HashMap<>(settings);
     overrides.putAll(database.settings());
     overrides.putIfAbsent("caseflow.auth.demo-tokens", "true");
-    overrides.putIfAbsent("caseflow.webhooks.secret-key", TEST_SECRET_KEY);
+    overrides.putIfAbsent("caseflow.secret-key", TEST_SECRET_KEY);
     return start(overrides, database, null);
   }
 
