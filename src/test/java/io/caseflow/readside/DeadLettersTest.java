@@ -3,15 +3,13 @@ package io.caseflow.readside;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import io.caseflow.readside.DeadLetters.DeadLetter;
-import java.nio.file.Files;
+import io.caseflow.testing.MemoryDatabase;
 import java.nio.file.Path;
 import java.sql.Connection;
-import java.sql.Statement;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.List;
-import java.util.UUID;
 import org.h2.jdbcx.JdbcDataSource;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -26,12 +24,7 @@ class DeadLettersTest {
 
   @BeforeEach
   void createTables() throws Exception {
-    database = new JdbcDataSource();
-    database.setURL("jdbc:h2:mem:" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1");
-    try (Connection connection = database.getConnection();
-        Statement statement = connection.createStatement()) {
-      statement.execute(Files.readString(Path.of("db/common/V2__read_side.sql")));
-    }
+    database = MemoryDatabase.with(Path.of("db/common/V2__read_side.sql"));
   }
 
   @Test

@@ -3,7 +3,7 @@ package io.caseflow.refusals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.nio.file.Files;
+import io.caseflow.testing.MemoryDatabase;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.ResultSet;
@@ -12,7 +12,6 @@ import java.sql.Statement;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.UUID;
 import org.h2.jdbcx.JdbcDataSource;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -24,12 +23,7 @@ class RefusalRecorderTest {
 
   @BeforeEach
   void createTable() throws Exception {
-    database = new JdbcDataSource();
-    database.setURL("jdbc:h2:mem:" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1");
-    try (Connection connection = database.getConnection();
-        Statement statement = connection.createStatement()) {
-      statement.execute(Files.readString(Path.of("db/common/V7__refusals.sql")));
-    }
+    database = MemoryDatabase.with(Path.of("db/common/V7__refusals.sql"));
   }
 
   @Test
